@@ -1,0 +1,55 @@
+# The README's commands. Every target installs what it needs first (`deps`), so `make demo` and
+# `make test` work on a fresh Debian 12 machine with build-essential, cmake and git.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+
+# Debian packages, by what needs them. `deps` installs the missing ones (a no-op when present).
+BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nlohmann-json3-dev \
+  libyaml-cpp-dev libcli11-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev
+TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3
+PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
+
+.PHONY: deps build debug demo test test-unit asan tsan bench format format-check clean
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+
+build/%/build.ninja:
+	cmake --preset $* >/dev/null
+
+build: deps build/release/build.ninja
+	cmake --build build/release -j $(JOBS)
+
+debug: deps build/debug/build.ninja
+	cmake --build build/debug -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh build/release/perfgate
+
+test: build
+	ctest --test-dir build/release -j $(JOBS) --output-on-failure
+
+asan: deps build/asan/build.ninja
+	cmake --build build/asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure -LE heavy
+
+tsan: deps build/tsan/build.ninja
+	cmake --build build/tsan -j $(JOBS)
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan -j $(JOBS) --output-on-failure -LE heavy
+
+bench: build
+	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2; done
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf build

@@ -1,0 +1,34 @@
+# Small helpers so each module's CMakeLists.txt stays a few lines long.
+#
+#   perfgate_module(core SOURCES a.cc b.cc DEPS fmt::fmt)
+#     -> static library perfgate_core, include root src/, linked against DEPS.
+#   perfgate_test(core_test SOURCES a_test.cc DEPS perfgate_core [LABELS integration])
+#     -> a GoogleTest executable registered with ctest (tests discovered one by one).
+
+function(perfgate_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(perfgate_${name} STATIC ${M_SOURCES})
+  target_include_directories(perfgate_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(perfgate_${name} PUBLIC ${M_DEPS})
+endfunction()
+
+function(perfgate_test name)
+  if(NOT PERFGATE_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    PERFGATE_BINARY="$<TARGET_FILE:perfgate>"
+    PERFGATE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+                       DISCOVERY_TIMEOUT 30)
+  add_dependencies(${name} perfgate)
+endfunction()

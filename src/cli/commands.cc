@@ -1,0 +1,15 @@
+// The table of subcommands. Each line names a function defined in <name>_command.cc.
+#include "cli/command.h"
+
+namespace perfgate::cli {
+
+int version_main(const std::vector<std::string>& args);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"version", "print the version", version_main},
+  };
+  return kCommands;
+}
+
+}  // namespace perfgate::cli
