@@ -1,6 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 
@@ -62,7 +62,10 @@ int run_main(int argc, char** argv) {
   const auto& all = commands();
   auto it = std::find_if(all.begin(), all.end(), [&](const Command& c) { return c.name == first; });
   if (it == all.end()) {
-    fmt::print(stderr, "error: unknown command '{}'\nusage: perfgate <command> [options]  (see 'perfgate --help')\n", first);
+    fmt::print(stderr,
+               "error: unknown command '{}'\nusage: perfgate <command> [options]  (see 'perfgate "
+               "--help')\n",
+               first);
     return kExitUsage;
   }
   return it->main(std::vector<std::string>(argv + 2, argv + argc));

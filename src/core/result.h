@@ -16,14 +16,16 @@ struct Error {
   std::string hint;  // empty when there is nothing useful to suggest
 
   // "message (hint: ...)" or just "message".
-  std::string describe() const { return hint.empty() ? message : message + " (hint: " + hint + ")"; }
+  std::string describe() const {
+    return hint.empty() ? message : message + " (hint: " + hint + ")";
+  }
 };
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit like std::expected
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit like std::expected
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }

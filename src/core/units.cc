@@ -35,13 +35,20 @@ std::string_view take_unit(std::string_view& text) {
 }
 
 bool duration_unit_nanos(std::string_view unit, double& nanos) {
-  if (unit == "ns") nanos = 1;
-  else if (unit == "us" || unit == "\xC2\xB5s") nanos = 1e3;
-  else if (unit == "ms") nanos = 1e6;
-  else if (unit == "s") nanos = 1e9;
-  else if (unit == "m") nanos = 60e9;
-  else if (unit == "h") nanos = 3600e9;
-  else return false;
+  if (unit == "ns")
+    nanos = 1;
+  else if (unit == "us" || unit == "\xC2\xB5s")
+    nanos = 1e3;
+  else if (unit == "ms")
+    nanos = 1e6;
+  else if (unit == "s")
+    nanos = 1e9;
+  else if (unit == "m")
+    nanos = 60e9;
+  else if (unit == "h")
+    nanos = 3600e9;
+  else
+    return false;
   return true;
 }
 
@@ -98,15 +105,24 @@ Result<double> parse_bytes(std::string_view input) {
   std::string_view text = trim(input);
   double number = 0;
   if (!take_number(text, number)) {
-    return make_error(fmt::format("invalid size \"{}\"", input), "use e.g. 512B, 64KB, 1.5MiB, 2GB");
+    return make_error(fmt::format("invalid size \"{}\"", input),
+                      "use e.g. 512B, 64KB, 1.5MiB, 2GB");
   }
   std::string_view unit = trim(text);
   static constexpr struct {
     std::string_view name;
     double factor;
-  } kUnits[] = {{"", 1},       {"B", 1},         {"KB", 1e3},         {"MB", 1e6},
-                {"GB", 1e9},   {"TB", 1e12},     {"KiB", 1024.0},     {"MiB", 1048576.0},
-                {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}, {"kB", 1e3}};
+  } kUnits[] = {{"", 1},
+                {"B", 1},
+                {"KB", 1e3},
+                {"MB", 1e6},
+                {"GB", 1e9},
+                {"TB", 1e12},
+                {"KiB", 1024.0},
+                {"MiB", 1048576.0},
+                {"GiB", 1073741824.0},
+                {"TiB", 1099511627776.0},
+                {"kB", 1e3}};
   for (const auto& u : kUnits) {
     if (unit == u.name) return number * u.factor;
   }
@@ -133,7 +149,8 @@ std::string format_bytes(double bytes) {
     bytes /= 1000;
     ++i;
   }
-  return i == 0 ? fmt::format("{:.0f} {}", bytes, kNames[i]) : fmt::format("{:.1f} {}", bytes, kNames[i]);
+  return i == 0 ? fmt::format("{:.0f} {}", bytes, kNames[i])
+                : fmt::format("{:.1f} {}", bytes, kNames[i]);
 }
 
 }  // namespace perfgate

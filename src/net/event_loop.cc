@@ -1,13 +1,12 @@
 #include "net/event_loop.h"
 
+#include <fmt/format.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace perfgate::net {
 namespace {
@@ -85,7 +84,8 @@ int EventLoop::poll(Nanos max_wait) {
     wait = wait < 0 ? until_timer : std::min(wait, until_timer);
   }
   // Round up so that a timer 0.3 ms away does not spin with a 0 ms timeout.
-  const int timeout_ms = wait < 0 ? -1 : static_cast<int>((wait + kNanosPerMilli - 1) / kNanosPerMilli);
+  const int timeout_ms =
+      wait < 0 ? -1 : static_cast<int>((wait + kNanosPerMilli - 1) / kNanosPerMilli);
   const int n = epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), timeout_ms);
   int handled = 0;
   for (int i = 0; i < n; ++i) {

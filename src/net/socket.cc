@@ -1,13 +1,12 @@
 #include "net/socket.h"
 
+#include <fmt/format.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace perfgate::net {
 namespace {

@@ -36,8 +36,8 @@ HdrHistogram::HdrHistogram(int64_t lowest, int64_t highest, int significant_digi
 
 void HdrHistogram::add(const HdrHistogram& other) {
   if (other.total_ == 0) return;
-  const bool same_shape = other.lowest_ == lowest_ && other.highest_ == highest_ &&
-                          other.digits_ == digits_;
+  const bool same_shape =
+      other.lowest_ == lowest_ && other.highest_ == highest_ && other.digits_ == digits_;
   if (same_shape) {
     for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
     total_ += other.total_;
@@ -108,7 +108,8 @@ double HdrHistogram::mean() const {
   if (total_ == 0) return 0;
   double sum = 0;
   for (int32_t i = 0; i < counts_length(); ++i) {
-    if (counts_[i] != 0) sum += static_cast<double>(counts_[i]) * median_equivalent(value_at_index(i));
+    if (counts_[i] != 0)
+      sum += static_cast<double>(counts_[i]) * median_equivalent(value_at_index(i));
   }
   return sum / static_cast<double>(total_);
 }

@@ -47,9 +47,9 @@ class HdrHistogram {
 
   int64_t count() const { return total_; }
   int64_t clamped_count() const { return clamped_; }
-  int64_t min() const;   // 0 when empty
-  int64_t max() const;   // 0 when empty
-  double mean() const;   // 0 when empty
+  int64_t min() const;  // 0 when empty
+  int64_t max() const;  // 0 when empty
+  double mean() const;  // 0 when empty
   double stddev() const;
   int64_t value_at_percentile(double percentile) const;  // 0 when empty
 
@@ -67,7 +67,8 @@ class HdrHistogram {
   int32_t counts_index_for(int64_t value) const {
     const int32_t bucket = bucket_index(value);
     const int32_t sub_bucket = static_cast<int32_t>(value >> (bucket + unit_magnitude_));
-    return ((bucket + 1) << sub_bucket_half_count_magnitude_) + (sub_bucket - sub_bucket_half_count_);
+    return ((bucket + 1) << sub_bucket_half_count_magnitude_) +
+           (sub_bucket - sub_bucket_half_count_);
   }
 
  private:
