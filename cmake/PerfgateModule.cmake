@@ -2,8 +2,11 @@
 #
 #   perfgate_module(core SOURCES a.cc b.cc DEPS fmt::fmt)
 #     -> static library perfgate_core, include root src/, linked against DEPS.
-#   perfgate_test(core_test SOURCES a_test.cc DEPS perfgate_core [LABELS integration])
-#     -> a GoogleTest executable registered with ctest (tests discovered one by one).
+#   perfgate_test(core_test SOURCES a_test.cc DEPS perfgate_core [LABELS integration] [TIMEOUT s])
+#     -> a GoogleTest executable registered with ctest (tests discovered one by one). Tests see
+#        PERFGATE_BINARY (path of the built binary) and PERFGATE_SOURCE_DIR. Labels: unit
+#        (default), integration (runs the binary; builds it first), heavy (long; skipped by the
+#        sanitizer targets).
 
 function(perfgate_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
@@ -30,5 +33,8 @@ function(perfgate_test name)
   endif()
   gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
                        DISCOVERY_TIMEOUT 30)
-  add_dependencies(${name} perfgate)
+  # Only integration tests run the binary; unit tests must not wait for every module to build.
+  if("integration" IN_LIST T_LABELS)
+    add_dependencies(${name} perfgate)
+  endif()
 endfunction()
