@@ -1,0 +1,27 @@
+// HttpUrl: the parts of an http:// URL that a load generator needs (host, port, request
+// target, Host header). Only http:// is accepted for now; https:// is recognised and refused with
+// a clear "not supported yet" error rather than a generic parse failure.
+//
+// Thread-safety: pure functions over value types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace perfgate::protocols {
+
+struct HttpUrl {
+  std::string host;       // without brackets for IPv6 literals
+  uint16_t port = 80;     // explicit port, or the scheme's default
+  std::string target;     // origin-form request target: path plus query, always starts with '/'
+  std::string authority;  // the Host header value: host[:port] as written in the URL
+};
+
+// Parses "http://host[:port][/path][?query]". Fragments are dropped (never sent on the wire).
+// Rejects other schemes, user-info, empty hosts, bad ports, and spaces or control characters.
+Result<HttpUrl> parse_http_url(std::string_view text);
+
+}  // namespace perfgate::protocols
