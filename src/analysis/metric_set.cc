@@ -1,0 +1,112 @@
+#include "analysis/metric_set.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "analysis/importers/importers.h"
+#include "analysis/json_input.h"
+
+namespace perfgate::analysis {
+namespace {
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+Result<MetricSet> import_as(const nlohmann::json& doc, std::string_view format) {
+  if (format == "perfgate" || format == "k6") return import_k6_summary(doc, format);
+  if (format == "gbench") return import_gbench(doc);
+  if (format == "hyperfine") return import_hyperfine(doc);
+  if (format == "lighthouse") return import_lighthouse(doc);
+  if (format == "bmf") return import_bmf(doc);
+  return make_error(fmt::format("unknown format '{}'", format),
+                    fmt::format("use one of: auto, {}", fmt::join(known_formats(), ", ")));
+}
+
+}  // namespace
+
+std::string_view to_string(Direction direction) {
+  return direction == Direction::kLowerIsBetter ? "lower is better" : "higher is better";
+}
+
+const Metric* MetricSet::find(std::string_view key) const {
+  for (const Metric& metric : metrics) {
+    if (metric.key() == key) return &metric;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string_view>& known_formats() {
+  static const std::vector<std::string_view> kFormats = {"perfgate",  "k6",         "gbench",
+                                                         "hyperfine", "lighthouse", "bmf"};
+  return kFormats;
+}
+
+Direction infer_direction(std::string_view name, std::string_view stat, std::string_view unit) {
+  const std::string n = lower(name), s = lower(stat), u = lower(unit);
+  // Failures are bad whatever their unit: http_req_failed rate, error counts.
+  if (contains(n, "fail") || contains(n, "error") || s == "fails") {
+    return Direction::kLowerIsBetter;
+  }
+  if (s == "rate" || s == "count" || s == "passes" || s == "score" || u == "score" ||
+      contains(n, "throughput") || contains(n, "per_second") || contains(n, "rps") ||
+      contains(s, "per_second") || contains(s, "throughput") || u.starts_with("ops") ||
+      (u.ends_with("/s") && !contains(u, "mb/h"))) {
+    return Direction::kHigherIsBetter;
+  }
+  if (n == "checks" && s == "value") return Direction::kHigherIsBetter;
+  return Direction::kLowerIsBetter;
+}
+
+Result<MetricSet> parse_metric_set(std::string_view text, std::string_view format,
+                                   const std::string& source) {
+  if (format != "auto" &&
+      std::find(known_formats().begin(), known_formats().end(), format) == known_formats().end()) {
+    return make_error(fmt::format("{}: unknown format '{}'", source, format),
+                      fmt::format("use one of: auto, {}", fmt::join(known_formats(), ", ")));
+  }
+  auto doc = parse_json(text, source);
+  if (!doc) return doc.error();
+  std::string_view chosen = format;
+  if (chosen == "auto") {
+    chosen = detect_format(*doc);
+    if (chosen.empty()) {
+      return make_error(
+          fmt::format("{}: unknown result format (not perfgate, k6, Google Benchmark, hyperfine, "
+                      "Lighthouse or BMF JSON)",
+                      source),
+          "name the format with --format");
+    }
+  }
+  auto set = import_as(*doc, chosen);
+  if (!set) {
+    return make_error(fmt::format("{}: {}", source, set.error().message), set.error().hint);
+  }
+  set->source = source;
+  set->format = std::string(chosen);
+  return set;
+}
+
+Result<MetricSet> load_metric_set(const std::string& path, std::string_view format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(fmt::format("{}: cannot read the file", path),
+                      "check the path and permissions");
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return make_error(fmt::format("{}: read error", path));
+  return parse_metric_set(buffer.str(), format, path);
+}
+
+}  // namespace perfgate::analysis
