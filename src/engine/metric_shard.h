@@ -1,0 +1,61 @@
+// MetricShard: one worker's metrics, double-buffered so the coordinator can collect them while
+// the worker keeps recording, with no lock on the hot path.
+//
+// Protocol (an epoch handshake; epochs only grow):
+//   - The worker records into active(), which is sets_[epoch % 2] for the epoch it last saw.
+//   - The coordinator calls request_flip(): requested_epoch_ += 1 (release).
+//   - The worker calls poll_flip() once per loop turn: if the requested epoch changed, it moves
+//     to the other set and publishes acked_epoch_ = requested (release). From then on it never
+//     touches the old set.
+//   - The coordinator waits until flip_acknowledged() (acquire), then owns the old set: it
+//     merges it and resets it (take_retired()). Its writes happen-before the worker's next use
+//     of that set, because the next request_flip() is a release the worker's acquire pairs with.
+//   - After the worker thread has been joined, the coordinator may read both sets (drain()).
+//
+// Thread-safety: exactly one worker thread calls active()/poll_flip(); exactly one coordinator
+// thread calls request_flip()/flip_acknowledged()/take_retired()/drain().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "results/metric_set.h"
+
+namespace perfgate::engine {
+
+class MetricShard {
+ public:
+  MetricShard() = default;
+  MetricShard(const MetricShard&) = delete;
+  MetricShard& operator=(const MetricShard&) = delete;
+
+  // Worker side.
+  results::MetricSet& active() { return *active_; }
+  void poll_flip() {
+    const uint64_t requested = requested_epoch_.load(std::memory_order_acquire);
+    if (requested == seen_epoch_) return;
+    seen_epoch_ = requested;
+    active_ = &sets_[requested & 1];
+    acked_epoch_.store(requested, std::memory_order_release);
+  }
+
+  // Coordinator side.
+  void request_flip() { requested_epoch_.fetch_add(1, std::memory_order_release); }
+  bool flip_acknowledged() const {
+    return acked_epoch_.load(std::memory_order_acquire) ==
+           requested_epoch_.load(std::memory_order_relaxed);
+  }
+  // REQUIRES: flip_acknowledged(). Adds the retired set into `into` and clears it.
+  void take_retired(results::MetricSet* into);
+  // REQUIRES: the worker has stopped for good (thread joined). Adds both sets into `into`.
+  void drain(results::MetricSet* into);
+
+ private:
+  results::MetricSet sets_[2];
+  results::MetricSet* active_ = &sets_[0];
+  uint64_t seen_epoch_ = 0;  // worker-only
+  std::atomic<uint64_t> requested_epoch_{0};
+  std::atomic<uint64_t> acked_epoch_{0};
+};
+
+}  // namespace perfgate::engine
