@@ -1,0 +1,83 @@
+// Comparison of two MetricSets (baseline and current): for each metric present in both, the
+// change, a verdict and the reason for it.
+//
+// Method, per metric:
+//   - distribution: both sides carry raw samples (benchmark repetitions, hyperfine runs, or
+//     several runs per side) or an HdrHistogram (perfgate results). The effect is the ratio
+//     current / baseline of a statistic — the metric's own stat for histograms (p(95), med, avg),
+//     CompareOptions::stat for samples — with a seeded percentile-bootstrap confidence interval
+//     (stats/bootstrap.h). A regression needs BOTH a two-sided Mann-Whitney U p < alpha AND the
+//     interval's bound nearest to 1 beyond the noise threshold in the worse direction (for
+//     lower-is-better: lower bound > 1 + noise). Improvements mirror that. Fewer samples per side
+//     than the statistic needs (stats::min_samples_for_quantile) give kInsufficientData.
+//   - single value: otherwise. The change is compared with the noise threshold alone, and the
+//     reason says so.
+// Severity grades a regression by the size of its change (point estimate): minor >= 10%,
+// major >= 25%, critical >= 50% by default; a regression smaller than "minor" has kNone.
+//
+// Thread-safety: plain data and pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/metric_set.h"
+#include "core/result.h"
+#include "stats/bootstrap.h"
+
+namespace perfgate::analysis {
+
+enum class Verdict { kRegression, kImprovement, kNoChange, kInsufficientData, kMissing };
+enum class Severity { kNone, kMinor, kMajor, kCritical };
+enum class Method { kDistribution, kSingleValue };
+
+std::string_view to_string(Verdict verdict);
+std::string_view to_string(Severity severity);
+Result<Severity> parse_severity(std::string_view text);  // "none", "minor", "major", "critical"
+
+struct CompareOptions {
+  std::string stat = "med";  // for raw samples: med, avg, p90, p(95), ...
+  double noise = 0.05;       // noise threshold, as a fraction
+  double alpha = 0.05;       // significance level of the Mann-Whitney test
+  double minor = 0.10, major = 0.25, critical = 0.50;
+  stats::BootstrapOptions bootstrap;
+  std::vector<std::string> metric_filters;  // substrings of keys to keep; empty keeps all
+};
+
+struct MetricComparison {
+  std::string key;
+  std::string unit;
+  Direction direction = Direction::kLowerIsBetter;
+  Method method = Method::kSingleValue;
+  std::string statistic;  // what was compared: "med", "p(95)", or the metric's stat
+  double baseline = 0;    // the statistic of each side, in `unit`
+  double current = 0;
+  double change = 0;  // current / baseline - 1 (inf when the baseline is 0 and current is not)
+  std::optional<double> ci_lower, ci_upper;  // bounds of the ratio, distribution method only
+  std::optional<double> p_value;
+  int64_t baseline_count = 1, current_count = 1;  // samples per side
+  Verdict verdict = Verdict::kNoChange;
+  Severity severity = Severity::kNone;
+  std::string reason;
+};
+
+struct Comparison {
+  std::string baseline_source, current_source;
+  CompareOptions options;
+  std::vector<MetricComparison> metrics;
+
+  // The most severe regression (kNone when there is none or only sub-minor ones).
+  Severity worst_regression() const;
+  int count(Verdict verdict) const;
+};
+
+Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
+                           const CompareOptions& options);
+
+// Several runs of one side as one MetricSet: per key, samples are the runs' samples concatenated
+// (or each run's value when a run has none) and histograms are merged. One run is returned as is.
+MetricSet combine_runs(const std::vector<MetricSet>& runs);
+
+}  // namespace perfgate::analysis

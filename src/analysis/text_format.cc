@@ -1,0 +1,62 @@
+#include "analysis/text_format.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace perfgate::analysis {
+
+std::string format_value(double value, std::string_view unit) {
+  std::string number;
+  if (std::isnan(value)) {
+    number = "n/a";
+  } else if (std::isinf(value)) {
+    number = value > 0 ? "inf" : "-inf";
+  } else {
+    number = fmt::format("{:.4g}", value);
+  }
+  return unit.empty() ? number : fmt::format("{} {}", number, unit);
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_cell(std::string_view text) {
+  std::string out;
+  for (char c : html_escape(text)) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace perfgate::analysis

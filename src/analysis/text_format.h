@@ -1,0 +1,22 @@
+// Small text helpers shared by the compare and gate reports: numbers with units, and escaping for
+// HTML/XML and Markdown table cells.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace perfgate::analysis {
+
+// "12.35 ms", "0.9", "1.2e+06 bytes": 4 significant digits, the unit after a space when present.
+std::string format_value(double value, std::string_view unit);
+
+// &, <, >, " and ' as entities: safe in HTML text, attributes and XML.
+std::string html_escape(std::string_view text);
+
+// Pipes and line breaks made harmless inside a Markdown table cell; HTML-escaped too, because
+// GitHub renders inline HTML in comments.
+std::string markdown_cell(std::string_view text);
+
+}  // namespace perfgate::analysis
