@@ -1,0 +1,74 @@
+// `perfgate serve`: runs the built-in target server until SIGINT or SIGTERM.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "net/socket.h"
+#include "server/server.h"
+
+namespace perfgate::cli {
+namespace {
+
+constexpr const char* kServeHelp =
+    "Run the built-in HTTP/1.1 target server for demos, tests and benchmarks.\n"
+    "The first line on stdout is the base URL. Stops cleanly on SIGINT/SIGTERM.\n\n"
+    "Endpoints: / /bytes/{n} /delay/{ms} /status/{code} /echo /json /chunked/{n}\n"
+    "           POST /login (password \"secret\") /me (Authorization: Bearer <token>)\n\n"
+    "Examples:\n"
+    "  perfgate serve\n"
+    "  perfgate serve --listen 127.0.0.1:0 --threads 2 --quiet";
+
+// Blocks the stop signals in this thread and every thread started after, so they can be
+// taken synchronously with sigwait instead of interrupting a worker at a random point.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int serve_main(const std::vector<std::string>& args) {
+  server::ServerOptions options;
+  bool quiet = false;
+  CLI::App app(kServeHelp, "perfgate serve");
+  app.add_option("--listen", options.listen, "host:port to listen on (port 0: a free port)")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads, "worker threads (default: one per CPU)")
+      ->check(CLI::Range(1, 256));
+  app.add_flag("-q,--quiet", quiet, "print nothing but the base URL");
+  if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+
+  signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = block_stop_signals();
+  const long fd_limit = net::raise_open_file_limit();
+  auto server = server::Server::start(options);
+  if (!server) {
+    fmt::print(stderr, "error: {}\n", server.error().describe());
+    return kExitRuntimeError;
+  }
+  std::fputs(((*server)->base_url() + "\n").c_str(), stdout);
+  std::fflush(stdout);  // tests and scripts read the URL from a pipe
+  if (!quiet) {
+    fmt::print(stderr, "perfgate serve: {} thread(s), up to {} open files; Ctrl-C stops\n",
+               (*server)->threads(), fd_limit);
+  }
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  (*server)->stop();
+  if (!quiet) {
+    const server::WorkerStats stats = (*server)->stats();
+    fmt::print(stderr, "perfgate serve: stopped by {}; {} connection(s), {} request(s)\n",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM", stats.connections, stats.requests);
+  }
+  return kExitOk;
+}
+
+}  // namespace perfgate::cli

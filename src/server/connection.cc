@@ -1,0 +1,152 @@
+#include "server/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "server/worker.h"
+
+namespace perfgate::server {
+namespace {
+
+// Stop parsing pipelined requests while this much output waits for the client to read it.
+constexpr size_t kMaxPendingOutput = 256 * 1024;
+// Output buffers larger than this are given back once drained, so idle connections stay small.
+constexpr size_t kKeepOutputCapacity = 4 * 1024;
+
+}  // namespace
+
+Connection::Connection(Worker& worker, int fd) : worker_(worker), fd_(fd) {}
+
+Connection::~Connection() { close(); }
+
+void Connection::on_io(uint32_t events) {
+  if (events & EPOLLERR) {
+    close();
+  } else {
+    pump();
+  }
+  if (closed() && !delayed_) worker_.destroy(this);
+}
+
+void Connection::on_timer(uint64_t token) {
+  if (!delayed_ || token != timer_token_) return;
+  delayed_ = false;
+  if (!closed()) {
+    out_ += delayed_output_;
+    close_after_write_ = delayed_close_;
+    delayed_output_.clear();
+    in_ready_ = !in_.empty();
+    pump();
+  }
+  if (closed()) worker_.destroy(this);
+}
+
+bool Connection::busy() const {
+  return delayed_ || stream_left_ > 0 || stream_last_chunk_ || close_after_write_ ||
+         out_.size() - out_pos_ >= kMaxPendingOutput;
+}
+
+// Alternates producing output and writing it; reads only when everything owed is written.
+void Connection::pump() {
+  while (!closed()) {
+    if (stream_left_ > 0 || stream_last_chunk_) {
+      produce_stream();
+    } else if (in_ready_ && !busy()) {
+      in_ready_ = false;
+      const size_t used = serve_requests(in_);
+      in_.erase(0, used);
+    }
+    if (!flush()) return;
+    if (stream_left_ > 0 || stream_last_chunk_ || (in_ready_ && !busy())) continue;
+    if (close_after_write_) return close();
+    if (delayed_) return;
+    if (peer_eof_) return close();
+    if (!read_available()) return;
+  }
+}
+
+// Writes out_ until done (true) or the socket is full or failed (false).
+bool Connection::flush() {
+  while (out_pos_ < out_.size()) {
+    const ssize_t n = send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    if (n > 0) {
+      out_pos_ += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) close();
+      return false;  // EAGAIN: the EPOLLOUT edge resumes us
+    }
+  }
+  out_pos_ = 0;
+  if (out_.capacity() > kKeepOutputCapacity) {
+    std::string().swap(out_);
+  } else {
+    out_.clear();
+  }
+  return true;
+}
+
+// One read into the worker's buffer. False when there is nothing more to read for now.
+bool Connection::read_available() {
+  auto& buffer = worker_.read_buffer();
+  const ssize_t n = recv(fd_, buffer.data(), buffer.size(), 0);
+  if (n > 0) {
+    consume(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    return true;
+  }
+  if (n == 0) {
+    peer_eof_ = true;  // answer what was asked, then close (pump does it)
+    return true;
+  }
+  if (errno == EINTR) return true;
+  if (errno != EAGAIN && errno != EWOULDBLOCK) close();
+  return false;
+}
+
+void Connection::consume(std::string_view data) {
+  if (in_.empty()) {
+    // Fast path: serve straight from the shared buffer; keep only an unfinished tail.
+    const size_t used = serve_requests(data);
+    in_.assign(data.substr(used));
+  } else {
+    in_.append(data);
+    const size_t used = serve_requests(in_);
+    in_.erase(0, used);
+  }
+  if (in_.empty()) std::string().swap(in_);
+}
+
+// Serves complete requests from `input` until it runs out or the connection is busy. Returns
+// the bytes used; scan_from_ and in_ready_ describe the rest.
+size_t Connection::serve_requests(std::string_view input) {
+  size_t pos = 0;
+  while (!busy() && pos < input.size()) {
+    Request& request = worker_.request();
+    const ParseOutcome outcome = worker_.parser().parse(input.substr(pos), request, scan_from_);
+    if (outcome.status == ParseStatus::kIncomplete) {
+      scan_from_ = outcome.scan_from;
+      return pos;
+    }
+    scan_from_ = 0;
+    if (outcome.status == ParseStatus::kError) {
+      respond_error(outcome);
+      return input.size();  // nothing after a malformed request can be trusted
+    }
+    respond(request);
+    pos += outcome.consumed;
+  }
+  in_ready_ = pos < input.size();
+  return pos;
+}
+
+void Connection::close() {
+  if (fd_ < 0) return;
+  worker_.loop().remove(fd_);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace perfgate::server

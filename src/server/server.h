@@ -1,0 +1,57 @@
+// Server: `perfgate serve`, the built-in target: N worker threads, each with its own event loop
+// and SO_REUSEPORT listener on the same address, so the kernel spreads connections across them
+// and no lock is shared on the request path.
+//
+// Thread-safety: start() and stop() are called from one controlling thread; the workers run on
+// their own threads between the two.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "net/address.h"
+#include "server/router.h"
+#include "server/token.h"
+#include "server/worker.h"
+
+namespace perfgate::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+  int threads = 0;                        // 0: one per CPU
+  int backlog = 4096;
+};
+
+class Server {
+ public:
+  // Binds the listeners and starts the workers; errors (bad address, port in use) as values.
+  static Result<std::unique_ptr<Server>> start(const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The address actually bound (with the real port after port 0).
+  const net::Address& address() const { return address_; }
+  // "http://127.0.0.1:41234" or "http://[::1]:41234".
+  std::string base_url() const { return "http://" + address_.to_string(); }
+  int threads() const { return static_cast<int>(workers_.size()); }
+
+  // Stops and joins the workers; open connections are closed. Idempotent.
+  void stop();
+  // Totals over all workers; complete only after stop().
+  WorkerStats stats() const;
+
+ private:
+  Server() : router_(signer_) {}
+
+  TokenSigner signer_;
+  Router router_;
+  net::Address address_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace perfgate::server
