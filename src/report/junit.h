@@ -1,0 +1,24 @@
+// JUnit XML (`--out junit=FILE`): CI systems (GitHub Actions test reporters, GitLab, Jenkins)
+// show each threshold and each check as a test case. A failed threshold's <failure> carries the
+// observed value; a check fails when any of its evaluations failed and says how many.
+//
+// Layout: <testsuites> with two <testsuite>s, "thresholds" and "checks"; testcase classname is
+// "perfgate.thresholds.<metric>" or "perfgate.checks", name the expression or check name.
+// Text is XML-escaped; characters XML 1.0 cannot carry are replaced by U+FFFD.
+//
+// Thread-safety: pure function.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "report/results_document.h"
+
+namespace perfgate::report {
+
+std::string format_junit(const ResultsDocument& doc);
+
+// Escapes &, <, >, " and ' and replaces control characters XML 1.0 forbids.
+std::string xml_escape(std::string_view text);
+
+}  // namespace perfgate::report

@@ -1,0 +1,78 @@
+#include "report/results_document.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string_view>
+#include <utility>
+
+#include "core/clock.h"
+
+namespace perfgate::report {
+namespace {
+
+std::string trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return trim(line.substr(colon + 1));
+    }
+  }
+  return {};
+}
+
+// `git rev-parse HEAD` in the current directory: the commit the tested code was built from when
+// perfgate runs inside the project's checkout (the usual CI set-up). Empty outside a work tree.
+std::string git_commit() {
+  FILE* pipe = ::popen("git rev-parse HEAD 2>/dev/null", "r");
+  if (pipe == nullptr) return {};
+  std::array<char, 128> buffer{};
+  std::string out;
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
+  const int status = ::pclose(pipe);
+  out = trim(out);
+  if (status != 0 || out.size() != 40) return {};
+  return out;
+}
+
+}  // namespace
+
+bool ResultsDocument::passed() const {
+  for (const ThresholdOutcome& t : thresholds) {
+    if (!t.passed) return false;
+  }
+  return true;
+}
+
+RunEnvironment collect_environment() {
+  RunEnvironment env;
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) == 0) env.host = host.data();
+  env.cpu = cpu_model();
+  env.cores = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+  utsname names{};
+  if (::uname(&names) == 0) env.os = std::string(names.sysname) + " " + names.release;
+  env.git_commit = git_commit();
+  env.end_unix_nanos = wall_clock_unix_nanos();
+  return env;
+}
+
+ResultsDocument make_document(results::RunResult run) {
+  ResultsDocument doc;
+  doc.run = std::move(run);
+  doc.environment = collect_environment();
+  return doc;
+}
+
+}  // namespace perfgate::report

@@ -1,0 +1,84 @@
+// ResultsDocument: everything a results file holds — the engine's RunResult plus the parts of a
+// run that the results model does not carry yet: where it ran (host, CPU, git commit, plan),
+// threshold and check outcomes, per-name statistics and interval histograms. Every formatter in
+// this module reads a ResultsDocument, so a live run and `perfgate report results.json` draw the
+// same thing. When RunResult grows one of these fields, it moves there and this struct shrinks.
+//
+// Units: latencies are microseconds (as in results::MetricSet), times are as in RunResult.
+// Thread-safety: a plain value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "results/run_result.h"
+#include "stats/hdr_histogram.h"
+
+namespace perfgate::report {
+
+// Where and from what the run came. Empty strings / zeros mean "unknown".
+struct RunEnvironment {
+  std::string plan;        // plan file path, empty for a one-liner `perfgate run URL`
+  std::string git_commit;  // HEAD of the git work tree perfgate ran in
+  std::string host;
+  std::string cpu;  // CPU model name
+  int cores = 0;    // online CPUs
+  std::string os;   // kernel name and release
+  int64_t end_unix_nanos = 0;
+};
+
+// One threshold after evaluation. `observed` is in `unit` ("ms" for latency aggregations, ""
+// for counts and rates), so it can be shown beside the expression.
+struct ThresholdOutcome {
+  std::string metric;      // e.g. "http_req_duration{name:login}"
+  std::string expression;  // e.g. "p(95)<200"
+  bool passed = true;
+  double observed = 0;
+  std::string unit;
+  bool abort_on_fail = false;
+};
+
+struct CheckOutcome {
+  std::string name;
+  int64_t passes = 0;
+  int64_t fails = 0;
+};
+
+// Requests of one name (a plan step's `name`, or "METHOD URL" for a one-liner).
+struct NamedStats {
+  std::string name;
+  int64_t requests = 0;
+  int64_t failures = 0;
+  HdrHistogram duration = HdrHistogram::for_latency_micros();  // http_req_duration of this name
+};
+
+// One histogram of one interval, for the HdrHistogram interval log. `tag` is a trend name or
+// "name:<request name>".
+struct IntervalHistogram {
+  double start_seconds = 0;  // since the run's start
+  double length_seconds = 0;
+  std::string tag;
+  HdrHistogram histogram = HdrHistogram::for_latency_micros();
+};
+
+struct ResultsDocument {
+  results::RunResult run;
+  RunEnvironment environment;
+  std::vector<ThresholdOutcome> thresholds;
+  std::vector<CheckOutcome> checks;
+  std::vector<NamedStats> names;
+  std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
+
+  // True when every threshold passed (a run without thresholds passes).
+  bool passed() const;
+};
+
+// Reads host name, CPU model, core count, kernel and the git commit of the current directory.
+// Each item is best-effort: what cannot be read stays empty.
+RunEnvironment collect_environment();
+
+// A document for a live run: `run` plus the environment of this machine.
+ResultsDocument make_document(results::RunResult run);
+
+}  // namespace perfgate::report

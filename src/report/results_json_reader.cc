@@ -1,0 +1,202 @@
+// Reading the results file back into a ResultsDocument. Unknown keys are ignored (a newer
+// perfgate of the same format version may add fields); missing optional sections stay empty;
+// a missing or malformed required field is an Error that names it.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/atomic_file.h"
+#include "report/results_json.h"
+#include "stats/hdr_encoding.h"
+
+namespace perfgate::report {
+namespace {
+
+using nlohmann::json;
+
+Nanos nanos_from_seconds(double s) { return static_cast<Nanos>(std::llround(s * kNanosPerSecond)); }
+
+const json& section(const json& j, const char* key) {
+  static const json kEmpty = json::object();
+  auto it = j.find(key);
+  return it == j.end() ? kEmpty : *it;
+}
+
+Result<HdrHistogram> histogram_from(const json& trend, std::string_view what) {
+  auto it = trend.find("histogram");
+  if (it == trend.end() || !it->is_string()) {
+    return make_error(fmt::format("malformed results file: {} has no \"histogram\"", what));
+  }
+  auto decoded = decode_compressed_base64(it->get<std::string>());
+  if (!decoded) {
+    return make_error(
+        fmt::format("malformed results file: histogram of {}: {}", what, decoded.error().message));
+  }
+  return std::move(decoded).value();
+}
+
+void read_run(const json& run, ResultsDocument& doc) {
+  results::RunMetadata& m = doc.run.meta;
+  RunEnvironment& env = doc.environment;
+  m.version = run.value("perfgate_version", "");
+  m.command_line = run.value("command", "");
+  env.plan = run.value("plan", "");
+  env.git_commit = run.value("git_commit", "");
+  env.host = run.value("host", "");
+  env.cpu = run.value("cpu", "");
+  env.cores = run.value("cores", 0);
+  env.os = run.value("os", "");
+  m.start_unix_nanos = run.value("start_unix_ns", int64_t{0});
+  env.end_unix_nanos = run.value("end_unix_ns", int64_t{0});
+  m.elapsed = nanos_from_seconds(run.value("elapsed_s", 0.0));
+  doc.run.interrupted = run.value("interrupted", false);
+  const json& w = section(run, "workload");
+  m.model = w.value("model", "closed") == "open" ? results::Model::kOpen : results::Model::kClosed;
+  m.target_url = w.value("target", "");
+  m.vus = w.value("vus", 0);
+  m.max_vus = w.value("max_vus", 0);
+  m.rate = w.value("rate_per_s", 0.0);
+  m.threads = w.value("threads", 0);
+  m.duration = nanos_from_seconds(w.value("duration_s", 0.0));
+  m.timeout = nanos_from_seconds(w.value("timeout_s", 0.0));
+}
+
+Result<void> read_metrics(const json& j, ResultsDocument& doc) {
+  results::MetricSet& t = doc.run.totals;
+  const json& trends = section(j, "trends");
+  for (size_t i = 0; i < results::kTrendCount; ++i) {
+    auto it = trends.find(std::string(results::kTrendNames[i]));
+    if (it == trends.end()) continue;  // absent trend: recorded nothing
+    auto h = histogram_from(*it, results::kTrendNames[i]);
+    if (!h) return h.error();
+    t.trends[i] = std::move(h).value();
+  }
+  const json& counters = section(j, "counters");
+  auto count = [&](const char* name) { return section(counters, name).value("count", int64_t{0}); };
+  t.http_reqs = count("http_reqs");
+  t.iterations = count("iterations");
+  t.dropped_iterations = count("dropped_iterations");
+  t.data_sent = count("data_sent");
+  t.data_received = count("data_received");
+  t.failed_requests = section(section(j, "rates"), "http_req_failed").value("failed", int64_t{0});
+  for (size_t i = 0; i < results::kErrorClassCount; ++i) {
+    t.errors[i] = section(j, "errors").value(std::string(results::kErrorClassNames[i]), int64_t{0});
+  }
+  for (const auto& [key, value] : section(j, "statuses").items()) {
+    const int status = std::atoi(key.c_str());
+    if (status < 0 || static_cast<size_t>(status) >= results::kStatusSlots || key.empty()) {
+      return make_error(fmt::format("malformed results file: status \"{}\" out of range", key));
+    }
+    t.statuses[static_cast<size_t>(status)] = value.get<int64_t>();
+  }
+  auto gauge = [&](const char* name, results::VuGauge& g) {
+    const json& s = section(section(j, "gauges"), name);
+    g = {s.value("value", int64_t{0}), s.value("min", int64_t{0}), s.value("max", int64_t{0})};
+  };
+  gauge("vus", doc.run.vus);
+  gauge("vus_max", doc.run.vus_max);
+  return {};
+}
+
+Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
+  for (const json& t : j.value("thresholds", json::array())) {
+    doc.thresholds.push_back({t.value("metric", ""), t.value("expression", ""),
+                              t.value("passed", true), t.value("observed", 0.0),
+                              t.value("unit", ""), t.value("abort_on_fail", false)});
+  }
+  for (const json& c : j.value("checks", json::array())) {
+    doc.checks.push_back(
+        {c.value("name", ""), c.value("passes", int64_t{0}), c.value("fails", int64_t{0})});
+  }
+  for (const json& n : j.value("names", json::array())) {
+    NamedStats stats{n.value("name", ""), n.value("requests", int64_t{0}),
+                     n.value("failures", int64_t{0})};
+    auto h = histogram_from(section(n, "duration"), "names[" + stats.name + "].duration");
+    if (!h) return h.error();
+    stats.duration = std::move(h).value();
+    doc.names.push_back(std::move(stats));
+  }
+  for (const json& i : j.value("intervals", json::array())) {
+    IntervalHistogram interval{i.value("start_s", 0.0), i.value("length_s", 0.0),
+                               i.value("tag", "")};
+    auto h = histogram_from(i, "interval " + interval.tag);
+    if (!h) return h.error();
+    interval.histogram = std::move(h).value();
+    doc.intervals.push_back(std::move(interval));
+  }
+  return {};
+}
+
+void read_series_and_health(const json& j, ResultsDocument& doc) {
+  for (const json& p : section(j, "series").value("points", json::array())) {
+    results::TimeSeriesPoint point;
+    point.t_seconds = p.value("t", 0.0);
+    point.requests = p.value("requests", int64_t{0});
+    point.errors = p.value("errors", int64_t{0});
+    point.active_vus = p.value("vus", int64_t{0});
+    point.p50_us = p.value("p50_us", int64_t{0});
+    point.p90_us = p.value("p90_us", int64_t{0});
+    point.p95_us = p.value("p95_us", int64_t{0});
+    point.p99_us = p.value("p99_us", int64_t{0});
+    point.max_us = p.value("max_us", int64_t{0});
+    point.schedule_lag_p99_us = p.value("schedule_lag_p99_us", int64_t{0});
+    doc.run.series.push_back(point);
+  }
+  const json& h = section(j, "health");
+  doc.run.health.cpu_seconds = h.value("cpu_seconds", 0.0);
+  doc.run.health.cpu_percent = h.value("cpu_percent", 0.0);
+  doc.run.health.usable_cores = h.value("usable_cores", 0);
+  doc.run.health.warnings = h.value("warnings", std::vector<std::string>{});
+}
+
+Result<void> check_version(const json& j) {
+  if (!j.is_object() || j.value("format", "") != kResultsFormatName) {
+    return make_error("not a perfgate results file (no \"format\": \"perfgate-results\")",
+                      "write one with `perfgate run ... --out json=FILE`");
+  }
+  auto version = j.find("version");
+  if (version == j.end() || !version->is_number_integer() || version->get<int>() < 1) {
+    return make_error("malformed results file: \"version\" must be a positive integer");
+  }
+  if (version->get<int>() > kResultsFormatVersion) {
+    return make_error(
+        fmt::format("results file version {} is newer than this perfgate can read (it reads up "
+                    "to version {})",
+                    version->get<int>(), kResultsFormatVersion),
+        "upgrade perfgate to read it");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ResultsDocument> results_from_json(const json& j) {
+  if (auto ok = check_version(j); !ok) return ok.error();
+  ResultsDocument doc;
+  try {
+    read_run(section(j, "run"), doc);
+    if (auto ok = read_metrics(j, doc); !ok) return ok.error();
+    if (auto ok = read_outcomes(j, doc); !ok) return ok.error();
+    read_series_and_health(j, doc);
+  } catch (const json::exception& e) {
+    // A field of the wrong type: nlohmann's message names the type it expected.
+    return make_error(fmt::format("malformed results file: {}", e.what()));
+  }
+  return doc;
+}
+
+Result<ResultsDocument> parse_results_json(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return make_error("malformed results file: not valid JSON");
+  return results_from_json(j);
+}
+
+Result<ResultsDocument> read_results_file(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  auto doc = parse_results_json(*text);
+  if (!doc) return make_error(fmt::format("{}: {}", path, doc.error().message), doc.error().hint);
+  return doc;
+}
+
+}  // namespace perfgate::report

@@ -1,0 +1,187 @@
+// Writing the results file. The layout is specified in docs/results-format.md; keep both in step.
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "report/results_json.h"
+#include "stats/hdr_encoding.h"
+
+namespace perfgate::report {
+namespace {
+
+using nlohmann::json;
+
+double seconds(Nanos n) { return static_cast<double>(n) / kNanosPerSecond; }
+
+// "2026-11-23T16:41:24.123Z"; empty for 0 (unknown).
+std::string iso8601_utc(int64_t unix_nanos) {
+  if (unix_nanos <= 0) return {};
+  const std::time_t secs = static_cast<std::time_t>(unix_nanos / kNanosPerSecond);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buffer, (unix_nanos % kNanosPerSecond) / kNanosPerMilli);
+}
+
+// Summary statistics for people and quick tools, plus the histogram they all come from.
+json trend_json(const HdrHistogram& h) {
+  return {{"unit", "us"},
+          {"count", h.count()},
+          {"min", h.min()},
+          {"max", h.max()},
+          {"mean", h.mean()},
+          {"stddev", h.stddev()},
+          {"p50", h.value_at_percentile(50)},
+          {"p90", h.value_at_percentile(90)},
+          {"p95", h.value_at_percentile(95)},
+          {"p99", h.value_at_percentile(99)},
+          {"p99_9", h.value_at_percentile(99.9)},
+          {"histogram", encode_compressed_base64(h)}};
+}
+
+json run_json(const ResultsDocument& doc) {
+  const results::RunMetadata& m = doc.run.meta;
+  const RunEnvironment& env = doc.environment;
+  json workload = {{"model", results::model_name(m.model)},
+                   {"target", m.target_url},
+                   {"vus", m.vus},
+                   {"max_vus", m.max_vus},
+                   {"rate_per_s", m.rate},
+                   {"threads", m.threads},
+                   {"duration_s", seconds(m.duration)},
+                   {"timeout_s", seconds(m.timeout)}};
+  return {{"perfgate_version", m.version},
+          {"command", m.command_line},
+          {"plan", env.plan},
+          {"git_commit", env.git_commit},
+          {"host", env.host},
+          {"cpu", env.cpu},
+          {"cores", env.cores},
+          {"os", env.os},
+          {"start", iso8601_utc(m.start_unix_nanos)},
+          {"start_unix_ns", m.start_unix_nanos},
+          {"end", iso8601_utc(env.end_unix_nanos)},
+          {"end_unix_ns", env.end_unix_nanos},
+          {"elapsed_s", seconds(m.elapsed)},
+          {"interrupted", doc.run.interrupted},
+          {"workload", std::move(workload)}};
+}
+
+json verdict_json(const ResultsDocument& doc) {
+  json reasons = json::array();
+  for (const ThresholdOutcome& t : doc.thresholds) {
+    if (t.passed) continue;
+    reasons.push_back(fmt::format("threshold {} {} failed: observed {}{}", t.metric, t.expression,
+                                  t.observed, t.unit.empty() ? "" : " " + t.unit));
+  }
+  return {{"passed", doc.passed()}, {"reasons", std::move(reasons)}};
+}
+
+void add_metrics(const ResultsDocument& doc, json& out) {
+  const results::MetricSet& t = doc.run.totals;
+  const double elapsed = doc.run.elapsed_seconds();
+  auto counter = [&](int64_t count) {
+    return json{{"count", count}, {"rate", elapsed > 0 ? static_cast<double>(count) / elapsed : 0}};
+  };
+  for (size_t i = 0; i < results::kTrendCount; ++i) {
+    out["trends"][std::string(results::kTrendNames[i])] = trend_json(t.trends[i]);
+  }
+  out["counters"] = {{"http_reqs", counter(t.http_reqs)},
+                     {"iterations", counter(t.iterations)},
+                     {"dropped_iterations", counter(t.dropped_iterations)},
+                     {"data_sent", counter(t.data_sent)},
+                     {"data_received", counter(t.data_received)}};
+  out["rates"]["http_req_failed"] = {
+      {"value", doc.run.failed_rate()}, {"failed", t.failed_requests}, {"total", t.http_reqs}};
+  auto gauge = [](const results::VuGauge& g) {
+    return json{{"value", g.value}, {"min", g.min}, {"max", g.max}};
+  };
+  out["gauges"] = {{"vus", gauge(doc.run.vus)}, {"vus_max", gauge(doc.run.vus_max)}};
+  out["errors"] = json::object();
+  for (size_t i = 0; i < results::kErrorClassCount; ++i) {
+    if (t.errors[i] != 0) out["errors"][std::string(results::kErrorClassNames[i])] = t.errors[i];
+  }
+  out["statuses"] = json::object();
+  for (size_t i = 0; i < results::kStatusSlots; ++i) {
+    if (t.statuses[i] != 0) out["statuses"][std::to_string(i)] = t.statuses[i];
+  }
+}
+
+void add_outcomes(const ResultsDocument& doc, json& out) {
+  out["thresholds"] = json::array();
+  for (const ThresholdOutcome& t : doc.thresholds) {
+    out["thresholds"].push_back({{"metric", t.metric},
+                                 {"expression", t.expression},
+                                 {"passed", t.passed},
+                                 {"observed", t.observed},
+                                 {"unit", t.unit},
+                                 {"abort_on_fail", t.abort_on_fail}});
+  }
+  out["checks"] = json::array();
+  for (const CheckOutcome& c : doc.checks) {
+    out["checks"].push_back({{"name", c.name}, {"passes", c.passes}, {"fails", c.fails}});
+  }
+  out["names"] = json::array();
+  for (const NamedStats& n : doc.names) {
+    out["names"].push_back({{"name", n.name},
+                            {"requests", n.requests},
+                            {"failures", n.failures},
+                            {"duration", trend_json(n.duration)}});
+  }
+}
+
+json series_json(const ResultsDocument& doc) {
+  json points = json::array();
+  for (const results::TimeSeriesPoint& p : doc.run.series) {
+    points.push_back({{"t", p.t_seconds},
+                      {"requests", p.requests},
+                      {"errors", p.errors},
+                      {"vus", p.active_vus},
+                      {"p50_us", p.p50_us},
+                      {"p90_us", p.p90_us},
+                      {"p95_us", p.p95_us},
+                      {"p99_us", p.p99_us},
+                      {"max_us", p.max_us},
+                      {"schedule_lag_p99_us", p.schedule_lag_p99_us}});
+  }
+  return {{"interval_s", 1}, {"points", std::move(points)}};
+}
+
+json intervals_json(const ResultsDocument& doc) {
+  json out = json::array();
+  for (const IntervalHistogram& i : doc.intervals) {
+    out.push_back({{"start_s", i.start_seconds},
+                   {"length_s", i.length_seconds},
+                   {"tag", i.tag},
+                   {"histogram", encode_compressed_base64(i.histogram)}});
+  }
+  return out;
+}
+
+json health_json(const results::GeneratorHealth& h) {
+  return {{"cpu_seconds", h.cpu_seconds},
+          {"cpu_percent", h.cpu_percent},
+          {"usable_cores", h.usable_cores},
+          {"warnings", h.warnings}};
+}
+
+}  // namespace
+
+json results_to_json(const ResultsDocument& doc) {
+  json out = {{"format", kResultsFormatName}, {"version", kResultsFormatVersion}};
+  out["run"] = run_json(doc);
+  out["verdict"] = verdict_json(doc);
+  add_metrics(doc, out);
+  add_outcomes(doc, out);
+  out["series"] = series_json(doc);
+  out["intervals"] = intervals_json(doc);
+  out["health"] = health_json(doc.run.health);
+  return out;
+}
+
+std::string format_results_json(const ResultsDocument& doc, int indent) {
+  return results_to_json(doc).dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace perfgate::report

@@ -1,0 +1,134 @@
+#include "report/summary_json.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+
+namespace perfgate::report {
+namespace {
+
+using nlohmann::json;
+using results::RunResult;
+using results::Trend;
+
+double ms(int64_t micros) { return static_cast<double>(micros) / 1000.0; }
+
+json trend_json(const HdrHistogram& h) {
+  return {{"avg", h.mean() / 1000.0},
+          {"min", ms(h.min())},
+          {"med", ms(h.value_at_percentile(50))},
+          {"max", ms(h.max())},
+          {"p(90)", ms(h.value_at_percentile(90))},
+          {"p(95)", ms(h.value_at_percentile(95))},
+          {"p(99)", ms(h.value_at_percentile(99))},
+          {"p(99.9)", ms(h.value_at_percentile(99.9))}};
+}
+
+json counter_json(int64_t count, double seconds) {
+  return {{"count", count}, {"rate", seconds > 0 ? static_cast<double>(count) / seconds : 0.0}};
+}
+
+json metrics_json(const RunResult& r) {
+  const auto& t = r.totals;
+  const double secs = r.elapsed_seconds();
+  json m = json::object();
+  const bool open = r.meta.model == results::Model::kOpen;
+  for (size_t i = 0; i < results::kTrendCount; ++i) {
+    const auto trend = static_cast<Trend>(i);
+    const bool open_only = trend == Trend::kScheduleLag || trend == Trend::kDurationUncorrected;
+    if (open_only && !open) continue;
+    m[std::string(results::kTrendNames[i])] = trend_json(t.trend(trend));
+  }
+  m["http_reqs"] = counter_json(t.http_reqs, secs);
+  m["iterations"] = counter_json(t.iterations, secs);
+  m["dropped_iterations"] = counter_json(t.dropped_iterations, secs);
+  m["data_sent"] = counter_json(t.data_sent, secs);
+  m["data_received"] = counter_json(t.data_received, secs);
+  m["http_req_failed"] = {{"value", r.failed_rate()},
+                          {"passes", t.failed_requests},
+                          {"fails", t.http_reqs - t.failed_requests}};
+  m["vus"] = {{"value", r.vus.value}, {"min", r.vus.min}, {"max", r.vus.max}};
+  m["vus_max"] = {{"value", r.vus_max.value}, {"min", r.vus_max.min}, {"max", r.vus_max.max}};
+  return m;
+}
+
+std::string iso8601(int64_t unix_nanos) {
+  const auto tp = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(unix_nanos)));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(tp)));
+}
+
+json series_json(const RunResult& r) {
+  json series = json::array();
+  for (const auto& p : r.series) {
+    series.push_back({{"t", p.t_seconds},
+                      {"requests", p.requests},
+                      {"errors", p.errors},
+                      {"active_vus", p.active_vus},
+                      {"p50_ms", ms(p.p50_us)},
+                      {"p90_ms", ms(p.p90_us)},
+                      {"p95_ms", ms(p.p95_us)},
+                      {"p99_ms", ms(p.p99_us)},
+                      {"max_ms", ms(p.max_us)},
+                      {"schedule_lag_p99_ms", ms(p.schedule_lag_p99_us)}});
+  }
+  return series;
+}
+
+json perfgate_json(const RunResult& r) {
+  const auto& m = r.meta;
+  json errors = json::object();
+  for (size_t i = 0; i < results::kErrorClassCount; ++i) {
+    errors[std::string(results::kErrorClassNames[i])] = r.totals.errors[i];
+  }
+  json responses = json::object();
+  for (size_t s = 0; s < results::kStatusSlots; ++s) {
+    if (r.totals.statuses[s] != 0) responses[std::to_string(s)] = r.totals.statuses[s];
+  }
+  const bool open = m.model == results::Model::kOpen;
+  return {{"version", m.version},
+          {"command", m.command_line},
+          {"model", results::model_name(m.model)},
+          {"target", m.target_url},
+          {"start_time", iso8601(m.start_unix_nanos)},
+          {"duration_s", static_cast<double>(m.duration) / kNanosPerSecond},
+          {"elapsed_s", r.elapsed_seconds()},
+          {"threads", m.threads},
+          {"vus", m.vus},
+          {"max_vus", m.max_vus},
+          {"rate", m.rate},
+          {"timeout_s", static_cast<double>(m.timeout) / kNanosPerSecond},
+          {"interrupted", r.interrupted},
+          {"latency", open ? "http_req_duration counts from each iteration's scheduled start "
+                             "(coordinated-omission corrected); http_req_duration_uncorrected "
+                             "from the actual send"
+                           : "http_req_duration counts from the actual send"},
+          {"errors", errors},
+          {"responses", responses},
+          {"health",
+           {{"cpu_percent", r.health.cpu_percent},
+            {"cpu_seconds", r.health.cpu_seconds},
+            {"usable_cores", r.health.usable_cores},
+            {"trustworthy", r.health.warnings.empty()},
+            {"warnings", r.health.warnings}}},
+          {"time_series", series_json(r)}};
+}
+
+}  // namespace
+
+std::string format_summary_json(const RunResult& result) {
+  json root = {{"metrics", metrics_json(result)}, {"perfgate", perfgate_json(result)}};
+  return root.dump(2) + "\n";
+}
+
+Result<void> write_summary_json(const RunResult& result, const std::string& path) {
+  return write_file_atomically(path, format_summary_json(result));
+}
+
+}  // namespace perfgate::report
