@@ -1,0 +1,333 @@
+// perfgate HTML report: draws one run from the results document embedded in #perfgate-data
+// (docs/results-format.md; `derived` holds what the formatter pre-computed from histograms).
+//
+// Safety: plan names, URLs, check names and server messages are data from users and servers, so
+// every value reaches the page through textContent (el() below), never through innerHTML.
+// Robustness: any section whose data is missing says so instead of throwing, so a results file
+// from an older perfgate still renders. window.perfgateCharts lists the uPlot instances and
+// window.perfgateReady turns true at the end; the browser test reads both.
+(function () {
+  'use strict';
+
+  const doc = JSON.parse(document.getElementById('perfgate-data').textContent);
+  const results = doc.results || {};
+  const derived = doc.derived || {};
+  const run = results.run || {};
+  const workload = run.workload || {};
+  const trends = results.trends || {};
+  const series = results.series || {points: []};
+  const points = series.points || [];
+  const intervalS = series.interval_s || 1;
+  const charts = [];
+  window.perfgateCharts = charts;
+
+  const colors = {
+    blue: '#2f5fb3', green: '#1d8a4a', orange: '#d9822b', red: '#c62f2f', purple: '#7b4bb7',
+    grey: '#8a93a6', teal: '#1b8a8a',
+  };
+
+  // ---- DOM helpers ---------------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v; else node.setAttribute(k, v);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function section(id, title, note) {
+    const s = el('section', {id: id}, el('h2', null, title));
+    if (note) s.appendChild(el('p', {class: 'note'}, note));
+    document.getElementById('main').appendChild(s);
+    return s;
+  }
+
+  function table(headers, rows) {
+    if (!rows.length) return el('p', {class: 'empty'}, 'none');
+    return el('table', null,
+              el('thead', null, el('tr', null, headers.map((h) => el('th', null, h)))),
+              el('tbody', null, rows.map((r) => el('tr', null, r.map(cell)))));
+  }
+
+  // A cell is a string/number, or {text, cls} for a styled one.
+  function cell(c) {
+    if (c !== null && typeof c === 'object') return el('td', {class: c.cls}, c.text);
+    return el('td', null, c === undefined || c === null ? '–' : c);
+  }
+
+  // ---- number formatting ----------------------------------------------------------------------
+  function fmtUs(us) {
+    if (us === undefined || us === null || Number.isNaN(us)) return '–';
+    if (us < 1000) return `${Math.round(us)} µs`;
+    if (us < 1e6) return `${(us / 1000).toPrecision(3)} ms`;
+    return `${(us / 1e6).toPrecision(3)} s`;
+  }
+  function fmtNum(n, digits) {
+    if (n === undefined || n === null || Number.isNaN(n)) return '–';
+    return Number(n).toLocaleString('en-US', {maximumFractionDigits: digits === undefined ? 2 : digits});
+  }
+  function fmtPct(fraction) {
+    return fraction === undefined || fraction === null ? '–' : `${(fraction * 100).toFixed(2)} %`;
+  }
+  function fmtBytes(b) {
+    if (b === undefined || b === null) return '–';
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    while (b >= 1000 && i < units.length - 1) { b /= 1000; i++; }
+    return `${i ? b.toFixed(1) : b} ${units[i]}`;
+  }
+  // The percentile that a 1/(1-p) position stands for: 10 -> "90%", 1000 -> "99.9%".
+  function percentileLabel(x) {
+    const p = 100 * (1 - 1 / x);
+    return `${p >= 99 ? String(+p.toFixed(4)) : String(+p.toFixed(1))}%`;
+  }
+
+  // ---- charts ---------------------------------------------------------------------------------
+  function chartWidth(container) {
+    return Math.max(320, Math.min(1180, (container.clientWidth || 900) - 8));
+  }
+
+  function addChart(container, name, opts, data) {
+    const holder = el('div', {class: 'chart', 'data-chart': name});
+    container.appendChild(holder);
+    const u = new uPlot(Object.assign({width: chartWidth(container), height: 260}, opts), data, holder);
+    charts.push({name: name, uplot: u});
+    return u;
+  }
+
+  const xElapsed = {label: 'elapsed (s)', values: (u, ticks) => ticks.map((t) => `${t}s`)};
+  const msAxis = (label) => ({label: label, size: 64, values: (u, t) => t.map((v) => `${v} ms`)});
+
+  function column(key, scale) {
+    return points.map((p) => (p[key] === undefined || p[key] === null ? null : p[key] * (scale || 1)));
+  }
+
+  // ---- sections -------------------------------------------------------------------------------
+  function renderHeader() {
+    const verdict = results.verdict || {};
+    const header = document.getElementById('header');
+    const badge = run.interrupted ? ['INTERRUPTED', 'interrupted']
+                  : verdict.passed === false ? ['FAILED', 'fail'] : ['PASSED', 'pass'];
+    header.appendChild(el('h1', null, 'perfgate report',
+                          el('span', {class: `verdict ${badge[1]}`, id: 'verdict'}, badge[0])));
+    header.appendChild(el('div', {class: 'target'}, run.plan || workload.target || ''));
+    document.title = `perfgate — ${workload.target || run.plan || 'report'}`;
+    const rate = workload.model === 'open' ? `${fmtNum(workload.rate_per_s)}/s, max ${fmtNum(workload.max_vus)} VUs`
+                                           : `${fmtNum(workload.vus)} VUs`;
+    const entries = [
+      ['workload', `${workload.model || '?'} model, ${rate}`],
+      ['duration', `${fmtNum(run.duration_s, 1)} s`], ['threads', workload.threads],
+      ['started', run.start], ['host', run.host], ['CPU', run.cpu ? `${run.cpu} (${run.cores || '?'} cores)` : null],
+      ['perfgate', run.perfgate_version], ['git commit', run.git_commit],
+    ];
+    const dl = el('dl', {class: 'config'});
+    for (const [k, v] of entries) {
+      if (v === undefined || v === null || v === '') continue;
+      dl.appendChild(el('div', null, el('dt', null, k), el('dd', null, v)));
+    }
+    header.appendChild(dl);
+    if (run.command) header.appendChild(el('div', {class: 'command'}, `$ ${run.command}`));
+    (verdict.reasons || []).forEach((r) => header.appendChild(el('div', {class: 'command'}, r)));
+  }
+
+  function renderWarnings() {
+    const warnings = (results.health || {}).warnings || [];
+    if (!warnings.length) return;
+    const s = section('warnings', 'Warnings: these results may not be trustworthy');
+    s.classList.add('warnings');
+    s.appendChild(el('ul', null, warnings.map((w) => el('li', null, w))));
+  }
+
+  function renderSummary() {
+    const s = section('summary', 'Summary');
+    const counters = results.counters || {};
+    const failed = (results.rates || {}).http_req_failed || {};
+    const d = trends.http_req_duration || {};
+    const tile = (label, value) => el('div', {class: 'tile'}, el('div', {class: 'label'}, label),
+                                      el('div', {class: 'value'}, value));
+    s.appendChild(el('div', {class: 'tiles'}, [
+      tile('requests', fmtNum((counters.http_reqs || {}).count, 0)),
+      tile('requests/s', fmtNum((counters.http_reqs || {}).rate, 1)),
+      tile('failed', fmtPct(failed.value)),
+      tile('p50', fmtUs(d.p50)), tile('p95', fmtUs(d.p95)), tile('p99', fmtUs(d.p99)),
+      tile('max', fmtUs(d.max)),
+      tile('dropped iterations', fmtNum((counters.dropped_iterations || {}).count, 0)),
+      tile('data received', fmtBytes((counters.data_received || {}).count)),
+      tile('data sent', fmtBytes((counters.data_sent || {}).count)),
+    ]));
+  }
+
+  function renderThroughput() {
+    const open = workload.model === 'open';
+    const s = section('throughput', 'Requests per second: offered vs achieved',
+                      open ? 'Offered: iterations the open model scheduled; achieved: responses received.'
+                           : 'Closed model: the load is whatever the VUs achieve, so offered is not shown.');
+    const x = column('t');
+    const achieved = column('requests', 1 / intervalS);
+    const data = [x, achieved];
+    const ser = [{}, {label: 'achieved req/s', stroke: colors.blue, width: 2}];
+    if (open) {
+      const offered = points.some((p) => p.offered !== undefined) ? column('offered', 1 / intervalS)
+                                                                  : x.map(() => workload.rate_per_s || null);
+      data.push(offered);
+      ser.push({label: 'offered req/s', stroke: colors.grey, width: 2, dash: [6, 4]});
+    }
+    addChart(s, 'throughput', {series: ser, scales: {x: {time: false}},
+                               axes: [xElapsed, {label: 'req/s', size: 64}]}, data);
+  }
+
+  function renderLatencyOverTime() {
+    const s = section('latency-over-time', 'Latency percentiles over time, with errors',
+                      trendNote('http_req_duration'));
+    const data = [column('t'), column('p50_us', 1e-3), column('p90_us', 1e-3), column('p99_us', 1e-3),
+                  column('max_us', 1e-3), column('errors', 1 / intervalS)];
+    const ser = [{},
+                 {label: 'p50', stroke: colors.green, width: 2, scale: 'ms'},
+                 {label: 'p90', stroke: colors.blue, width: 2, scale: 'ms'},
+                 {label: 'p99', stroke: colors.orange, width: 2, scale: 'ms'},
+                 {label: 'max', stroke: colors.purple, width: 1, scale: 'ms'},
+                 {label: 'errors/s', stroke: colors.red, fill: 'rgba(198,47,47,0.12)', width: 1, scale: 'err'}];
+    const errAxis = {scale: 'err', side: 1, label: 'errors/s', grid: {show: false}, size: 56};
+    addChart(s, 'latency', {series: ser, scales: {x: {time: false}, err: {range: (u, lo, hi) => [0, Math.max(1, hi)]}},
+                            axes: [xElapsed, Object.assign(msAxis('latency'), {scale: 'ms'}), errAxis]}, data);
+  }
+
+  function trendNote(name) {
+    if (workload.model === 'open' && name === 'http_req_duration') {
+      return 'Open model: latency counts from each request\'s scheduled start (corrected for coordinated omission).';
+    }
+    return null;
+  }
+
+  function renderSpectrum() {
+    const spectrum = derived.spectrum || {};
+    const names = Object.keys(spectrum.series || {});
+    const s = section('spectrum', 'Latency percentile spectrum',
+                      'Horizontal axis: percentile on a log 1/(1−p) scale. Corrected latency counts from the scheduled ' +
+                      'start, uncorrected from the actual send; in the closed model they are the same.');
+    if (!names.length || !(spectrum.x || []).length) { s.appendChild(el('p', {class: 'empty'}, 'no latency recorded')); return; }
+    const label = {http_req_duration: 'corrected (http_req_duration)',
+                   http_req_duration_uncorrected: 'uncorrected (http_req_duration_uncorrected)'};
+    const palette = [colors.blue, colors.orange, colors.green, colors.purple];
+    const ser = [{value: (u, v) => (v === null ? '–' : percentileLabel(v))}].concat(names.map((n, i) => ({
+      label: label[n] || n, stroke: palette[i % palette.length], width: 2,
+      value: (u, v) => (v === null ? '–' : `${v.toFixed(3)} ms`),
+    })));
+    const data = [spectrum.x].concat(names.map((n) => spectrum.series[n].map((v) => (v === null ? null : v / 1000))));
+    const xAxis = {label: 'percentile', values: (u, ticks) => ticks.map(percentileLabel)};
+    addChart(s, 'spectrum', {series: ser, scales: {x: {time: false, distr: 3}},
+                             axes: [xAxis, msAxis('latency')]}, data);
+  }
+
+  const kPhases = ['http_req_blocked', 'http_req_connecting', 'http_req_sending', 'http_req_waiting',
+                   'http_req_receiving'];
+
+  function renderPhases() {
+    const s = section('phases', 'Request phases',
+                      'blocked: waiting for a free connection or VU; connecting: TCP connect; sending: writing ' +
+                      'the request; waiting: time to first byte; receiving: reading the response.');
+    const present = kPhases.filter((n) => trends[n] && trends[n].count);
+    if (!present.length) { s.appendChild(el('p', {class: 'empty'}, 'no phase timings recorded')); return; }
+    const x = present.map((n, i) => i);
+    const bars = (align) => uPlot.paths.bars({size: [0.35, 80], align: align});
+    addChart(s, 'phases', {
+      series: [{value: (u, v) => phaseName(present[v])},
+               {label: 'mean', stroke: colors.blue, fill: 'rgba(47,95,179,0.55)', paths: bars(-1), points: {show: false},
+                value: (u, v) => fmtUs(v === null ? null : v * 1000)},
+               {label: 'p95', stroke: colors.orange, fill: 'rgba(217,130,43,0.55)', paths: bars(1), points: {show: false},
+                value: (u, v) => fmtUs(v === null ? null : v * 1000)}],
+      scales: {x: {time: false, range: [-0.6, present.length - 0.4]}, y: {range: (u, lo, hi) => [0, hi > 0 ? hi * 1.1 : 1]}},
+      axes: [{splits: () => x, values: (u, ticks) => ticks.map((t) => phaseName(present[t]) || '')}, msAxis('time')],
+    }, [x, present.map((n) => trends[n].mean / 1000), present.map((n) => trends[n].p95 / 1000)]);
+    s.appendChild(table(['phase', 'avg', 'p50', 'p90', 'p95', 'p99', 'max'],
+                        present.map((n) => [phaseName(n), ...['mean', 'p50', 'p90', 'p95', 'p99', 'max'].map((k) => fmtUs(trends[n][k]))])));
+  }
+
+  function phaseName(trend) { return trend ? trend.replace('http_req_', '') : ''; }
+
+  function renderVus() {
+    const s = section('vus', 'Active virtual users');
+    const data = [column('t'), column('vus')];
+    addChart(s, 'vus', {series: [{}, {label: 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2}],
+                        scales: {x: {time: false}, y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
+                        axes: [xElapsed, {label: 'VUs', size: 56}]}, data);
+  }
+
+  function renderNames() {
+    const s = section('names', 'Requests by name');
+    const rows = (results.names || []).map((n) => {
+      const d = n.duration || {};
+      const failRate = n.requests ? n.failures / n.requests : 0;
+      return [n.name, fmtNum(n.requests, 0), fmtNum(n.failures, 0),
+              {text: fmtPct(failRate), cls: n.failures ? 'ko' : ''}, fmtUs(d.mean), fmtUs(d.p50), fmtUs(d.p90),
+              fmtUs(d.p95), fmtUs(d.p99), fmtUs(d.max)];
+    });
+    s.appendChild(table(['name', 'requests', 'failed', 'failed %', 'avg', 'p50', 'p90', 'p95', 'p99', 'max'], rows));
+  }
+
+  function renderThresholdsAndChecks() {
+    const s = section('thresholds', 'Thresholds and checks');
+    const mark = (ok) => ({text: ok ? '✓' : '✗', cls: ok ? 'ok' : 'ko'});
+    s.appendChild(el('h3', null, 'Thresholds'));
+    s.appendChild(table(['metric', 'expression', 'observed', 'result'],
+                        (results.thresholds || []).map((t) => [
+                          t.metric, {text: t.expression, cls: 'text'}, observedText(t), mark(t.passed)])));
+    s.appendChild(el('h3', null, 'Checks'));
+    s.appendChild(table(['check', 'passes', 'fails', 'result'],
+                        (results.checks || []).map((c) => [c.name, fmtNum(c.passes, 0), fmtNum(c.fails, 0), mark(!c.fails)])));
+  }
+
+  function observedText(t) {
+    if (t.observed === undefined || t.observed === null) return '–';
+    return t.unit ? `${fmtNum(t.observed, 3)} ${t.unit}` : fmtNum(t.observed, 4);
+  }
+
+  function renderErrors() {
+    const s = section('errors', 'Errors and statuses');
+    const errors = Object.entries(results.errors || {}).sort((a, b) => b[1] - a[1]);
+    const statuses = Object.entries(results.statuses || {}).sort((a, b) => a[0].localeCompare(b[0]));
+    const total = ((results.counters || {}).http_reqs || {}).count || 0;
+    const share = (n) => (total ? fmtPct(n / total) : '–');
+    s.appendChild(el('div', {class: 'two'},
+                     el('div', null, el('h3', null, 'Errors by class'),
+                        table(['class', 'count', 'share of requests'], errors.map(([k, v]) => [k, fmtNum(v, 0), share(v)]))),
+                     el('div', null, el('h3', null, 'Responses by status'),
+                        table(['status', 'count', 'share of requests'],
+                              statuses.map(([k, v]) => [{text: k, cls: Number(k) >= 400 ? 'ko' : ''}, fmtNum(v, 0), share(v)])))));
+  }
+
+  function renderTrendsTable() {
+    const s = section('trends', 'All trends');
+    const rows = Object.entries(trends).map(([n, t]) => [n, fmtNum(t.count, 0), fmtUs(t.min), fmtUs(t.mean), fmtUs(t.p50),
+                                                         fmtUs(t.p90), fmtUs(t.p95), fmtUs(t.p99), fmtUs(t.p99_9), fmtUs(t.max)]);
+    s.appendChild(table(['trend', 'count', 'min', 'avg', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows));
+  }
+
+  function renderFooter() {
+    document.getElementById('footer').appendChild(
+        el('p', null, `Results format ${results.format || '?'} v${results.version || '?'}; `,
+           `generated by perfgate ${run.perfgate_version || ''}. Charts drawn with uPlot, embedded in this file.`));
+  }
+
+  renderHeader();
+  renderWarnings();
+  renderSummary();
+  renderThroughput();
+  renderLatencyOverTime();
+  renderSpectrum();
+  renderPhases();
+  renderVus();
+  renderNames();
+  renderThresholdsAndChecks();
+  renderErrors();
+  renderTrendsTable();
+  renderFooter();
+  window.addEventListener('resize', () => {
+    for (const c of charts) c.uplot.setSize({width: chartWidth(c.uplot.root.parentNode.parentNode), height: 260});
+  });
+  window.perfgateReady = true;
+})();
