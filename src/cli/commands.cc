@@ -5,11 +5,13 @@ namespace perfgate::cli {
 
 int version_main(const std::vector<std::string>& args);
 int serve_main(const std::vector<std::string>& args);
+int compare_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"version", "print the version", version_main},
       {"serve", "run the built-in HTTP target server", serve_main},
+      {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
   };
   return kCommands;
 }
