@@ -218,7 +218,9 @@
       value: (u, v) => (v === null ? '–' : `${v.toFixed(3)} ms`),
     })));
     const data = [spectrum.x].concat(names.map((n) => spectrum.series[n].map((v) => (v === null ? null : v / 1000))));
-    const xAxis = {label: 'percentile', values: (u, ticks) => ticks.map(percentileLabel)};
+    // Label the decades only (0%, 90%, 99%, ...): the log axis also splits at 2x..9x.
+    const decade = (t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9;
+    const xAxis = {label: 'percentile', values: (u, ticks) => ticks.map((t) => (decade(t) ? percentileLabel(t) : ''))};
     addChart(s, 'spectrum', {series: ser, scales: {x: {time: false, distr: 3}},
                              axes: [xAxis, msAxis('latency')]}, data);
   }
@@ -297,7 +299,8 @@
                         table(['class', 'count', 'share of requests'], errors.map(([k, v]) => [k, fmtNum(v, 0), share(v)]))),
                      el('div', null, el('h3', null, 'Responses by status'),
                         table(['status', 'count', 'share of requests'],
-                              statuses.map(([k, v]) => [{text: k, cls: Number(k) >= 400 ? 'ko' : ''}, fmtNum(v, 0), share(v)])))));
+                              statuses.map(([k, v]) => [{text: k === '0' ? 'no response' : k, cls: Number(k) >= 400 || k === '0' ? 'ko' : ''},
+                                                   fmtNum(v, 0), share(v)])))));
   }
 
   function renderTrendsTable() {

@@ -57,15 +57,18 @@ std::string html_safe_json(const json& value) {
 }
 
 json percentile_spectrum(const ResultsDocument& doc) {
-  const results::Trend kTrends[] = {results::Trend::kDuration,
-                                    results::Trend::kDurationUncorrected};
+  // In the closed model the two are the same by definition, so only the open model shows both.
+  std::vector<results::Trend> trends = {results::Trend::kDuration};
+  if (doc.run.meta.model == results::Model::kOpen) {
+    trends.push_back(results::Trend::kDurationUncorrected);
+  }
   int64_t count = 0;
-  for (auto t : kTrends) count = std::max(count, doc.run.totals.trend(t).count());
+  for (auto t : trends) count = std::max(count, doc.run.totals.trend(t).count());
   json out = {{"x", json::array()}, {"series", json::object()}};
   if (count == 0) return out;
   const std::vector<double> x = spectrum_axis(count);
   out["x"] = x;
-  for (auto t : kTrends) {
+  for (auto t : trends) {
     const HdrHistogram& h = doc.run.totals.trend(t);
     if (h.count() == 0) continue;
     json values = json::array();

@@ -1,0 +1,145 @@
+// The HTML report in a real browser: headless Debian Chromium, driven by check_report.js
+// (playwright-core), opens reports written by the `perfgate` binary and must show every section,
+// draw every chart series, log no console error and make no network request.
+//   - FixtureReport: `perfgate report` on the fixture results file (text that must be escaped).
+//   - LiveRunReport: a real short `perfgate run` against `perfgate serve`, --out json, then
+//     `perfgate report`; its screenshot is the one in docs/report-screenshot.png
+//     (PERFGATE_UPDATE_SCREENSHOT=1 refreshes it).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "fixture.h"
+#include "report/results_json.h"
+#include "test_util.h"
+
+namespace perfgate::report {
+namespace {
+
+using nlohmann::json;
+using testing::run_command;
+
+const std::string kBinary = PERFGATE_BINARY;
+
+// Runs check_report.js and returns what the page showed; fails the test on console errors.
+json open_in_chromium(const std::string& html, const std::string& screenshot) {
+  const auto result =
+      run_command(std::string("NODE_PATH=") + PERFGATE_WEB_NODE_MODULES + " timeout 60 node " +
+                  PERFGATE_SOURCE_DIR + "/tests/report/check_report.js " + html + " " + screenshot);
+  EXPECT_EQ(result.exit_code, 0) << "check_report.js failed (stderr above): " << result.output;
+  if (result.exit_code != 0) return json::object();
+  return json::parse(result.output);
+}
+
+void expect_complete_page(const json& page, size_t min_charts) {
+  const std::vector<std::string> expected = {
+      "summary", "throughput", "latency-over-time", "spectrum", "phases",
+      "vus",     "names",      "thresholds",        "errors",   "trends"};
+  const auto sections = page.value("sections", std::vector<std::string>{});
+  for (const auto& s : expected) {
+    EXPECT_NE(std::find(sections.begin(), sections.end(), s), sections.end()) << "section " << s;
+  }
+  ASSERT_GE(page["charts"].size(), min_charts);
+  for (const json& chart : page["charts"]) {
+    EXPECT_GT(chart["points"].get<int>(), 0) << chart["name"];
+    for (const json& series : chart["series"]) {
+      EXPECT_TRUE(series["ok"].get<bool>()) << chart["name"] << " / " << series.dump();
+    }
+  }
+}
+
+TEST(ReportBrowserTest, FixtureReport) {
+  const std::string dir = testing::make_temp_dir();
+  ASSERT_TRUE(
+      write_file_atomically(dir + "/results.json", format_results_json(testing::make_fixture())));
+  const auto rc = run_command(kBinary + " report " + dir + "/results.json -o " + dir +
+                              "/report.html -o " + dir + "/summary.md");
+  ASSERT_EQ(rc.exit_code, 0) << rc.output;
+  const json page = open_in_chromium(dir + "/report.html", dir + "/fixture.png");
+  expect_complete_page(page, 5);
+  EXPECT_EQ(page["verdict"], "FAILED");
+  EXPECT_EQ(page["images"], 0);  // "<img>"-like text stayed text
+  EXPECT_EQ(page["scripts"], 3);
+  const std::string text = page.value("text", "");
+  EXPECT_NE(text.find("POST /login <script>alert(1)</script>"), std::string::npos);
+  EXPECT_NE(text.find("<b>the generator</b> lagged"), std::string::npos);
+  EXPECT_NE(text.find("✗"), std::string::npos);
+  EXPECT_NE(text.find("✓"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A child process with its stdout on a pipe; killed and reaped by the destructor.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out_ = ::fdopen(fds[0], "r");
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (out_ != nullptr) std::fclose(out_);
+  }
+  std::string read_line() {
+    char buffer[512] = {};
+    if (out_ == nullptr || std::fgets(buffer, sizeof buffer, out_) == nullptr) return {};
+    std::string line(buffer);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    return line;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+};
+
+TEST(ReportBrowserTest, LiveRunReport) {
+  const auto help = run_command(kBinary + " run --help 2>&1");
+  if (help.output.find("--out") == std::string::npos) {
+    GTEST_SKIP() << "`perfgate run` has no --out option yet (engine wiring pending)";
+  }
+  Child server({kBinary, "serve", "--listen", "127.0.0.1:0", "--threads", "1"});
+  const std::string url = server.read_line();
+  ASSERT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
+  const std::string dir = testing::make_temp_dir();
+  const auto run = run_command(kBinary + " run " + url + "/delay/2 --rate 300 --max-vus 20 -d 4s" +
+                               " --out json=" + dir + "/results.json 2>&1");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto rc =
+      run_command(kBinary + " report " + dir + "/results.json -o " + dir + "/report.html");
+  ASSERT_EQ(rc.exit_code, 0) << rc.output;
+  const json page = open_in_chromium(dir + "/report.html", dir + "/live.png");
+  expect_complete_page(page, 5);
+  EXPECT_EQ(page["verdict"], "PASSED");
+  const char* update = std::getenv("PERFGATE_UPDATE_SCREENSHOT");
+  if (update != nullptr && std::string(update) == "1") {
+    std::filesystem::copy_file(dir + "/live.png",
+                               std::string(PERFGATE_SOURCE_DIR) + "/docs/report-screenshot.png",
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace perfgate::report

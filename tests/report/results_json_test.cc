@@ -1,0 +1,106 @@
+// The results file: round trip (write → read → write is byte-identical and keeps histograms
+// exactly), refusal of newer versions and of files that are not perfgate results.
+#include "report/results_json.h"
+
+#include <gtest/gtest.h>
+
+#include "fixture.h"
+
+namespace perfgate::report {
+namespace {
+
+using results::Trend;
+
+TEST(ResultsJsonTest, RoundTripIsExact) {
+  const ResultsDocument original = testing::make_fixture_with_intervals();
+  const std::string text = format_results_json(original);
+  auto read = parse_results_json(text);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(format_results_json(*read), text);
+
+  // Spot-check the model itself, not only its JSON.
+  const HdrHistogram& a = original.run.totals.trend(Trend::kDuration);
+  const HdrHistogram& b = read->run.totals.trend(Trend::kDuration);
+  EXPECT_EQ(b.count(), 2000);
+  for (double p : {0.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
+    EXPECT_EQ(a.value_at_percentile(p), b.value_at_percentile(p)) << p;
+  }
+  EXPECT_EQ(read->run.meta.model, results::Model::kOpen);
+  EXPECT_EQ(read->run.meta.start_unix_nanos, original.run.meta.start_unix_nanos);
+  EXPECT_EQ(read->run.totals.statuses[503], 10);
+  EXPECT_EQ(read->run.totals.error_count(results::ErrorClass::kConnectRefused), 2);
+  EXPECT_EQ(read->run.series.size(), 10u);
+  EXPECT_EQ(read->thresholds[1].metric, "http_req_duration{name:login}");
+  EXPECT_FALSE(read->thresholds[1].passed);
+  EXPECT_EQ(read->checks[1].name, original.checks[1].name);
+  EXPECT_EQ(read->names[1].duration.count(), 500);
+  EXPECT_EQ(read->intervals.size(), 4u);
+  EXPECT_EQ(read->environment.git_commit, original.environment.git_commit);
+  EXPECT_EQ(read->run.health.warnings, original.run.health.warnings);
+}
+
+TEST(ResultsJsonTest, DocumentsVersionAndDerivedStatistics) {
+  const auto json = results_to_json(testing::make_fixture());
+  EXPECT_EQ(json["format"], "perfgate-results");
+  EXPECT_EQ(json["version"], kResultsFormatVersion);
+  EXPECT_EQ(json["verdict"]["passed"], false);
+  EXPECT_EQ(json["trends"]["http_req_duration"]["count"], 2000);
+  EXPECT_EQ(json["trends"]["http_req_duration"]["max"], 250'111);  // highest equivalent of 250 ms
+  EXPECT_EQ(json["counters"]["http_reqs"]["rate"], 200.0);
+  EXPECT_EQ(json["rates"]["http_req_failed"]["value"], 0.006);
+  EXPECT_EQ(json["run"]["start"], "2025-11-23T12:13:20.123Z");
+}
+
+TEST(ResultsJsonTest, RefusesNewerVersionsWithAClearMessage) {
+  auto json = results_to_json(testing::make_fixture());
+  json["version"] = kResultsFormatVersion + 1;
+  auto read = results_from_json(json);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().message,
+            "results file version 2 is newer than this perfgate can read (it reads up to "
+            "version 1)");
+  EXPECT_EQ(read.error().hint, "upgrade perfgate to read it");
+}
+
+TEST(ResultsJsonTest, RefusesFilesThatAreNotResults) {
+  auto not_json = parse_results_json("{\"format\": ");
+  ASSERT_FALSE(not_json);
+  EXPECT_NE(not_json.error().message.find("not valid JSON"), std::string::npos);
+
+  auto summary = parse_results_json(R"({"metrics": {"http_reqs": {"count": 3}}})");
+  ASSERT_FALSE(summary);
+  EXPECT_NE(summary.error().message.find("not a perfgate results file"), std::string::npos);
+
+  auto no_version = parse_results_json(R"({"format": "perfgate-results"})");
+  ASSERT_FALSE(no_version);
+  EXPECT_NE(no_version.error().message.find("\"version\""), std::string::npos);
+}
+
+TEST(ResultsJsonTest, ReportsCorruptHistogramsAndWrongTypes) {
+  auto json = results_to_json(testing::make_fixture());
+  json["trends"]["http_req_waiting"]["histogram"] = "HISTFAAA!!!";
+  auto bad_histogram = results_from_json(json);
+  ASSERT_FALSE(bad_histogram);
+  EXPECT_NE(bad_histogram.error().message.find("http_req_waiting"), std::string::npos);
+
+  json = results_to_json(testing::make_fixture());
+  json["run"]["workload"]["vus"] = "ten";
+  auto wrong_type = results_from_json(json);
+  ASSERT_FALSE(wrong_type);
+  EXPECT_NE(wrong_type.error().message.find("malformed results file"), std::string::npos);
+}
+
+TEST(ResultsJsonTest, ReadsAFileMissingOptionalSections) {
+  auto json = results_to_json(testing::make_fixture());
+  for (const char* key : {"thresholds", "checks", "names", "intervals", "series", "health"}) {
+    json.erase(key);
+  }
+  auto read = results_from_json(json);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_TRUE(read->thresholds.empty());
+  EXPECT_TRUE(read->run.series.empty());
+  EXPECT_EQ(read->run.totals.http_reqs, 2000);
+}
+
+}  // namespace
+}  // namespace perfgate::report
