@@ -14,6 +14,8 @@ namespace {
 constexpr size_t kMaxPendingOutput = 256 * 1024;
 // Output buffers larger than this are given back once drained, so idle connections stay small.
 constexpr size_t kKeepOutputCapacity = 4 * 1024;
+// A closing connection discards at most this much further input before it gives up waiting.
+constexpr size_t kMaxLingerBytes = 1024 * 1024;
 
 }  // namespace
 
@@ -24,6 +26,8 @@ Connection::~Connection() { close(); }
 void Connection::on_io(uint32_t events) {
   if (events & EPOLLERR) {
     close();
+  } else if (lingering_) {
+    linger();
   } else {
     pump();
   }
@@ -60,7 +64,7 @@ void Connection::pump() {
     }
     if (!flush()) return;
     if (stream_left_ > 0 || stream_last_chunk_ || (in_ready_ && !busy())) continue;
-    if (close_after_write_) return close();
+    if (close_after_write_) return linger();
     if (delayed_) return;
     if (peer_eof_) return close();
     if (!read_available()) return;
@@ -140,6 +144,24 @@ size_t Connection::serve_requests(std::string_view input) {
   }
   in_ready_ = pos < input.size();
   return pos;
+}
+
+// After the last response: stop sending, then read and drop what the client still sends until
+// it closes. Closing with unread input would make the kernel send a reset, which can destroy
+// the response (e.g. a 431) before the client reads it.
+void Connection::linger() {
+  if (!lingering_) {
+    lingering_ = true;
+    shutdown(fd_, SHUT_WR);
+  }
+  auto& buffer = worker_.read_buffer();
+  for (;;) {
+    const ssize_t n = recv(fd_, buffer.data(), buffer.size(), 0);
+    if (n > 0 && (lingered_bytes_ += static_cast<size_t>(n)) <= kMaxLingerBytes) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return close();  // end of input, an error, or too much input
+  }
 }
 
 void Connection::close() {

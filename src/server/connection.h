@@ -55,6 +55,7 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
   void respond_error(const ParseOutcome& outcome);
   void start_stream(const Response& response, bool http10);
   void produce_stream();
+  void linger();
   void close();
 
   Worker& worker_;
@@ -74,6 +75,8 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
   bool delayed_close_ = false;
   bool close_after_write_ = false;
   bool peer_eof_ = false;
+  bool lingering_ = false;  // output shut down; discarding input until the peer closes
+  size_t lingered_bytes_ = 0;
 };
 
 }  // namespace perfgate::server
