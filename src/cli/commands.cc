@@ -6,12 +6,15 @@ namespace perfgate::cli {
 int version_main(const std::vector<std::string>& args);
 int serve_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
+int report_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"version", "print the version", version_main},
       {"serve", "run the built-in HTTP target server", serve_main},
       {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
+      {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
+       report_main},
   };
   return kCommands;
 }
