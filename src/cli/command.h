@@ -29,6 +29,6 @@ const std::vector<Command>& commands();
 int parse_arguments(CLI::App& app, const std::vector<std::string>& args);
 
 // The entry point behind main().
-int run_main(int argc, char** argv);
+int dispatch(int argc, char** argv);
 
 }  // namespace perfgate::cli

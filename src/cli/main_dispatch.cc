@@ -45,7 +45,7 @@ int parse_arguments(CLI::App& app, const std::vector<std::string>& args) {
   return -1;
 }
 
-int run_main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   if (argc < 2) {
     print_help();
     return kExitUsage;
