@@ -4,6 +4,7 @@
 namespace perfgate::cli {
 
 int version_main(const std::vector<std::string>& args);
+int monitor_main(const std::vector<std::string>& args);
 int serve_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);
@@ -15,6 +16,7 @@ const std::vector<Command>& commands() {
       {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
        report_main},
+      {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
   };
   return kCommands;
 }
