@@ -4,6 +4,7 @@
 namespace perfgate::cli {
 
 int version_main(const std::vector<std::string>& args);
+int run_main(const std::vector<std::string>& args);
 int monitor_main(const std::vector<std::string>& args);
 int serve_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
@@ -12,6 +13,7 @@ int report_main(const std::vector<std::string>& args);
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"version", "print the version", version_main},
+      {"run", "load-test a URL (closed or open model) and print a summary", run_main},
       {"serve", "run the built-in HTTP target server", serve_main},
       {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",

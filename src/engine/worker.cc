@@ -48,10 +48,10 @@ void Worker::run() {
   while (true) {
     shard_.poll_flip();
     now = clock_.now();
+    dispatch_arrivals(now);  // before begin_stop: iterations due before the end still start
     if (!stopping_ && (now >= end_ || stop_requested_.load(std::memory_order_acquire))) {
       begin_stop(now);
     }
-    dispatch_arrivals(now);
     if (now >= next_sweep_) sweep(now);
     busy_gauge_.store(busy_, std::memory_order_relaxed);
     if (stopping_ && (busy_ == 0 || now >= grace_deadline_)) break;

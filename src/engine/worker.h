@@ -76,7 +76,7 @@ class Worker {
   void start_connect(Vu& vu, Nanos now);
   void on_connect_ready(Vu& vu, uint32_t events, Nanos now);
   void send_request(Vu& vu, Nanos now);
-  void read_response(Vu& vu, Nanos now);
+  void read_response(Vu& vu, uint32_t events, Nanos now);
   void on_eof(Vu& vu, Nanos now);
   void drain_idle(Vu& vu);
   void complete(Vu& vu, Nanos now, bool must_close);

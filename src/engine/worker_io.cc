@@ -51,7 +51,7 @@ void Worker::on_io(Vu& vu, uint32_t events) {
       if (vu.state != Vu::State::kAwaitingResponse || (events & kReadable) == 0) return;
       [[fallthrough]];
     case Vu::State::kAwaitingResponse:
-      if (events & kReadable) read_response(vu, now);
+      if (events & kReadable) read_response(vu, events, now);
       return;
     default:
       if (vu.fd >= 0 && (events & kReadable)) drain_idle(vu);
@@ -135,8 +135,11 @@ void Worker::send_request(Vu& vu, Nanos now) {
   vu.parser.start(config_.head_request);
 }
 
-void Worker::read_response(Vu& vu, Nanos now) {
+void Worker::read_response(Vu& vu, uint32_t events, Nanos now) {
   char* buffer = read_buffer_.get();
+  // A short read drains the socket; only a close (which raises no further edge once seen) must
+  // be read to the end.
+  const bool peer_closed = (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
   while (true) {
     const ssize_t n = ::read(vu.fd, buffer, kReadBufferBytes);
     if (n > 0) {
@@ -152,7 +155,7 @@ void Worker::read_response(Vu& vu, Nanos now) {
         return complete(vu, now, progress.consumed < static_cast<size_t>(n));
       }
       if (progress.event == Event::kError) return fail(vu, ErrorClass::kParseError, now);
-      if (static_cast<size_t>(n) < kReadBufferBytes) return;  // drained; the next edge resumes
+      if (static_cast<size_t>(n) < kReadBufferBytes && !peer_closed) return;  // next edge resumes
       continue;
     }
     if (n == 0) return on_eof(vu, now);

@@ -1,0 +1,223 @@
+// `perfgate run URL`: the one-liner load test. Parse -> build the engine config -> run ->
+// print the summary (and write --summary-json) -> exit code. All logic lives in the engine,
+// protocols and report modules; this file only translates the command line.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "cli/version.h"
+#include "core/atomic_file.h"
+#include "core/units.h"
+#include "engine/engine.h"
+#include "net/socket.h"
+#include "protocols/http1_request.h"
+#include "protocols/url.h"
+#include "report/console_summary.h"
+#include "report/summary_json.h"
+
+namespace perfgate::cli {
+namespace {
+
+constexpr const char* kRunHelp =
+    "Load-test one HTTP/1.1 URL and print a k6-style summary.\n\n"
+    "Closed model (default): --vus VUs each send a request as soon as the previous response\n"
+    "arrived. Open model (--rate): requests start on a fixed schedule whatever the target does;\n"
+    "latency then counts from each scheduled start (coordinated-omission corrected).\n\n"
+    "Examples:\n"
+    "  perfgate run http://127.0.0.1:8080/ --vus 50 --duration 30s\n"
+    "  perfgate run http://127.0.0.1:8080/api --rate 2000 --duration 1m --max-vus 500\n"
+    "  perfgate run http://127.0.0.1:8080/login -X POST -H 'Content-Type: application/json' \\\n"
+    "      --body @login.json --summary-json summary.json\n\n"
+    "Exit codes: 0 done (request failures are counted, not fatal), 1 runtime error,\n"
+    "2 bad input, 105 interrupted (Ctrl-C / SIGTERM; summary still printed and written).";
+
+struct RunOptions {
+  std::string url;
+  int vus = 10;
+  std::string duration = "10s";
+  std::string rate;
+  int max_vus = 0;
+  std::string method = "GET";
+  std::vector<std::string> headers;
+  std::string body;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string timeout = "5s";
+  std::string summary_json;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+void on_signal(int signal) {
+  g_interrupted.store(true);
+  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+int bad_input(const Error& error) {
+  fmt::print(stderr, "error: {}\n", error.describe());
+  return kExitUsage;
+}
+
+void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
+  app.add_option("url", o.url, "target URL, http://host[:port]/path")->required();
+  app.add_option("-u,--vus", o.vus, "closed model: concurrent VUs (default 10)")
+      ->check(CLI::PositiveNumber)
+      ->each([&](const std::string&) { vus_given = true; });
+  app.add_option("-d,--duration", o.duration, "how long to run, e.g. 30s, 2m (default 10s)");
+  app.add_option("-r,--rate", o.rate, "open model: requests per second, e.g. 500 or 6000/m");
+  app.add_option("--max-vus", o.max_vus,
+                 "open model: most requests in flight (default max(100, rate/10))")
+      ->check(CLI::PositiveNumber);
+  app.add_option("-X,--method", o.method, "HTTP method (default GET)");
+  app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)");
+  app.add_option("--body", o.body, "request body: TEXT, or @FILE to read it from a file");
+  app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
+  app.add_option("--summary-json", o.summary_json,
+                 "write the summary as JSON (k6 summary-export shape)");
+}
+
+Result<protocols::HttpRequestSpec> build_request(const RunOptions& o,
+                                                 const protocols::HttpUrl& url) {
+  protocols::HttpRequestSpec spec;
+  spec.method = o.method;
+  spec.target = url.target;
+  spec.host = url.authority;
+  spec.user_agent = fmt::format("perfgate/{}", kVersion);
+  for (const std::string& header : o.headers) {
+    const size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return make_error(fmt::format("invalid header \"{}\"", header), "write it as 'Name: value'");
+    }
+    std::string value = header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    spec.headers.emplace_back(header.substr(0, colon), value);
+  }
+  if (!o.body.empty() && o.body.front() == '@') {
+    auto content = read_file(o.body.substr(1));
+    if (!content) return content.error();
+    spec.body = std::move(*content);
+  } else {
+    spec.body = o.body;
+  }
+  return spec;
+}
+
+// Everything that can be wrong with the input is found here, before any traffic.
+Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
+  auto url = protocols::parse_http_url(o.url);
+  if (!url) return url.error();
+  engine::EngineConfig config;
+  auto duration = parse_duration(o.duration);
+  if (!duration) return duration.error();
+  if (*duration <= 0) return make_error("--duration must be above 0");
+  config.duration = *duration;
+  auto timeout = parse_duration(o.timeout);
+  if (!timeout) return timeout.error();
+  if (*timeout <= 0) return make_error("--timeout must be above 0");
+  config.timeout = config.drop_after = *timeout;
+  if (!o.rate.empty()) {
+    if (vus_given)
+      return make_error("--vus and --rate exclude each other",
+                        "--vus runs a closed model, --rate an open one; use --max-vus with --rate");
+    auto rate = parse_rate(o.rate);
+    if (!rate) return rate.error();
+    if (*rate <= 0) return make_error(fmt::format("invalid rate \"{}\": must be above 0", o.rate));
+    config.model = results::Model::kOpen;
+    config.rate = *rate;
+    config.max_vus = o.max_vus > 0 ? o.max_vus : engine::default_max_vus(*rate);
+  } else if (o.max_vus > 0) {
+    return make_error("--max-vus needs --rate", "the closed model uses --vus");
+  }
+  config.vus = o.vus;
+  config.threads = o.threads;
+  auto spec = build_request(o, *url);
+  if (!spec) return spec.error();
+  auto request = protocols::write_http1_request(*spec);
+  if (!request) return request.error();
+  config.request = std::move(*request);
+  config.head_request = protocols::is_head_method(spec->method);
+  auto address = net::resolve(url->host, url->port);
+  if (!address) return address.error();
+  config.target = *address;
+  return config;
+}
+
+Result<void> check_file_limit(const engine::EngineConfig& config) {
+  const long limit = net::raise_open_file_limit();
+  const long needed = (config.model == results::Model::kOpen ? config.max_vus : config.vus) + 64;
+  if (limit >= 0 && limit < needed) {
+    return make_error(fmt::format("{} VUs need about {} open files, but the limit is {}",
+                                  needed - 64, needed, limit),
+                      "raise it with 'ulimit -n', or use fewer VUs");
+  }
+  return {};
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string out = "perfgate run";
+  for (const auto& a : args) out += " " + a;
+  return out;
+}
+
+}  // namespace
+
+int run_main(const std::vector<std::string>& args) {
+  CLI::App app(kRunHelp, "perfgate run");
+  RunOptions o;
+  bool vus_given = false;
+  add_options(app, o, vus_given);
+  if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+  auto config = build_config(o, vus_given);
+  if (!config) return bad_input(config.error());
+  if (auto ok = check_file_limit(*config); !ok) return bad_input(ok.error());
+  if (!o.summary_json.empty()) {
+    if (auto ok = check_writable(o.summary_json); !ok) return bad_input(ok.error());
+  }
+  results::RunMetadata meta;
+  meta.version = kVersion;
+  meta.command_line = command_line(args);
+  meta.target_url = o.url;
+
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  engine::RunHooks hooks;
+  hooks.interrupt = &g_interrupted;
+  const bool tty = isatty(STDOUT_FILENO) == 1;
+  if (tty) {
+    hooks.on_second = [](const engine::LiveStatus& s) {
+      fmt::print("\r\033[K{}", report::format_progress_line(
+                                   static_cast<double>(s.elapsed) / kNanosPerSecond,
+                                   static_cast<double>(s.duration) / kNanosPerSecond,
+                                   s.last_second->active_vus, *s.last_second, *s.totals));
+      std::fflush(stdout);
+    };
+  }
+  auto result = engine::run(*config, meta, hooks);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (tty) fmt::print("\r\033[K");
+  if (!result) {
+    fmt::print(stderr, "error: {}\n", result.error().describe());
+    return kExitRuntimeError;
+  }
+  fmt::print("{}", report::format_console_summary(*result));
+  std::fflush(stdout);
+  if (!o.summary_json.empty()) {
+    if (auto ok = report::write_summary_json(*result, o.summary_json); !ok) {
+      fmt::print(stderr, "error: {}\n", ok.error().describe());
+      return kExitRuntimeError;
+    }
+  }
+  return result->interrupted ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace perfgate::cli
