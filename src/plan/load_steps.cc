@@ -1,0 +1,231 @@
+// Steps of a flow: requests, think times and groups.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "plan/flow_loader.h"
+
+namespace perfgate::plan::detail {
+
+int FlowLoader::resolve(std::string_view name) {
+  const std::string key(name);
+  const int existing = ctx.plan.slot_of(name);
+  if (existing >= 0 && ctx.plan.variables[existing].constant) return existing;
+  if (scope.extracted.count(key) || scope.env.count(key)) return ctx.slot(key);
+  for (size_t f : scope.feeders) {
+    const auto& columns = ctx.plan.feeders[f].columns;
+    if (std::find(columns.begin(), columns.end(), key) != columns.end()) return ctx.slot(key);
+  }
+  return -1;
+}
+
+Template FlowLoader::compile(const YAML::Node& node, const std::string& text, Escape escape,
+                             size_t prefix) {
+  auto result = compile_template(
+      text, [&](std::string_view n) { return resolve(n); }, escape);
+  const std::string scalar = text.substr(std::min(prefix, text.size()));
+  for (const TemplateError& e : result.errors) {
+    const size_t offset = e.offset >= prefix ? e.offset - prefix : 0;
+    r().error(ctx.pos_in_scalar(node, scalar, offset), e.error.message, e.error.hint);
+  }
+  return std::move(result.value);
+}
+
+std::optional<std::regex> FlowLoader::regex(const YAML::Node& node, const std::string& pattern) {
+  if (pattern.size() > kMaxRegexLength) {
+    r().error(node, fmt::format("regular expression longer than {} characters", kMaxRegexLength));
+    return std::nullopt;
+  }
+  try {
+    return std::regex(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    r().error(node, fmt::format("invalid regular expression \"{}\": {}", pattern, e.what()),
+              "ECMAScript syntax; escape special characters with a backslash");
+    return std::nullopt;
+  }
+}
+
+void FlowLoader::steps(const YAML::Node& node, std::vector<Step>& out) {
+  if (!r().expect_sequence(node, "steps")) return;
+  if (node.size() == 0) r().error(node, "a flow needs at least one step");
+  for (const YAML::Node& item : node) {
+    if (++ctx.steps_seen > kMaxSteps) {
+      r().error(item, fmt::format("more than {} steps in the plan", kMaxSteps));
+      return;
+    }
+    step(item, out);
+  }
+}
+
+void FlowLoader::step(const YAML::Node& node, std::vector<Step>& out) {
+  if (!r().expect_map(node, "a step")) return;
+  Step s;
+  s.pos = r().pos(node);
+  if (node["think"])
+    think(node, s);
+  else if (node["group"])
+    group(node, s);
+  else if (node["url"])
+    request(node, s);
+  else {
+    r().error(node,
+              "a step needs url:, think: or group:", "write - {name: home, url: /} or - think: 1s");
+    return;
+  }
+  out.push_back(std::move(s));
+}
+
+void FlowLoader::think(const YAML::Node& node, Step& s) {
+  s.kind = Step::Kind::kThink;
+  r().for_each(node, "a think step", {"think"}, [](const auto&, const auto&, const auto&) {});
+  const YAML::Node t = node["think"];
+  if (t.IsScalar()) {
+    if (auto d = r().duration(t, "think")) s.think.a = *d;
+    return;
+  }
+  std::map<std::string, Nanos> times;
+  std::string distribution;
+  r().for_each(t, "think", {"min", "max", "mean", "stddev", "distribution"},
+               [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                 if (key == "distribution")
+                   distribution = r().string(v, key).value_or("");
+                 else if (auto d = r().duration(v, "think." + key))
+                   times[key] = *d;
+               });
+  if (!t.IsMap()) return;
+  if (distribution.empty())
+    distribution = times.count("min") || times.count("max") ? "uniform"
+                   : times.count("stddev")                  ? "normal"
+                                                            : "fixed";
+  const auto need = [&](const char* key) {
+    if (times.count(key)) return times[key];
+    r().error(t, fmt::format("a {} think time needs {}", distribution, key));
+    return Nanos{0};
+  };
+  if (distribution == "uniform") {
+    s.think = {ThinkKind::kUniform, need("min"), need("max")};
+    if (s.think.b < s.think.a) r().error(t, "think.max is below think.min");
+  } else if (distribution == "normal") {
+    s.think = {ThinkKind::kNormal, need("mean"), need("stddev")};
+  } else if (distribution == "exponential") {
+    s.think = {ThinkKind::kExponential, need("mean"), 0};
+  } else if (distribution == "fixed") {
+    s.think = {ThinkKind::kFixed, need("mean"), 0};
+  } else {
+    r().error(t, fmt::format("unknown think distribution \"{}\"", distribution),
+              suggest(distribution, {"fixed", "uniform", "normal", "exponential"}));
+  }
+}
+
+void FlowLoader::group(const YAML::Node& node, Step& s) {
+  s.kind = Step::Kind::kGroup;
+  if (scope.depth >= kMaxGroupDepth) {
+    r().error(node, fmt::format("groups nested deeper than {}", kMaxGroupDepth));
+    return;
+  }
+  bool has_steps = false;
+  r().for_each(node, "a group", {"group", "steps"},
+               [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                 if (key == "group") {
+                   s.group = r().string(v, "group").value_or("");
+                 } else {
+                   has_steps = true;
+                   ++scope.depth;
+                   steps(v, s.steps);
+                   --scope.depth;
+                 }
+               });
+  if (!has_steps)
+    r().error(node, "a group needs steps:", "write - {group: checkout, steps: [...]}");
+}
+
+}  // namespace perfgate::plan::detail
+
+namespace perfgate::plan::detail {
+namespace {
+
+const std::vector<std::string_view> kMethods = {"GET",    "POST", "PUT",    "PATCH",
+                                                "DELETE", "HEAD", "OPTIONS"};
+
+bool same_header(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+void set_header(std::vector<Header>& headers, Header header) {
+  for (Header& h : headers) {
+    if (same_header(h.name, header.name)) {
+      h = std::move(header);
+      return;
+    }
+  }
+  headers.push_back(std::move(header));
+}
+
+}  // namespace
+
+void FlowLoader::request(const YAML::Node& node, Step& s) {
+  static const std::vector<std::string_view> kKeys = {
+      "name", "method", "url", "headers", "body", "json", "timeout", "extract", "checks", "record"};
+  RequestStep& req = s.request;
+  req.headers = ctx.plan.options.headers;
+  std::map<std::string, YAML::Node> fields;
+  r().for_each(
+      node, "a request step", kKeys,
+      [&](const std::string& key, const YAML::Node&, const YAML::Node& v) { fields[key] = v; });
+  if (fields.count("method")) {
+    auto method = r().string(fields["method"], "method");
+    std::string upper = method.value_or("");
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (method && std::find(kMethods.begin(), kMethods.end(), upper) == kMethods.end()) {
+      r().error(fields["method"], fmt::format("unknown HTTP method \"{}\"", *method),
+                suggest(upper, kMethods));
+    }
+    req.method = upper;
+  }
+  if (auto url = r().string(fields["url"], "url")) {
+    std::string full = *url;
+    size_t prefix = 0;
+    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+      if (ctx.plan.options.base_url.empty()) {
+        r().error(fields["url"], fmt::format("relative url \"{}\" needs options.baseUrl", *url),
+                  "set options.baseUrl, or write an absolute http:// URL");
+      }
+      full = ctx.plan.options.base_url + (url->starts_with("/") ? "" : "/") + *url;
+      prefix = full.size() - url->size();
+    }
+    req.url = compile(fields["url"], full, Escape::kNone, prefix);
+    req.name = fields.count("name") ? r().string(fields["name"], "name").value_or("")
+                                    : req.method + " " + *url;
+  }
+  if (fields.count("headers")) {
+    r().for_each(fields["headers"], "headers", {},
+                 [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                   if (auto text = r().string(v, "header " + key)) {
+                     set_header(req.headers, Header{key, compile(v, *text)});
+                   }
+                 });
+  }
+  if (fields.count("body") && fields.count("json")) {
+    r().error(fields["json"], "a step has both body and json", "json: is a body; keep one");
+  } else if (fields.count("body")) {
+    if (auto text = r().string(fields["body"], "body")) req.body = compile(fields["body"], *text);
+  } else if (fields.count("json")) {
+    const std::string json = json_text(fields["json"], 0);
+    req.body = compile(fields["json"], json, Escape::kJson);
+    bool has_type = false;
+    for (const Header& h : req.headers) has_type |= same_header(h.name, "Content-Type");
+    if (!has_type) req.headers.push_back({"Content-Type", Template::literal("application/json")});
+  }
+  if (fields.count("timeout")) {
+    if (auto t = r().duration(fields["timeout"], "timeout")) req.timeout = *t;
+  }
+  if (fields.count("checks")) checks(fields["checks"], req);
+  // Extracted variables are visible to this step's records and to every later step.
+  if (fields.count("extract")) extracts(fields["extract"], req);
+  if (fields.count("record")) records(fields["record"], req);
+}
+
+}  // namespace perfgate::plan::detail

@@ -1,0 +1,297 @@
+#include "plan/loader.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "plan/loader_internal.h"
+
+namespace perfgate::plan {
+namespace detail {
+
+int LoadContext::slot(const std::string& name) {
+  const int existing = plan.slot_of(name);
+  if (existing >= 0) return existing;
+  plan.variables.push_back(Variable{name});
+  return static_cast<int>(plan.variables.size() - 1);
+}
+
+SourcePos LoadContext::pos_in_scalar(const YAML::Node& node, const std::string& text,
+                                     size_t offset) const {
+  SourcePos pos = reader.pos(node);
+  if (pos.line <= 0) return pos;
+  size_t line_start = 0;
+  for (int line = 1; line < pos.line; ++line) {
+    line_start = source.find('\n', line_start);
+    if (line_start == std::string::npos) return pos;
+    ++line_start;
+  }
+  size_t at = line_start + static_cast<size_t>(pos.column - 1);
+  if (at < source.size() && (source[at] == '"' || source[at] == '\'')) ++at;
+  if (at > source.size()) return pos;
+  if (source.compare(at, offset, text, 0, offset) != 0) return pos;  // escapes or line breaks
+  pos.column += static_cast<int>(at - (line_start + pos.column - 1) + offset);
+  return pos;
+}
+
+void load_vars(LoadContext& ctx, const YAML::Node& node) {
+  ctx.reader.for_each(
+      node, "vars", {},
+      [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        if (!value.IsScalar()) {
+          ctx.reader.error(value, fmt::format("expected a string for vars.{}, got {}", key,
+                                              YamlReader::kind_name(value)));
+          return;
+        }
+        if (auto text = ctx.reader.string(value, "vars." + key)) {
+          ctx.plan.variables[ctx.slot(key)].constant = *text;
+        }
+        (void)key_node;
+      });
+}
+
+void load_metrics(LoadContext& ctx, const YAML::Node& node) {
+  static const std::vector<std::string_view> kTypes = {"counter", "gauge", "rate", "trend"};
+  ctx.reader.for_each(
+      node, "metrics", {},
+      [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        auto type = ctx.reader.string(value, "metric type");
+        if (!type) return;
+        CustomMetric metric{key, MetricType::kCounter, ctx.reader.pos(key_node)};
+        if (*type == "counter")
+          metric.type = MetricType::kCounter;
+        else if (*type == "gauge")
+          metric.type = MetricType::kGauge;
+        else if (*type == "rate")
+          metric.type = MetricType::kRate;
+        else if (*type == "trend")
+          metric.type = MetricType::kTrend;
+        else {
+          ctx.reader.error(value,
+                           fmt::format("unknown metric type \"{}\" for metric {}", *type, key),
+                           suggest(*type, kTypes));
+          return;
+        }
+        if (builtin_metric_type(key)) {
+          ctx.reader.error(key_node, fmt::format("metric \"{}\" is a built-in metric", key),
+                           "give your custom metric another name");
+          return;
+        }
+        ctx.plan.metrics.push_back(metric);
+      });
+}
+
+namespace {
+
+void load_base_url(LoadContext& ctx, const YAML::Node& value) {
+  auto url = ctx.reader.string(value, "options.baseUrl");
+  if (!url) return;
+  if (!url->starts_with("http://") && !url->starts_with("https://")) {
+    ctx.reader.error(value, fmt::format("options.baseUrl \"{}\" is not an http(s) URL", *url),
+                     "write it as http://host:port, e.g. http://127.0.0.1:8080");
+    return;
+  }
+  while (url->ends_with("/")) url->pop_back();
+  ctx.plan.options.base_url = *url;
+}
+
+void load_headers(LoadContext& ctx, const YAML::Node& node) {
+  const SlotResolver resolve = [&](std::string_view name) {
+    const int s = ctx.plan.slot_of(name);
+    return s >= 0 && ctx.plan.variables[s].constant ? s : -1;
+  };
+  ctx.reader.for_each(node, "options.headers", {},
+                      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                        auto text = ctx.reader.string(value, "header " + key);
+                        if (!text) return;
+                        auto compiled = compile_template(*text, resolve);
+                        for (const TemplateError& e : compiled.errors) {
+                          ctx.reader.error(
+                              value, e.error.message + " in header " + key,
+                              "options.headers may only use vars: constants and built-ins");
+                        }
+                        ctx.plan.options.headers.push_back(Header{key, std::move(compiled.value)});
+                      });
+}
+
+void load_secrets(LoadContext& ctx, const YAML::Node& node) {
+  if (!ctx.reader.expect_sequence(node, "options.secrets")) return;
+  for (const YAML::Node& item : node) {
+    if (!item.IsScalar()) {
+      ctx.reader.error(item, "expected an environment variable name in options.secrets");
+      continue;
+    }
+    ctx.secret_names.push_back(item.Scalar());
+  }
+}
+
+}  // namespace
+
+void load_options(LoadContext& ctx, const YAML::Node& node) {
+  static const std::vector<std::string_view> kKeys = {
+      "baseUrl", "headers", "timeout",  "thresholds", "scenarios",
+      "secrets", "vus",     "duration", "iterations", "stages"};
+  std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
+  bool shortcut = false;
+  ctx.reader.for_each(node, "options", kKeys,
+                      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                        if (key == "baseUrl")
+                          load_base_url(ctx, value);
+                        else if (key == "headers")
+                          load_headers(ctx, value);
+                        else if (key == "timeout") {
+                          if (auto t = ctx.reader.duration(value, "options.timeout"))
+                            ctx.plan.options.timeout = *t;
+                        } else if (key == "thresholds")
+                          thresholds = value;
+                        else if (key == "scenarios")
+                          scenarios = value;
+                        else if (key == "secrets")
+                          load_secrets(ctx, value);
+                        else
+                          shortcut = true;
+                      });
+  if (scenarios && shortcut) {
+    ctx.reader.error(*scenarios,
+                     "options.scenarios cannot be combined with options.vus, "
+                     "duration, iterations or stages",
+                     "move those into a scenario");
+  } else if (scenarios) {
+    load_scenarios(ctx, *scenarios);
+  } else if (node.IsMap()) {
+    load_shortcut_scenario(ctx, node);
+  }
+  if (thresholds) load_thresholds(ctx, *thresholds);
+}
+
+}  // namespace detail
+
+const Flow* Plan::find_flow(std::string_view flow_name) const {
+  for (const Flow& f : flows) {
+    if (f.name == flow_name) return &f;
+  }
+  return nullptr;
+}
+
+int Plan::slot_of(std::string_view variable) const {
+  for (size_t i = 0; i < variables.size(); ++i) {
+    if (variables[i].name == variable) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+namespace {
+
+bool looks_secret(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+void collect_secrets(detail::LoadContext& ctx) {
+  for (const auto& [name, value] : ctx.reader.env_used()) {
+    const bool listed =
+        std::find(ctx.secret_names.begin(), ctx.secret_names.end(), name) != ctx.secret_names.end();
+    if ((listed || looks_secret(name)) && !value.empty()) ctx.plan.secret_values.push_back(value);
+  }
+}
+
+void load_document(detail::LoadContext& ctx, const YAML::Node& root) {
+  static const std::vector<std::string_view> kKeys = {"name", "description", "options", "vars",
+                                                      "data", "metrics",     "flows"};
+  if (!root.IsMap()) {
+    ctx.reader.error(
+        root.IsDefined() && !root.IsNull() ? ctx.reader.pos(root) : ctx.reader.file_pos(),
+        "a plan must be a mapping with options: and flows:",
+        "see docs/plan-reference.md or examples/");
+    return;
+  }
+  std::map<std::string, YAML::Node> sections;
+  ctx.reader.for_each(root, "the plan", kKeys,
+                      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                        sections[key] = value;
+                      });
+  if (sections.count("name")) {
+    if (auto n = ctx.reader.string(sections["name"], "name")) ctx.plan.name = *n;
+  }
+  if (sections.count("vars")) detail::load_vars(ctx, sections["vars"]);
+  if (sections.count("data")) detail::load_data(ctx, sections["data"]);
+  if (sections.count("metrics")) detail::load_metrics(ctx, sections["metrics"]);
+  if (sections.count("options")) {
+    detail::load_options(ctx, sections["options"]);
+  } else {
+    ctx.reader.error(ctx.reader.pos(root), "the plan has no options: section",
+                     "add options: with baseUrl and scenarios");
+  }
+  if (sections.count("flows")) {
+    detail::load_flows(ctx, sections["flows"]);
+  } else {
+    ctx.reader.error(ctx.reader.pos(root), "the plan has no flows: section",
+                     "add flows: with at least one flow of request steps");
+  }
+  detail::link_flows(ctx);
+  collect_secrets(ctx);
+}
+
+}  // namespace
+
+LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
+  LoadResult result;
+  detail::LoadContext ctx(options.display_name, options.base_dir, result.diagnostics,
+                          options.env ? options.env : process_env());
+  ctx.plan.file = options.display_name;
+  ctx.source = std::string(text);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    const SourcePos pos{options.display_name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                        e.mark.is_null() ? 0 : e.mark.column + 1};
+    ctx.reader.error(pos, fmt::format("not valid YAML: {}", e.msg),
+                     "check indentation, quotes and brackets near this spot");
+    return result;
+  }
+  try {
+    load_document(ctx, root);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp reports some malformed documents lazily (e.g. bad aliases) while we walk them.
+    ctx.reader.error(ctx.reader.file_pos(), fmt::format("not valid YAML: {}", e.msg));
+  }
+  result.plan = std::move(ctx.plan);
+  return result;
+}
+
+LoadResult load_plan_file(const std::string& path, EnvLookup env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.diagnostics.add(SourcePos{path}, "cannot read the plan file",
+                           "check the path and that the file is readable");
+    return result;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  LoadOptions options;
+  options.display_name = path;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  options.base_dir = parent.empty() ? "." : parent.string();
+  options.env = std::move(env);
+  return load_plan_text(buffer.str(), options);
+}
+
+}  // namespace perfgate::plan

@@ -1,0 +1,37 @@
+// Plan loading: a YAML (or JSON) plan file → a validated Plan, or every mistake found, each
+// with file:line:col, what was expected and a hint. Nothing here sends traffic; `plan --check`
+// and `run` both call it before anything starts.
+//
+// Thread-safety: reentrant; each call owns its state. The default EnvLookup reads the process
+// environment (getenv), which is safe as long as nobody calls setenv concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "plan/diagnostics.h"
+#include "plan/plan.h"
+#include "plan/yaml_reader.h"
+
+namespace perfgate::plan {
+
+struct LoadOptions {
+  std::string display_name = "plan.yaml";  // the file name used in diagnostics
+  std::string base_dir = ".";              // data files are resolved against it
+  EnvLookup env;                           // defaults to the process environment
+};
+
+struct LoadResult {
+  Plan plan;
+  Diagnostics diagnostics;
+  bool ok() const { return diagnostics.ok(); }
+};
+
+// The process environment as an EnvLookup.
+EnvLookup process_env();
+
+LoadResult load_plan_text(std::string_view text, const LoadOptions& options);
+// Reads `path`; diagnostics name the file as given and data files resolve next to it.
+LoadResult load_plan_file(const std::string& path, EnvLookup env = process_env());
+
+}  // namespace perfgate::plan

@@ -1,0 +1,75 @@
+// Internals shared by the loader's translation units (loader.cc, load_scenarios.cc,
+// load_flows.cc, feeder.cc). Not part of the plan module's interface.
+//
+// Thread-safety: one LoadContext per load, used from one thread.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/loader.h"
+#include "plan/plan.h"
+#include "plan/yaml_reader.h"
+
+namespace perfgate::plan::detail {
+
+// Limits that keep hostile or accidental inputs (alias bombs, deep nesting) bounded.
+constexpr int kMaxGroupDepth = 16;
+constexpr size_t kMaxSteps = 10000;
+constexpr std::int64_t kMaxVus = 1'000'000;
+
+// A scenario's flow reference, resolved once all flows are known.
+struct PendingFlowRef {
+  size_t scenario = 0;
+  std::string flow;
+  double weight = 1;
+  SourcePos pos;
+};
+
+struct LoadContext {
+  LoadContext(std::string file, std::string base_dir, Diagnostics& diagnostics, EnvLookup env)
+      : reader(std::move(file), diagnostics, std::move(env)), base_dir(std::move(base_dir)) {}
+
+  YamlReader reader;
+  std::string base_dir;
+  Plan plan;
+  std::vector<PendingFlowRef> flow_refs;
+  std::vector<std::string> secret_names;  // from options.secrets
+  size_t steps_seen = 0;
+  std::string source;  // the plan text, to place template errors at their exact column
+
+  // The position of byte `offset` inside the scalar `node` when it can be placed exactly (a
+  // one-line scalar, possibly quoted); otherwise the scalar's own position.
+  SourcePos pos_in_scalar(const YAML::Node& node, const std::string& text, size_t offset) const;
+
+  // The slot of `name`, creating the variable on first use.
+  int slot(const std::string& name);
+};
+
+// Each reads one top-level section into ctx.plan.
+void load_vars(LoadContext& ctx, const YAML::Node& node);
+void load_data(LoadContext& ctx, const YAML::Node& node);
+void load_metrics(LoadContext& ctx, const YAML::Node& node);
+void load_options(LoadContext& ctx, const YAML::Node& node);
+void load_scenarios(LoadContext& ctx, const YAML::Node& node);
+void load_flows(LoadContext& ctx, const YAML::Node& node);
+void load_thresholds(LoadContext& ctx, const YAML::Node& node);
+// options.vus/duration/iterations/stages without options.scenarios → one "default" scenario.
+void load_shortcut_scenario(LoadContext& ctx, const YAML::Node& options);
+
+bool is_iteration_based(ExecutorKind kind);
+
+// Resolves scenario → flow references and checks weights; runs after load_flows.
+void link_flows(LoadContext& ctx);
+
+// Reads a feeder's file (CSV with a header row, or a JSON array of objects).
+bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at);
+
+// Converts "$.a.b[0]" (JSONPath subset) or "/a/b/0" (JSON pointer) to a JSON pointer.
+Result<std::string> to_json_pointer(std::string_view path);
+
+}  // namespace perfgate::plan::detail

@@ -1,0 +1,244 @@
+#include "plan/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "plan/explain.h"
+#include "plan/schedule.h"
+
+namespace perfgate::plan {
+namespace {
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("plan_loader_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_ / "data");
+    std::ofstream(dir_ / "data" / "users.csv") << "username,password\nalice,\"pa,ss\"\nbob,b\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  LoadResult load(const std::string& text) {
+    LoadOptions options;
+    options.display_name = "t.yaml";
+    options.base_dir = dir_.string();
+    options.env = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return it->second;
+    };
+    return load_plan_text(text, options);
+  }
+  std::vector<std::string> errors(const LoadResult& r) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : r.diagnostics.sorted()) out.push_back(d.format());
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::map<std::string, std::string> env_;
+};
+
+constexpr const char* kFullPlan = R"(name: full
+vars: {api: v2}
+data:
+  users: {file: data/users.csv, mode: unique}
+metrics: {logins: counter, login_ms: trend}
+options:
+  baseUrl: ${BASE_URL:-http://127.0.0.1:8080}/
+  headers: {Accept: application/json, Authorization: "Bearer ${API_TOKEN}"}
+  timeout: 5s
+  thresholds:
+    http_req_duration: ["p(95)<200", {threshold: "p(99)<500", abortOnFail: true, delayAbortEval: 10s, window: 30s}]
+    "http_req_duration{name:login}": ["p(95)<300"]
+    http_req_failed: ["rate<0.01"]
+    checks: ["rate>0.99"]
+    logins: ["count>0"]
+    sut_cpu_percent: ["avg<80"]
+  scenarios:
+    ramp:
+      executor: ramping-vus
+      startVUs: 0
+      stages: [{duration: 10s, target: 2}, {duration: 5s, target: 0}]
+      exec: auth
+      env: {REGION: eu}
+    rate:
+      executor: ramping-arrival-rate
+      startTime: 15s
+      pattern: {type: spike, baseline: 5, peak: 50, warmup: 5s, rise: 2s, hold: 5s, recovery: 5s}
+      preAllocatedVUs: 2
+      maxVUs: 2
+      arrival: poisson
+      seed: 3
+      flows: {auth: 3, browse: 1}
+      env: {REGION: us}
+flows:
+  auth:
+    data: users
+    steps:
+      - name: login
+        method: post
+        url: /login
+        json: {username: "{{username}}", password: "{{password}}", remember: true, n: 3}
+        extract: {token: {json: $.token}}
+        checks: {status: [200, 201], bodyContains: token, durationBelow: 1s}
+        record: {logins: 1, login_ms: duration}
+      - think: {min: 1s, max: 2s}
+      - group: me
+        steps:
+          - url: /me?region={{REGION}}&api={{api}}&vu={{__VU}}
+            headers: {Authorization: "Bearer {{token}}"}
+            checks: {jsonExists: [$.user], headers: {Content-Type: json}}
+  browse:
+    - url: /json
+    - think: 500ms
+)";
+
+TEST_F(LoaderTest, LoadsAFullPlan) {
+  env_["API_TOKEN"] = "tok-123";
+  LoadResult r = load(kFullPlan);
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors(r));
+  const Plan& p = r.plan;
+  EXPECT_EQ(p.name, "full");
+  EXPECT_EQ(p.options.base_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(p.options.timeout, 5 * kSecond);
+  ASSERT_EQ(p.options.thresholds.size(), 7u);
+  EXPECT_TRUE(p.options.thresholds[1].abort_on_fail);
+  EXPECT_EQ(p.options.thresholds[1].window, 30 * kSecond);
+  EXPECT_EQ(p.options.thresholds[2].metric.key(), "http_req_duration{name:login}");
+  EXPECT_EQ(p.secret_values, std::vector<std::string>{"tok-123"});
+
+  ASSERT_EQ(p.scenarios.size(), 2u);
+  const Scenario& ramp = p.scenarios[0];
+  EXPECT_EQ(ramp.executor, ExecutorKind::kRampingVus);
+  EXPECT_EQ(ramp.start_vus, 0);
+  EXPECT_EQ(ramp.stages.size(), 2u);
+  EXPECT_EQ(ramp.pos.line, 18);
+  EXPECT_EQ(ramp.pos.column, 5);
+  const Scenario& rate = p.scenarios[1];
+  EXPECT_EQ(rate.pattern, "spike");
+  EXPECT_EQ(rate.start_rate, 5);
+  ASSERT_EQ(rate.stages.size(), 5u);
+  EXPECT_EQ(rate.stages[1].target, 50);
+  EXPECT_EQ(rate.stages[3].duration, 2 * kSecond);  // fall defaults to rise
+  EXPECT_EQ(rate.arrival, ArrivalMode::kPoisson);
+  EXPECT_EQ(rate.seed, 3u);
+  ASSERT_EQ(rate.flows.size(), 2u);
+  EXPECT_EQ(p.flows[rate.flows[0].flow].name, "auth");
+  EXPECT_DOUBLE_EQ(rate.flows[0].weight, 3);
+  EXPECT_EQ(plan_duration(p), 15 * kSecond + 19 * kSecond + 30 * kSecond);
+
+  const Flow& auth = p.flows[0];
+  ASSERT_EQ(auth.steps.size(), 3u);
+  const RequestStep& login = auth.steps[0].request;
+  EXPECT_EQ(login.method, "POST");
+  EXPECT_EQ(login.url.source(), "http://127.0.0.1:8080/login");
+  std::vector<std::string> vars(p.variables.size());
+  vars[p.slot_of("username")] = "al\"ice";
+  vars[p.slot_of("password")] = "x";
+  EXPECT_EQ(login.body.render(RenderContext{vars}),
+            R"({"username":"al\"ice","password":"x","remember":true,"n":3})");
+  ASSERT_EQ(login.checks.size(), 3u);
+  EXPECT_EQ(login.checks[0].statuses, (std::vector<int>{200, 201}));
+  EXPECT_EQ(login.extracts[0].expression, "/token");
+  EXPECT_EQ(login.records.size(), 2u);
+  bool has_json_type = false;
+  for (const Header& h : login.headers) has_json_type |= h.name == "Content-Type";
+  EXPECT_TRUE(has_json_type);
+  EXPECT_EQ(auth.steps[1].think.kind, ThinkKind::kUniform);
+  const RequestStep& me = auth.steps[2].steps[0].request;
+  vars[p.slot_of("REGION")] = "eu";
+  vars[p.slot_of("api")] = *p.variables[p.slot_of("api")].constant;
+  RenderContext ctx{vars};
+  ctx.vu = 4;
+  EXPECT_EQ(me.url.render(ctx), "http://127.0.0.1:8080/me?region=eu&api=v2&vu=4");
+  EXPECT_TRUE(p.variables[p.slot_of("token")].extracted);
+  EXPECT_TRUE(p.variables[p.slot_of("REGION")].scenario_env);
+  ASSERT_EQ(p.feeders.size(), 1u);
+  EXPECT_EQ(p.feeders[0].rows[0][1], "pa,ss");
+
+  const std::string explained = explain_plan(p, Redactor::for_plan(p));
+  EXPECT_EQ(explained.find("tok-123"), std::string::npos);
+  EXPECT_NE(explained.find("Authorization: [REDACTED]"), std::string::npos);
+  EXPECT_NE(explained.find("stages (from pattern spike)"), std::string::npos);
+  EXPECT_NE(explained.find('#'), std::string::npos);
+}
+
+TEST_F(LoaderTest, EnvironmentOverridesDefaults) {
+  env_["BASE_URL"] = "https://example.test:9443";
+  env_["API_TOKEN"] = "t";
+  LoadResult r = load(kFullPlan);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.plan.options.base_url, "https://example.test:9443");
+}
+
+TEST_F(LoaderTest, CollectsSeveralErrorsWithPositions) {
+  LoadResult r = load(R"(options:
+  baseUrl: http://127.0.0.1:1
+  scenarios:
+    a:
+      executor: constant-vus
+      vu: 10
+      duration: 10
+    b:
+      executor: constant-vus
+      duration: forever
+      rate: 5
+flows:
+  main:
+    - url: /x/{{missing}}
+)");
+  const std::vector<std::string> expected = {
+      "t.yaml:6:7: error: unknown key \"vu\" in scenario \"a\" (hint: did you mean \"vus\"?)",
+      "t.yaml:10:17: error: invalid duration \"forever\" for duration (hint: use a number with a "
+      "unit, e.g. 500ms, 10s, 1m30s, 2h)",
+      "t.yaml:11:7: error: option \"rate\" does not apply to executor constant-vus (hint: "
+      "constant-vus takes: vus, duration (and the common executor, startTime, gracefulStop, tags, "
+      "env, exec, flows))",
+      "t.yaml:14:15: error: undefined variable \"missing\" (hint: define it under vars:, in the "
+      "scenario's env:, as a data file column, or extract it in an earlier step; built-ins are "
+      "__VU, __ITER, uuid, randInt, now)",
+  };
+  EXPECT_EQ(errors(r), expected);
+}
+
+TEST_F(LoaderTest, ShortcutOptionsMakeADefaultScenario) {
+  LoadResult r =
+      load("options: {baseUrl: 'http://h', vus: 3, duration: 2s}\nflows: {f: [{url: /}]}\n");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors(r));
+  ASSERT_EQ(r.plan.scenarios.size(), 1u);
+  EXPECT_EQ(r.plan.scenarios[0].name, "default");
+  EXPECT_EQ(r.plan.scenarios[0].executor, ExecutorKind::kConstantVus);
+  EXPECT_EQ(r.plan.scenarios[0].vus, 3);
+}
+
+TEST_F(LoaderTest, StepPatternExpandsToStages) {
+  LoadResult r = load(R"(options:
+  baseUrl: http://h
+  scenarios:
+    s: {pattern: {type: step, levels: [10, 20], hold: 30s, ramp: 5s}}
+flows: {f: [{url: /}]}
+)");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors(r));
+  const Scenario& s = r.plan.scenarios[0];
+  EXPECT_EQ(s.executor, ExecutorKind::kRampingVus);
+  EXPECT_EQ(s.start_vus, 0);
+  ASSERT_EQ(s.stages.size(), 4u);
+  EXPECT_EQ(ramping_vus_at(s.start_vus, s.stages, 34 * kSecond), 10);
+  EXPECT_EQ(ramping_vus_at(s.start_vus, s.stages, 69 * kSecond), 20);
+}
+
+TEST_F(LoaderTest, NeverThrowsOnGarbage) {
+  for (const char* text : {"", "[", "{a: [}", "- - -", "options: *x", "\t\t", "!!binary abc",
+                           "options: [1,2]\nflows: 3", "a: &a [*a]"}) {
+    LoadResult r = load(text);
+    EXPECT_FALSE(r.ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::plan

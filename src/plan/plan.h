@@ -1,0 +1,230 @@
+// Plan: the validated, fully expanded test plan — what a plan file says, in the shape the engine
+// consumes directly. Everything here is resolved at load time: durations are nanoseconds, load
+// patterns are expanded into stages, templates are compiled with variables bound to slots, flows
+// referenced by scenarios are indices, data files are read. Each element keeps its SourcePos so
+// later stages (the engine, reports) can still point at the plan line a thing came from.
+//
+// Semantics follow k6's scenarios and executors (https://grafana.com/docs/k6/latest/using-k6/
+// scenarios/executors/); schedule.h turns a Scenario into VU targets and iteration start times.
+//
+// Thread-safety: immutable after loading; share it read-only between threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.h"
+#include "plan/diagnostics.h"
+#include "plan/template.h"
+#include "plan/threshold.h"
+
+namespace perfgate::plan {
+
+constexpr Nanos kSecond = kNanosPerSecond;
+
+// ---- scenarios ----------------------------------------------------------------------------
+
+enum class ExecutorKind {
+  kConstantVus,
+  kRampingVus,
+  kConstantArrivalRate,
+  kRampingArrivalRate,
+  kPerVuIterations,
+  kSharedIterations,
+};
+std::string_view executor_name(ExecutorKind kind);
+bool is_arrival_rate(ExecutorKind kind);
+
+// Uniform: k6's evenly spaced starts. Poisson: exponential inter-arrival times with the same
+// (possibly ramping) mean rate, reproducible from `seed`.
+enum class ArrivalMode { kUniform, kPoisson };
+
+struct Stage {
+  Nanos duration = 0;
+  std::int64_t target = 0;  // VUs (ramping-vus) or iterations per time_unit (ramping-arrival-rate)
+  SourcePos pos;
+};
+
+// One flow a scenario may run, with its share of iterations.
+struct FlowChoice {
+  size_t flow = 0;      // index into Plan::flows
+  double weight = 1.0;  // relative; the engine picks a flow per iteration with p = w / sum(w)
+};
+
+struct Scenario {
+  std::string name;
+  SourcePos pos;
+  ExecutorKind executor = ExecutorKind::kConstantVus;
+  std::string pattern;  // "step", "spike", "soak" when stages came from a shorthand; else empty
+
+  // Common options (k6 defaults).
+  Nanos start_time = 0;
+  Nanos graceful_stop = 30 * kSecond;
+  std::map<std::string, std::string> tags;
+  std::map<std::string, std::string> env;
+  std::vector<FlowChoice> flows;  // one entry for `exec:`, several for weighted `flows:`
+
+  // Executor options; only those of `executor` are meaningful (validation enforces it).
+  std::int64_t vus = 1;                     // constant-vus, per-vu-iterations, shared-iterations
+  Nanos duration = 0;                       // constant-vus, constant-arrival-rate
+  std::int64_t start_vus = 1;               // ramping-vus
+  std::vector<Stage> stages;                // ramping-vus, ramping-arrival-rate
+  Nanos graceful_ramp_down = 30 * kSecond;  // ramping-vus
+  std::int64_t rate = 0;                    // constant-arrival-rate: iterations per time_unit
+  std::int64_t start_rate = 0;              // ramping-arrival-rate
+  Nanos time_unit = kSecond;                // arrival-rate executors
+  std::int64_t pre_allocated_vus = 0;       // arrival-rate executors
+  std::int64_t max_vus = 0;                 // arrival-rate executors; defaults to pre_allocated_vus
+  std::int64_t iterations = 1;         // per-vu-iterations (each VU), shared-iterations (total)
+  Nanos max_duration = 600 * kSecond;  // per-vu-iterations, shared-iterations
+  ArrivalMode arrival = ArrivalMode::kUniform;
+  std::uint64_t seed = 1;  // for arrival: poisson
+};
+
+// ---- flows ------------------------------------------------------------------------------
+
+struct Header {
+  std::string name;
+  Template value;
+};
+
+enum class ExtractSource { kJson, kHeader, kRegex, kCookie };
+
+// Sets VU variable `slot` from the response. A missing match leaves the variable empty and
+// counts as a failed extraction (the engine records it; it does not stop the VU).
+struct Extract {
+  std::string variable;
+  int slot = -1;
+  ExtractSource source = ExtractSource::kJson;
+  std::string expression;  // JSON pointer (JSONPath is converted), header/cookie name, regex
+  std::optional<std::regex> regex;  // kRegex: compiled; group 1 if present, else the match
+  SourcePos pos;
+};
+
+enum class CheckKind {
+  kStatusIn,
+  kHeaderMatches,
+  kBodyContains,
+  kBodyMatches,
+  kJsonEquals,
+  kJsonExists,
+  kDurationBelow,
+};
+
+// One check; its outcome feeds the `checks` rate metric, tagged with check=<name>.
+struct Check {
+  CheckKind kind = CheckKind::kStatusIn;
+  std::string name;                 // e.g. "status in [200,201]"; unique within the step
+  std::vector<int> statuses;        // kStatusIn
+  std::string subject;              // header name, JSON pointer, or the text to look for
+  std::string expected;             // kJsonEquals: the JSON text of the expected value
+  std::optional<std::regex> regex;  // kHeaderMatches, kBodyMatches
+  Nanos below = 0;                  // kDurationBelow
+  SourcePos pos;
+};
+
+enum class ThinkKind { kFixed, kUniform, kNormal, kExponential };
+
+struct Think {
+  ThinkKind kind = ThinkKind::kFixed;
+  Nanos a = 0;  // fixed: the time; uniform: min; normal/exponential: mean
+  Nanos b = 0;  // uniform: max; normal: standard deviation
+};
+
+// A sample added to a custom metric after a request.
+struct Record {
+  size_t metric = 0;  // index into Plan::metrics
+  enum class Value { kConstant, kDuration, kChecksPassed, kTemplate } value = Value::kConstant;
+  double constant = 1;
+  Template text;  // kTemplate: rendered then parsed as a number
+};
+
+struct RequestStep {
+  std::string name;  // the `name` tag of its metrics; defaults to "METHOD url-template"
+  std::string method = "GET";
+  Template url;                 // absolute after load (options.baseUrl prepended to relative URLs)
+  std::vector<Header> headers;  // options.headers merged with the step's (step wins)
+  Template body;
+  Nanos timeout = 0;  // 0: options.timeout
+  std::vector<Extract> extracts;
+  std::vector<Check> checks;
+  std::vector<Record> records;
+};
+
+struct Step {
+  enum class Kind { kRequest, kThink, kGroup } kind = Kind::kRequest;
+  RequestStep request;      // kRequest
+  Think think;              // kThink
+  std::string group;        // kGroup: the name (k6's group tag)
+  std::vector<Step> steps;  // kGroup: the nested steps
+  SourcePos pos;
+};
+
+struct Flow {
+  std::string name;
+  std::vector<Step> steps;
+  std::vector<size_t> feeders;  // indices into Plan::feeders whose columns the flow reads
+  SourcePos pos;
+};
+
+// ---- data, variables, metrics ----------------------------------------------------------
+
+enum class FeederMode { kSequential, kRandom, kUniquePerVu };
+
+struct Feeder {
+  std::string name;
+  std::string path;  // resolved against the plan file's directory
+  FeederMode mode = FeederMode::kSequential;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // rows[i][column]
+  SourcePos pos;
+};
+
+// One VU variable slot and everything that may fill it at run time: the engine sets constants
+// and the scenario's env when a VU starts, feeder columns when an iteration starts, and
+// extracted values after the response that carries them.
+struct Variable {
+  std::string name;
+  std::optional<std::string> constant;                    // from top-level `vars:`
+  bool scenario_env = false;                              // some scenario's `env:` defines it
+  bool extracted = false;                                 // some step's `extract:` sets it
+  std::vector<std::pair<size_t, size_t>> feeder_columns;  // (feeder, column) pairs
+};
+
+struct CustomMetric {
+  std::string name;
+  MetricType type = MetricType::kCounter;
+  SourcePos pos;
+};
+
+// ---- the plan -----------------------------------------------------------------------------
+
+struct Options {
+  std::string base_url;
+  std::vector<Header> headers;
+  Nanos timeout = 60 * kSecond;  // per request, k6's default
+  std::vector<Threshold> thresholds;
+};
+
+struct Plan {
+  std::string file;
+  std::string name;
+  Options options;
+  std::vector<Scenario> scenarios;
+  std::vector<Flow> flows;
+  std::vector<Feeder> feeders;
+  std::vector<Variable> variables;  // the VU variable slots, indexed by Template slot
+  std::vector<CustomMetric> metrics;
+  // Values that must never be printed or stored (from secret-looking or `secrets:` env vars).
+  std::vector<std::string> secret_values;
+
+  const Flow* find_flow(std::string_view name) const;
+  int slot_of(std::string_view variable) const;  // -1 if none
+};
+
+}  // namespace perfgate::plan

@@ -1,0 +1,242 @@
+#include "plan/schedule.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace perfgate::plan {
+namespace {
+
+using Wide = __int128;
+
+// Ceiling of num / den for num >= 0, den > 0.
+Nanos ceil_div(Wide num, Wide den) { return static_cast<Nanos>((num + den - 1) / den); }
+
+// Tolerance for comparing float areas with whole iteration numbers.
+constexpr long double kAreaEpsilon = 1e-9L;
+
+}  // namespace
+
+Nanos stages_duration(std::span<const Stage> stages) {
+  Nanos total = 0;
+  for (const Stage& s : stages) total += s.duration;
+  return total;
+}
+
+std::int64_t ramping_vus_at(std::int64_t start_vus, std::span<const Stage> stages, Nanos t) {
+  std::int64_t from = start_vus;
+  Nanos stage_start = 0;
+  if (t < 0) return start_vus;
+  for (const Stage& stage : stages) {
+    const Nanos stage_end = stage_start + stage.duration;
+    if (t < stage_end) {
+      const Wide elapsed = t - stage_start;
+      return from + static_cast<std::int64_t>(elapsed * (stage.target - from) / stage.duration);
+    }
+    from = stage.target;
+    stage_start = stage_end;
+  }
+  return 0;
+}
+
+std::vector<VuChange> ramping_vus_changes(std::int64_t start_vus, std::span<const Stage> stages) {
+  std::vector<VuChange> changes{{0, start_vus}};
+  const auto add = [&](Nanos at, std::int64_t vus) {
+    if (changes.back().vus != vus) changes.push_back({at, vus});
+  };
+  std::int64_t from = start_vus;
+  Nanos stage_start = 0;
+  for (const Stage& stage : stages) {
+    const std::int64_t diff = stage.target - from;
+    if (stage.duration == 0) {
+      add(stage_start, stage.target);
+    } else if (diff > 0) {
+      for (std::int64_t v = from + 1; v <= stage.target; ++v) {
+        add(stage_start + ceil_div(Wide{v - from} * stage.duration, diff), v);
+      }
+    } else if (diff < 0) {
+      for (std::int64_t v = from - 1; v >= stage.target; --v) {
+        add(stage_start + ceil_div(Wide{from - v} * stage.duration, -diff), v);
+      }
+    }
+    from = stage.target;
+    stage_start += stage.duration;
+  }
+  add(stage_start, 0);
+  return changes;
+}
+
+std::int64_t vus_at(const Scenario& s, Nanos t) {
+  if (t < 0 || t >= regular_duration(s)) return 0;
+  switch (s.executor) {
+    case ExecutorKind::kRampingVus:
+      return ramping_vus_at(s.start_vus, s.stages, t);
+    case ExecutorKind::kConstantArrivalRate:
+    case ExecutorKind::kRampingArrivalRate:
+      return s.pre_allocated_vus;
+    default:
+      return s.vus;
+  }
+}
+
+std::int64_t max_vus(const Scenario& s) {
+  switch (s.executor) {
+    case ExecutorKind::kRampingVus: {
+      std::int64_t most = s.start_vus;
+      for (const Stage& stage : s.stages) most = std::max(most, stage.target);
+      return most;
+    }
+    case ExecutorKind::kConstantArrivalRate:
+    case ExecutorKind::kRampingArrivalRate:
+      return std::max(s.max_vus, s.pre_allocated_vus);
+    case ExecutorKind::kSharedIterations:
+      return std::min(s.vus, s.iterations);
+    default:
+      return s.vus;
+  }
+}
+
+double arrival_rate_at(const Scenario& s, Nanos t) {
+  if (!is_arrival_rate(s.executor) || t < 0 || t >= regular_duration(s)) return 0;
+  const double per_second = static_cast<double>(kSecond) / static_cast<double>(s.time_unit);
+  if (s.executor == ExecutorKind::kConstantArrivalRate) return s.rate * per_second;
+  double from = static_cast<double>(s.start_rate);
+  Nanos stage_start = 0;
+  for (const Stage& stage : s.stages) {
+    if (t < stage_start + stage.duration) {
+      const double f = static_cast<double>(t - stage_start) / static_cast<double>(stage.duration);
+      return (from + (static_cast<double>(stage.target) - from) * f) * per_second;
+    }
+    from = static_cast<double>(stage.target);
+    stage_start += stage.duration;
+  }
+  return 0;
+}
+
+ArrivalSchedule::ArrivalSchedule(const Scenario& s) {
+  const long double unit = static_cast<long double>(s.time_unit);
+  const auto add = [&](Nanos length, std::int64_t from, std::int64_t to) {
+    Segment seg{duration_, length, from / unit, to / unit, static_cast<long double>(total_)};
+    seg.area = (seg.from + seg.to) / 2 * static_cast<long double>(length);
+    segments_.push_back(seg);
+    total_ = static_cast<double>(seg.before + seg.area);
+    duration_ += length;
+  };
+  if (s.executor == ExecutorKind::kConstantArrivalRate) {
+    add(s.duration, s.rate, s.rate);
+    return;
+  }
+  std::int64_t from = s.start_rate;
+  for (const Stage& stage : s.stages) {
+    add(stage.duration, from, stage.target);
+    from = stage.target;
+  }
+}
+
+double ArrivalSchedule::cumulative(Nanos t) const {
+  for (const Segment& seg : segments_) {
+    if (t < seg.start + seg.length) {
+      const long double x = std::max<Nanos>(0, t - seg.start);
+      const long double slope = (seg.to - seg.from) / seg.length;
+      return static_cast<double>(seg.before + seg.from * x + slope * x * x / 2);
+    }
+  }
+  return total_;
+}
+
+Nanos ArrivalSchedule::time_of(double count) const {
+  for (const Segment& seg : segments_) {
+    if (seg.area <= 0 || count > seg.before + seg.area + kAreaEpsilon) continue;
+    const long double a = std::max<long double>(0, count - seg.before);
+    const long double d = seg.length;
+    // Solve from*x + (to-from)/(2d)*x^2 = a in the cancellation-free form 2a / (from + sqrt(...)).
+    const long double disc = seg.from * seg.from + 2 * (seg.to - seg.from) * a / d;
+    const long double root = std::sqrt(std::max<long double>(0, disc));
+    const long double denominator = seg.from + root;
+    const long double x = denominator > 0 ? 2 * a / denominator : 0;
+    return seg.start + std::min<Nanos>(seg.length, static_cast<Nanos>(std::llround(x)));
+  }
+  return duration_;
+}
+
+ArrivalTimes::ArrivalTimes(const Scenario& s)
+    : schedule_(s),
+      constant_(s.executor == ExecutorKind::kConstantArrivalRate),
+      poisson_(s.arrival == ArrivalMode::kPoisson),
+      rate_(s.rate),
+      time_unit_(s.time_unit),
+      rng_(s.seed) {}
+
+std::optional<Nanos> ArrivalTimes::next() {
+  if (poisson_) {
+    // Exp(1) by inversion; 53 random bits give u in (0, 1].
+    const long double u = (static_cast<long double>(rng_() >> 11) + 1) / 9007199254740992.0L;
+    poisson_area_ += -std::log(u);
+    if (poisson_area_ > schedule_.total()) return std::nullopt;
+    const Nanos t = schedule_.time_of(static_cast<double>(poisson_area_));
+    if (constant_ && t >= schedule_.duration()) return std::nullopt;
+    return t;
+  }
+  if (constant_) {
+    if (rate_ <= 0) return std::nullopt;
+    const Nanos t =
+        static_cast<Nanos>(Wide{static_cast<std::int64_t>(index_)} * time_unit_ / rate_);
+    if (t >= schedule_.duration()) return std::nullopt;
+    ++index_;
+    return t;
+  }
+  const long double count = static_cast<long double>(index_ + 1);
+  if (count > schedule_.total() + kAreaEpsilon) return std::nullopt;
+  ++index_;
+  return schedule_.time_of(static_cast<double>(count));
+}
+
+std::vector<Nanos> arrival_start_times(const Scenario& scenario) {
+  std::vector<Nanos> times;
+  ArrivalTimes generator(scenario);
+  while (auto t = generator.next()) times.push_back(*t);
+  return times;
+}
+
+Nanos regular_duration(const Scenario& s) {
+  switch (s.executor) {
+    case ExecutorKind::kConstantVus:
+    case ExecutorKind::kConstantArrivalRate:
+      return s.duration;
+    case ExecutorKind::kRampingVus:
+    case ExecutorKind::kRampingArrivalRate:
+      return stages_duration(s.stages);
+    case ExecutorKind::kPerVuIterations:
+    case ExecutorKind::kSharedIterations:
+      return s.max_duration;
+  }
+  return 0;
+}
+
+Nanos total_duration(const Scenario& s) { return regular_duration(s) + s.graceful_stop; }
+
+Nanos plan_duration(const Plan& plan) {
+  Nanos end = 0;
+  for (const Scenario& s : plan.scenarios) end = std::max(end, s.start_time + total_duration(s));
+  return end;
+}
+
+std::optional<std::int64_t> planned_iterations(const Scenario& s) {
+  switch (s.executor) {
+    case ExecutorKind::kPerVuIterations:
+      return s.vus * s.iterations;
+    case ExecutorKind::kSharedIterations:
+      return s.iterations;
+    case ExecutorKind::kConstantArrivalRate:
+    case ExecutorKind::kRampingArrivalRate: {
+      if (s.arrival == ArrivalMode::kPoisson) return std::nullopt;
+      std::int64_t n = 0;
+      ArrivalTimes generator(s);
+      while (generator.next()) ++n;
+      return n;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace perfgate::plan
