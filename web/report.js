@@ -100,7 +100,14 @@
   }
 
   const xElapsed = {label: 'elapsed (s)', values: (u, ticks) => ticks.map((t) => `${t}s`)};
-  const msAxis = (label) => ({label: label, size: 64, values: (u, t) => t.map((v) => `${v} ms`)});
+  // Latency axes hold milliseconds; ticks read "850 µs", "12 ms" or "4.5 s" as the range needs.
+  const msAxis = (label) => ({label: label, size: 70, values: (u, t) => t.map((v) => fmtAxisMs(v))});
+  function fmtAxisMs(ms) {
+    if (ms === 0) return '0';
+    if (Math.abs(ms) < 1) return `${+(ms * 1000).toPrecision(3)} µs`;
+    if (Math.abs(ms) < 1000) return `${+ms.toPrecision(3)} ms`;
+    return `${+(ms / 1000).toPrecision(3)} s`;
+  }
 
   function column(key, scale) {
     return points.map((p) => (p[key] === undefined || p[key] === null ? null : p[key] * (scale || 1)));
@@ -120,7 +127,8 @@
                                            : `${fmtNum(workload.vus)} VUs`;
     const entries = [
       ['workload', `${workload.model || '?'} model, ${rate}`],
-      ['duration', `${fmtNum(run.duration_s, 1)} s`], ['threads', workload.threads],
+      ['duration', `${fmtNum(run.elapsed_s, 1)} s of ${fmtNum(workload.duration_s, 1)} s`],
+      ['threads', workload.threads],
       ['started', run.start], ['host', run.host], ['CPU', run.cpu ? `${run.cpu} (${run.cores || '?'} cores)` : null],
       ['perfgate', run.perfgate_version], ['git commit', run.git_commit],
     ];
@@ -260,7 +268,8 @@
   }
 
   function renderNames() {
-    const s = section('names', 'Requests by name');
+    const s = section('names', 'Requests by name',
+                      (results.names || []).length ? null : 'Only plans name their requests; a one-liner run has one target (above).');
     const rows = (results.names || []).map((n) => {
       const d = n.duration || {};
       const failRate = n.requests ? n.failures / n.requests : 0;
