@@ -1,0 +1,66 @@
+// LiveOutput: a sink that receives the run's numbers once a second while the run is going —
+// `perfgate run --out influxdb=URL` and `--out prometheus=HOST:PORT`. File outputs written at the
+// end (json, html, ...) are report/outputs.h; the CLI sends each --out value to one or the other
+// by its TYPE (is_live_output_type()).
+//
+// Contract with the coordinator: make_live_output() does every check that can fail (parsing,
+// name resolution, InfluxDB's CREATE DATABASE, binding the /metrics port) before any traffic.
+// on_second() is called on the coordinator thread and never blocks on the network: it formats
+// the second and hands it to the output's own thread (see influxdb_output.h,
+// prometheus_output.h). finish() is bounded (about 2 s at most).
+//
+// Thread-safety: on_gauges/on_second/finish/summary_note from one thread (the coordinator).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "results/metric_set.h"
+#include "results/run_result.h"
+
+namespace perfgate::outputs {
+
+// What identifies the run in every point / series.
+struct RunInfo {
+  std::string run_id;    // InfluxDB tag / Prometheus label "testid"; generated when empty
+  std::string scenario;  // tag "scenario"; omitted when empty
+};
+
+// A named number from outside the engine, e.g. the monitor's "sut_cpu_percent" (docs/outputs.md).
+struct Gauge {
+  std::string name;  // [a-zA-Z_][a-zA-Z0-9_]*; other characters are replaced by '_'
+  double value = 0;
+};
+
+class LiveOutput {
+ public:
+  virtual ~LiveOutput() = default;
+
+  // Optional: the monitor's numbers for the coming second; call before that second's on_second.
+  virtual void on_gauges(const std::vector<Gauge>& gauges) = 0;
+  // `second` is the interval just collected; `totals` the run so far (counters only grow).
+  virtual void on_second(const results::TimeSeriesPoint& second,
+                         const results::MetricSet& totals) = 0;
+  // Flushes what is pending and stops the output's thread, waiting about 2 s at most.
+  virtual void finish() = 0;
+  // One line for the end-of-run summary: "influxdb: 62 batches sent, 0 dropped".
+  virtual std::string summary_note() const = 0;
+};
+
+// True for the live types: "influxdb", "prometheus".
+bool is_live_output_type(std::string_view type);
+
+// Builds and starts a live output. `target` is the part after "TYPE=": an InfluxDB 1.x write URL
+// (http://127.0.0.1:8086/write?db=perfgate) or a listen address for /metrics (127.0.0.1:9464,
+// :9464). Errors are for the person at the start-up: unreachable server, port in use...
+Result<std::unique_ptr<LiveOutput>> make_live_output(std::string_view type, std::string_view target,
+                                                     const RunInfo& run);
+
+// "20240501T101500Z-4f2a": UTC start time plus 4 random hex digits.
+std::string generate_run_id();
+
+}  // namespace perfgate::outputs
