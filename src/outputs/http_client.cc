@@ -117,6 +117,7 @@ Result<HttpReply> read_reply(int fd, Nanos deadline, const HttpCall& call) {
     }
   }
   if (head_end == std::string::npos) return make_error("the connection closed before a response");
+  reply.head = data.substr(0, head_end);
   reply.body = data.substr(head_end, length >= 0 ? static_cast<size_t>(length) : data.npos);
   return reply;
 }

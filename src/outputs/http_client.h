@@ -36,6 +36,7 @@ std::string url_encode(std::string_view text);
 
 struct HttpReply {
   int status = 0;
+  std::string head;  // status line and headers, as received
   std::string body;
 };
 

@@ -1,0 +1,159 @@
+// Unit tests: InfluxDB line protocol escaping and the points one second writes, plus the small
+// URL / address parsing the outputs do at start-up.
+#include "outputs/line_protocol.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "outputs/http_client.h"
+#include "outputs/influxdb_points.h"
+
+namespace perfgate::outputs {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(LineProtocolEscaping, MeasurementEscapesCommasAndSpacesOnly) {
+  EXPECT_EQ(escape_measurement("http reqs,total=x"), "http\\ reqs\\,total=x");
+}
+
+TEST(LineProtocolEscaping, TagsEscapeCommasEqualsAndSpaces) {
+  EXPECT_EQ(escape_tag("a b,c=d"), "a\\ b\\,c\\=d");
+  EXPECT_EQ(escape_tag("plain_value-1.2"), "plain_value-1.2");
+}
+
+TEST(LineProtocolEscaping, LineBreaksBecomeEscapedSpaces) {
+  EXPECT_EQ(escape_tag("two\nlines"), "two\\ lines");
+  EXPECT_EQ(escape_measurement("a\r\nb"), "a\\ \\ b");
+}
+
+TEST(LineProtocolEscaping, StringFieldsQuoteAndEscapeQuotesAndBackslashes) {
+  EXPECT_EQ(quote_string_field(R"(say "hi" \ bye)"), R"("say \"hi\" \\ bye")");
+}
+
+TEST(LinePoint, FormatsTagsIntegerAndFloatFieldsAndTimestamp) {
+  std::string out;
+  LinePoint("m")
+      .tag("testid", "run 1")
+      .tag("empty", "")
+      .field("n", int64_t{42})
+      .field("x", 1.5)
+      .string_field("s", "v")
+      .append_to(out, 1700000000000000000);
+  EXPECT_EQ(out, "m,testid=run\\ 1 n=42i,x=1.5,s=\"v\" 1700000000000000000\n");
+}
+
+TEST(LinePoint, SkipsNonFiniteFloatsAndWritesNothingWithoutFields) {
+  std::string out;
+  LinePoint("m")
+      .field("nan", std::nan(""))
+      .field("inf", std::numeric_limits<double>::infinity())
+      .append_to(out, 1);
+  EXPECT_EQ(out, "");
+  LinePoint("m")
+      .field("inf", std::numeric_limits<double>::infinity())
+      .field("ok", int64_t{1})
+      .append_to(out, 1);
+  EXPECT_EQ(out, "m ok=1i 1\n");
+}
+
+results::MetricSet totals_with(int64_t reqs, int64_t resets, int64_t ok_200, int64_t sent) {
+  results::MetricSet m;
+  m.http_reqs = reqs;
+  m.failed_requests = resets;
+  m.errors[static_cast<size_t>(results::ErrorClass::kReset)] = resets;
+  m.statuses[0] = resets;
+  m.statuses[200] = ok_200;
+  m.data_sent = sent;
+  m.iterations = reqs;
+  return m;
+}
+
+TEST(SecondPoints, WritesTheSecondsCountsNotTheRunningTotals) {
+  const CounterSnapshot before = CounterSnapshot::of(totals_with(100, 1, 99, 1000));
+  const CounterSnapshot after = CounterSnapshot::of(totals_with(250, 4, 246, 2500));
+  results::TimeSeriesPoint second;
+  second.requests = 150;
+  second.errors = 3;
+  second.active_vus = 7;
+  second.p50_us = 1250;
+  second.p99_us = 9000;
+  std::string out;
+  append_second_points(out, RunInfo{"t 1", "smoke"}, second, after.minus(before), 5);
+  EXPECT_THAT(out, HasSubstr("perfgate,testid=t\\ 1,scenario=smoke http_reqs=150i,"
+                             "http_req_failed=3i,vus=7i,iterations=150i,"));
+  EXPECT_THAT(out, HasSubstr("data_sent=1500i"));
+  EXPECT_THAT(out, HasSubstr("http_req_duration_p50=1.25,"));
+  EXPECT_THAT(out, HasSubstr("http_req_duration_p99=9,"));
+  EXPECT_THAT(out, HasSubstr("perfgate_errors,testid=t\\ 1,scenario=smoke,error_class=reset "
+                             "count=3i 5\n"));
+  EXPECT_THAT(out, HasSubstr("perfgate_responses,testid=t\\ 1,scenario=smoke,status=200 "
+                             "count=147i 5\n"));
+  // Classes and statuses without events this second are left out; so is slot 0.
+  EXPECT_THAT(out, Not(HasSubstr("connect_refused")));
+  EXPECT_THAT(out, Not(HasSubstr("status=0")));
+}
+
+TEST(SecondPoints, GaugesBecomeFieldsOfOneMonitorPoint) {
+  std::string out;
+  append_gauge_points(out, RunInfo{"t", ""}, {{"sut_cpu_percent", 41.5}, {"sut_rss_bytes", 2e6}},
+                      9);
+  EXPECT_EQ(out, "perfgate_monitor,testid=t sut_cpu_percent=41.5,sut_rss_bytes=2000000 9\n");
+  std::string none;
+  append_gauge_points(none, RunInfo{"t", ""}, {}, 9);
+  EXPECT_EQ(none, "");
+}
+
+TEST(HttpUrlParsing, SplitsHostPortPathAndQuery) {
+  auto url = parse_http_url("http://127.0.0.1:8086/write?db=perfgate&u=me");
+  ASSERT_TRUE(url) << url.error().describe();
+  EXPECT_EQ(url->host, "127.0.0.1");
+  EXPECT_EQ(url->port, 8086);
+  EXPECT_EQ(url->path, "/write");
+  EXPECT_EQ(url->query, "db=perfgate&u=me");
+  EXPECT_EQ(url->authority, "127.0.0.1:8086");
+  auto v6 = parse_http_url("http://[::1]/x");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 80);
+}
+
+TEST(HttpUrlParsing, RefusesOtherSchemesAndMissingHosts) {
+  EXPECT_FALSE(parse_http_url("https://127.0.0.1/write"));
+  EXPECT_FALSE(parse_http_url("ftp://127.0.0.1/"));
+  EXPECT_FALSE(parse_http_url("http:///write"));
+  EXPECT_FALSE(parse_http_url("http://127.0.0.1:99999/"));
+}
+
+TEST(QueryParameters, DecodesPercentAndPlus) {
+  EXPECT_EQ(query_parameter("db=perf%20gate&u=a+b", "db"), "perf gate");
+  EXPECT_EQ(query_parameter("db=perf%20gate&u=a+b", "u"), "a b");
+  EXPECT_EQ(query_parameter("db=x", "p"), "");
+  EXPECT_EQ(url_encode("CREATE DATABASE \"x\""), "CREATE%20DATABASE%20%22x%22");
+}
+
+TEST(HostPortParsing, AcceptsTheUsualForms) {
+  auto a = parse_host_port("0.0.0.0:9464");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "0.0.0.0");
+  EXPECT_EQ(a->port, 9464);
+  auto b = parse_host_port(":9464");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->host, "127.0.0.1");
+  auto c = parse_host_port("9464");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->host, "127.0.0.1");
+  EXPECT_EQ(c->port, 9464);
+  auto d = parse_host_port("[::1]:0");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->host, "::1");
+  EXPECT_FALSE(parse_host_port("127.0.0.1:http"));
+  EXPECT_FALSE(parse_host_port("127.0.0.1:70000"));
+}
+
+}  // namespace
+}  // namespace perfgate::outputs
