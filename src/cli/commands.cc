@@ -9,6 +9,7 @@ int monitor_main(const std::vector<std::string>& args);
 int serve_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);
+int gate_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -19,6 +20,7 @@ const std::vector<Command>& commands() {
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
        report_main},
       {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
+      {"gate", "evaluate performance gates and write a compliance report", gate_main},
   };
   return kCommands;
 }
