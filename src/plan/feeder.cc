@@ -113,7 +113,8 @@ bool read_json(LoadContext& ctx, Feeder& feeder, const std::string& text) {
 bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(feeder.path, ec)) {
-    ctx.reader.error(at, fmt::format("data file \"{}\" does not exist", feeder.path),
+    const std::string written = at.IsScalar() ? at.Scalar() : feeder.path;
+    ctx.reader.error(at, fmt::format("data file \"{}\" does not exist", written),
                      "paths are relative to the plan file's directory");
     return false;
   }

@@ -124,7 +124,8 @@ void FlowLoader::checks(const YAML::Node& node, RequestStep& req) {
           const auto add = [&](const YAML::Node& item) {
             auto code = r().integer(item, "status");
             if (code && (*code < 100 || *code > 599)) {
-              r().error(item, fmt::format("HTTP status {} is outside 100-599", *code));
+              r().error(item, fmt::format("HTTP status {} is outside 100-599", *code),
+                        "write a status code such as 200 or a list like [200, 201]");
             } else if (code) {
               c.statuses.push_back(static_cast<int>(*code));
             }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace perfgate::plan {
 namespace {
@@ -17,9 +18,11 @@ constexpr long double kAreaEpsilon = 1e-9L;
 }  // namespace
 
 Nanos stages_duration(std::span<const Stage> stages) {
-  Nanos total = 0;
-  for (const Stage& s : stages) total += s.duration;
-  return total;
+  // Saturates far below overflow so sums with startTime and gracefulStop stay representable.
+  constexpr Wide kCeiling = std::numeric_limits<Nanos>::max() / 4;
+  Wide total = 0;
+  for (const Stage& s : stages) total = std::min<Wide>(kCeiling, total + s.duration);
+  return static_cast<Nanos>(total);
 }
 
 std::int64_t ramping_vus_at(std::int64_t start_vus, std::span<const Stage> stages, Nanos t) {
@@ -227,12 +230,17 @@ std::optional<std::int64_t> planned_iterations(const Scenario& s) {
     case ExecutorKind::kSharedIterations:
       return s.iterations;
     case ExecutorKind::kConstantArrivalRate:
+      // Starts k = 0, 1, ... with k * timeUnit / rate < duration: ceil(duration * rate / unit).
+      {
+        if (s.arrival == ArrivalMode::kPoisson || s.time_unit <= 0) return std::nullopt;
+        const Wide n = (Wide{s.duration} * s.rate + s.time_unit - 1) / s.time_unit;
+        if (n > std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+        return static_cast<std::int64_t>(n);
+      }
     case ExecutorKind::kRampingArrivalRate: {
-      if (s.arrival == ArrivalMode::kPoisson) return std::nullopt;
-      std::int64_t n = 0;
-      ArrivalTimes generator(s);
-      while (generator.next()) ++n;
-      return n;
+      const double total = std::floor(ArrivalSchedule(s).total() + kAreaEpsilon);
+      if (s.arrival == ArrivalMode::kPoisson || !(total < 9e18)) return std::nullopt;
+      return static_cast<std::int64_t>(total);
     }
     default:
       return std::nullopt;

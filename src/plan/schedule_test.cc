@@ -137,6 +137,11 @@ TEST(ConstantArrivalRate, FirstIterationStartsAtOnceThenEveryPeriod) {
   const auto odd = arrival_start_times(constant_rate(3, 1 * kSecond));
   ASSERT_EQ(odd.size(), 3u);
   EXPECT_EQ(odd[1], 333333333);
+  // The analytic count agrees with the generated starts.
+  EXPECT_EQ(planned_iterations(constant_rate(10, 1 * kSecond)), 10);
+  EXPECT_EQ(planned_iterations(constant_rate(3, 1 * kSecond)), 3);
+  EXPECT_EQ(planned_iterations(constant_rate(30, 10 * kSecond, 60 * kSecond)), 5);
+  EXPECT_EQ(planned_iterations(constant_rate(7, 1500 * kMs)), 11);  // starts at k/7 s < 1.5 s
 }
 
 TEST(Poisson, SameMeanRateExponentialGapsReproducible) {

@@ -165,10 +165,11 @@ void Template::render(const RenderContext& context, std::string& out) const {
         break;
       }
       case Kind::kRandInt: {
-        const auto span = static_cast<std::uint64_t>(part.high - part.low) + 1;
+        // Unsigned arithmetic: the full int64 range must not overflow.
+        const auto low = static_cast<std::uint64_t>(part.low);
+        const std::uint64_t span = static_cast<std::uint64_t>(part.high) - low + 1;
         const std::uint64_t draw = context.rng ? (*context.rng)() : 0;
-        const std::int64_t value = span == 0 ? static_cast<std::int64_t>(draw)
-                                             : part.low + static_cast<std::int64_t>(draw % span);
+        const auto value = static_cast<std::int64_t>(low + (span == 0 ? draw : draw % span));
         fmt::format_to(std::back_inserter(out), "{}", value);
         break;
       }

@@ -11,6 +11,8 @@
 namespace perfgate::plan {
 namespace {
 
+constexpr Nanos kMaxDuration = 8760LL * 3600 * kNanosPerSecond;
+
 bool env_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 }  // namespace
@@ -194,12 +196,18 @@ std::optional<Nanos> YamlReader::duration(const YAML::Node& node, std::string_vi
   if (!text) return std::nullopt;
   double millis = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), millis);
-  if (ec == std::errc() && ptr == text->data() + text->size() && millis >= 0 && millis < 9e12) {
+  if (ec == std::errc() && ptr == text->data() + text->size() && millis >= 0 &&
+      millis <= static_cast<double>(kMaxDuration / kNanosPerMilli)) {
     return static_cast<Nanos>(std::llround(millis * kNanosPerMilli));
   }
   auto parsed = parse_duration(*text);
   if (!parsed) {
     error(node, fmt::format("invalid duration \"{}\" for {}", *text, what), parsed.error().hint);
+    return std::nullopt;
+  }
+  if (*parsed > kMaxDuration) {
+    error(node, fmt::format("duration \"{}\" for {} is longer than a year", *text, what),
+          "plans are limited to durations of at most 8760h");
     return std::nullopt;
   }
   return *parsed;

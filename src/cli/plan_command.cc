@@ -1,0 +1,50 @@
+// `perfgate plan --check plan.yaml` validates a plan without sending traffic; `--explain` also
+// prints the expanded scenarios, stages, a chart of load over time, thresholds and flows.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "plan/explain.h"
+#include "plan/loader.h"
+#include "plan/redact.h"
+
+namespace perfgate::cli {
+
+int plan_main(const std::vector<std::string>& args) {
+  CLI::App app(
+      "Validate a test plan, or explain what it will do, without sending any traffic.\n\n"
+      "Examples:\n  perfgate plan --check examples/auth-login.yaml\n"
+      "  perfgate plan --explain examples/stress-ramp.yaml",
+      "perfgate plan");
+  std::string check_path, explain_path;
+  auto* check = app.add_option("--check", check_path, "validate the plan; exit 0 or 104");
+  auto* explain = app.add_option("--explain", explain_path, "validate, then describe the plan");
+  check->excludes(explain);
+  explain->excludes(check);
+  app.require_option(1);
+  if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+
+  const std::string& path = check_path.empty() ? explain_path : check_path;
+  const plan::LoadResult loaded = plan::load_plan_file(path);
+  if (!loaded.ok()) {
+    const auto errors = loaded.diagnostics.sorted();
+    for (const plan::Diagnostic& d : errors) fmt::print(stderr, "{}\n", d.format());
+    fmt::print(stderr, "{}: {} error{}; the plan is invalid\n", path, errors.size(),
+               errors.size() == 1 ? "" : "s");
+    return kExitInvalidPlan;
+  }
+  if (!explain_path.empty()) {
+    fmt::print("{}", plan::explain_plan(loaded.plan, plan::Redactor::for_plan(loaded.plan)));
+  } else {
+    fmt::print("{}: ok ({} scenario{}, {} flow{}, {} threshold{})\n", path,
+               loaded.plan.scenarios.size(), loaded.plan.scenarios.size() == 1 ? "" : "s",
+               loaded.plan.flows.size(), loaded.plan.flows.size() == 1 ? "" : "s",
+               loaded.plan.options.thresholds.size(),
+               loaded.plan.options.thresholds.size() == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
+}  // namespace perfgate::cli

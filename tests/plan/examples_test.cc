@@ -1,0 +1,90 @@
+// Every plan in examples/ must pass `plan --check`; the binary keeps its exit-code contract
+// (0 valid, 104 invalid, 2 usage) and `--explain` draws the expanded load.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
+#include "plan/loader.h"
+
+namespace perfgate::plan {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kExamples = fs::path(PERFGATE_SOURCE_DIR) / "examples";
+
+std::vector<fs::path> examples() {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(kExamples)) {
+    if (entry.path().extension() == ".yaml") out.push_back(entry.path());
+  }
+  return out;
+}
+
+struct Run {
+  int exit_code = -1;
+  std::string output;
+};
+
+Run run(const std::string& args) {
+  Run r;
+  const std::string command =
+      std::string("env -u BASE_URL ") + PERFGATE_BINARY + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer;
+  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(Examples, AllRequiredExamplesExist) {
+  for (const char* name : {"auth-login.yaml", "agent-mix.yaml", "stress-ramp.yaml", "soak.yaml",
+                           "user-mix.yaml", "data/users.csv"}) {
+    EXPECT_TRUE(fs::exists(kExamples / name)) << name;
+  }
+}
+
+TEST(Examples, EachPassesPlanCheck) {
+  for (const fs::path& path : examples()) {
+    const Run r = run("plan --check " + path.string());
+    EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.output;
+    EXPECT_NE(r.output.find(": ok ("), std::string::npos) << r.output;
+  }
+}
+
+TEST(Examples, ExplainShowsStagesChartAndRedactsSecrets) {
+  const Run r = run("plan --explain " + (kExamples / "user-mix.yaml").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("stages (from pattern step)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("20 VUs |"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Authorization: [REDACTED]"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Bearer {{token}}"), std::string::npos) << r.output;
+  const Run rate = run("plan --explain " + (kExamples / "stress-ramp.yaml").string());
+  EXPECT_NE(rate.output.find("400 it/s |"), std::string::npos) << rate.output;
+}
+
+TEST(Examples, InvalidPlanExits104AndUsageErrorsExit2) {
+  const fs::path bad = fs::path(PERFGATE_SOURCE_DIR) / "tests/plan/bad/unknown-executor.yaml";
+  const Run r = run("plan --check " + bad.string());
+  EXPECT_EQ(r.exit_code, 104) << r.output;
+  EXPECT_NE(r.output.find("unknown executor \"constant-vu\""), std::string::npos) << r.output;
+  EXPECT_EQ(run("plan --check /nonexistent/plan.yaml").exit_code, 104);
+  EXPECT_EQ(run("plan --bogus x").exit_code, 2);
+  EXPECT_EQ(run("plan").exit_code, 2);
+}
+
+TEST(Examples, LoadWithoutEnvironmentThroughTheLibrary) {
+  for (const fs::path& path : examples()) {
+    const LoadResult r =
+        load_plan_file(path.string(), [](const std::string&) { return std::nullopt; });
+    EXPECT_TRUE(r.ok()) << path << ": " << (r.ok() ? "" : r.diagnostics.sorted()[0].format());
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::plan
