@@ -10,6 +10,7 @@ int serve_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);
 int gate_main(const std::vector<std::string>& args);
+int plan_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -21,6 +22,7 @@ const std::vector<Command>& commands() {
        report_main},
       {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
       {"gate", "evaluate performance gates and write a compliance report", gate_main},
+      {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
   };
   return kCommands;
 }
