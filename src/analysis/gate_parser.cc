@@ -188,6 +188,7 @@ Result<GatesFile> parse_document(const YAML::Node& root, const std::string& path
   for (const auto& entry : gates) {
     auto gate = parse_gate(path, entry.first.as<std::string>(), entry.second);
     if (!gate) return gate.error();
+    gate->line = entry.first.Mark().line + 1;  // the line of the gate's name
     file.gates.push_back(std::move(*gate));
   }
   return file;

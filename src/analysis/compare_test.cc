@@ -1,0 +1,175 @@
+#include "analysis/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "analysis/compare_report.h"
+
+namespace perfgate::analysis {
+namespace {
+
+Metric with_samples(const std::string& name, std::vector<double> samples,
+                    Direction direction = Direction::kLowerIsBetter) {
+  Metric m{.name = name, .stat = "time", .unit = "ms", .direction = direction};
+  m.samples = std::move(samples);
+  m.value = m.samples.empty() ? 0 : m.samples.front();
+  return m;
+}
+
+std::vector<double> noisy(std::mt19937_64& rng, size_t n, double center, double sd) {
+  std::normal_distribution<double> d(center, sd);
+  std::vector<double> out(n);
+  for (double& x : out) x = d(rng);
+  return out;
+}
+
+MetricSet set_of(std::vector<Metric> metrics) {
+  MetricSet s;
+  s.metrics = std::move(metrics);
+  return s;
+}
+
+const MetricComparison& only(const Comparison& c) { return c.metrics.at(0); }
+
+TEST(Compare, SignificantShiftBeyondNoiseIsARegressionWithSeverity) {
+  std::mt19937_64 rng(1);
+  auto c = compare(set_of({with_samples("op", noisy(rng, 30, 100, 3))}),
+                   set_of({with_samples("op", noisy(rng, 30, 130, 3))}), {});
+  ASSERT_TRUE(c);
+  const auto& m = only(*c);
+  EXPECT_EQ(m.verdict, Verdict::kRegression);
+  EXPECT_EQ(m.severity, Severity::kMajor);  // ~ +30%
+  EXPECT_EQ(m.method, Method::kDistribution);
+  EXPECT_LT(*m.p_value, 0.05);
+  EXPECT_GT(*m.ci_lower, 1.05);
+  EXPECT_EQ(c->worst_regression(), Severity::kMajor);
+}
+
+TEST(Compare, SignificantButWithinNoiseIsNoChange) {
+  std::mt19937_64 rng(2);
+  // A 2% shift with tiny noise: significant, but inside the 5% noise threshold.
+  auto c = compare(set_of({with_samples("op", noisy(rng, 200, 100, 0.5))}),
+                   set_of({with_samples("op", noisy(rng, 200, 102, 0.5))}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(only(*c).verdict, Verdict::kNoChange);
+  EXPECT_LT(*only(*c).p_value, 0.05);
+  EXPECT_NE(only(*c).reason.find("noise"), std::string::npos);
+}
+
+TEST(Compare, LargeButNotSignificantIsNoChange) {
+  // 3 vs 3 can never give p < 0.05, so even +50% is insufficient data / not a verdict.
+  auto c = compare(set_of({with_samples("op", {10, 11, 12})}),
+                   set_of({with_samples("op", {15, 16, 17})}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(only(*c).verdict, Verdict::kInsufficientData);
+}
+
+TEST(Compare, HigherIsBetterDropIsARegression) {
+  std::mt19937_64 rng(3);
+  auto c = compare(
+      set_of({with_samples("rps", noisy(rng, 20, 1000, 10), Direction::kHigherIsBetter)}),
+      set_of({with_samples("rps", noisy(rng, 20, 400, 10), Direction::kHigherIsBetter)}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(only(*c).verdict, Verdict::kRegression);
+  EXPECT_EQ(only(*c).severity, Severity::kCritical);  // -60%
+}
+
+TEST(Compare, TailPercentileNeedsEnoughSamples) {
+  std::mt19937_64 rng(4);
+  CompareOptions o;
+  o.stat = "p99";
+  auto few = compare(set_of({with_samples("op", noisy(rng, 100, 100, 5))}),
+                     set_of({with_samples("op", noisy(rng, 100, 200, 5))}), o);
+  ASSERT_TRUE(few);
+  EXPECT_EQ(only(*few).verdict, Verdict::kInsufficientData);
+  EXPECT_NE(only(*few).reason.find("400"), std::string::npos);
+  auto enough = compare(set_of({with_samples("op", noisy(rng, 500, 100, 5))}),
+                        set_of({with_samples("op", noisy(rng, 500, 200, 5))}), o);
+  EXPECT_EQ(only(*enough).verdict, Verdict::kRegression);
+}
+
+TEST(Compare, SingleValuesFallBackToThresholdAndSaySo) {
+  Metric base{.name = "lcp", .unit = "ms", .value = 1000};
+  Metric cur = base;
+  cur.value = 1120;
+  auto c = compare(set_of({base}), set_of({cur}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(only(*c).verdict, Verdict::kRegression);
+  EXPECT_EQ(only(*c).severity, Severity::kMinor);
+  EXPECT_EQ(only(*c).method, Method::kSingleValue);
+  EXPECT_NE(only(*c).reason.find("single values"), std::string::npos);
+  cur.value = 1030;
+  EXPECT_EQ(only(*compare(set_of({base}), set_of({cur}), {})).verdict, Verdict::kNoChange);
+}
+
+TEST(Compare, HistogramsCompareTheirOwnPercentile) {
+  std::mt19937_64 rng(5);
+  std::lognormal_distribution<double> d(std::log(1000.0), 0.3);
+  auto make = [&](double scale) {
+    auto h = std::make_shared<HdrHistogram>(HdrHistogram::for_latency_micros());
+    for (int i = 0; i < 50000; ++i) h->record(static_cast<int64_t>(scale * d(rng)));
+    Metric m{.name = "http_req_duration", .stat = "p(95)", .unit = "ms"};
+    m.histogram = h;
+    m.histogram_scale = 0.001;
+    m.value = h->value_at_percentile(95) * 0.001;
+    return m;
+  };
+  auto same = compare(set_of({make(1.0)}), set_of({make(1.0)}), {});
+  EXPECT_EQ(only(*same).verdict, Verdict::kNoChange);
+  EXPECT_EQ(only(*same).statistic, "p(95)");
+  auto worse = compare(set_of({make(1.0)}), set_of({make(1.2)}), {});
+  EXPECT_EQ(only(*worse).verdict, Verdict::kRegression);
+  EXPECT_EQ(only(*worse).severity, Severity::kMinor);
+  EXPECT_EQ(only(*worse).baseline_count, 50000);
+}
+
+TEST(Compare, MissingMetricsAreListedNotJudged) {
+  Metric a{.name = "a", .value = 1}, b{.name = "b", .value = 1};
+  auto c = compare(set_of({a}), set_of({b}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->count(Verdict::kMissing), 2);
+  EXPECT_EQ(c->worst_regression(), Severity::kNone);
+}
+
+TEST(Compare, CombinedRunsTurnValuesIntoSamples) {
+  std::vector<MetricSet> runs;
+  for (double v : {10.0, 11.0, 12.0, 13.0}) {
+    runs.push_back(set_of({Metric{.name = "p95", .unit = "ms", .value = v}}));
+    runs.back().source = "run" + std::to_string(static_cast<int>(v));
+  }
+  const MetricSet combined = combine_runs(runs);
+  ASSERT_EQ(combined.metrics.size(), 1u);
+  EXPECT_EQ(combined.metrics[0].samples.size(), 4u);
+  EXPECT_DOUBLE_EQ(combined.metrics[0].value, 11.5);
+  EXPECT_EQ(combined.source, "run10, run11, run12, run13");
+}
+
+TEST(Compare, UnknownStatisticIsAnError) {
+  CompareOptions o;
+  o.stat = "p(abc)";
+  EXPECT_FALSE(compare({}, {}, o));
+}
+
+TEST(CompareReport, RenderingsCarryVerdictsAndEscape) {
+  Metric base{.name = "a<b>|c", .unit = "ms", .value = 100};
+  Metric cur = base;
+  cur.value = 200;
+  auto c = compare(set_of({base}), set_of({cur}), {});
+  ASSERT_TRUE(c);
+  EXPECT_NE(compare_to_table(*c, Severity::kMajor).find("regression (critical) FAIL"),
+            std::string::npos);
+  const std::string junit = compare_to_junit(*c, Severity::kMajor);
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos);
+  EXPECT_NE(junit.find("a&lt;b&gt;|c"), std::string::npos);
+  EXPECT_NE(compare_to_markdown(*c, Severity::kMajor).find("a&lt;b&gt;\\|c"), std::string::npos);
+  auto json = nlohmann::json::parse(compare_to_json(*c, Severity::kMajor));
+  EXPECT_EQ(json["metrics"][0]["verdict"], "regression");
+  EXPECT_EQ(json["summary"]["failed"], true);
+  EXPECT_EQ(nlohmann::json::parse(compare_to_json(*c, Severity::kCritical))["summary"]["failed"],
+            true);
+}
+
+}  // namespace
+}  // namespace perfgate::analysis

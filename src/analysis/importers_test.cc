@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "analysis/metric_set.h"
+#include "stats/hdr_encoding.h"
+
+namespace perfgate::analysis {
+namespace {
+
+std::string fixture(const std::string& name) {
+  return std::string(PERFGATE_SOURCE_DIR) + "/tests/analysis/fixtures/" + name;
+}
+
+MetricSet load(const std::string& name, std::string_view format = "auto") {
+  auto set = load_metric_set(fixture(name), format);
+  EXPECT_TRUE(set) << set.error().describe();
+  return set ? *set : MetricSet{};
+}
+
+TEST(Importers, K6SummaryExport) {
+  const MetricSet set = load("k6_baseline.json");
+  EXPECT_EQ(set.format, "k6");
+  const Metric* p95 = set.find("http_req_duration p(95)");
+  ASSERT_NE(p95, nullptr);
+  EXPECT_DOUBLE_EQ(p95->value, 88.9);
+  EXPECT_EQ(p95->unit, "ms");
+  EXPECT_EQ(p95->direction, Direction::kLowerIsBetter);
+  const Metric* rate = set.find("http_reqs rate");
+  ASSERT_NE(rate, nullptr);
+  EXPECT_EQ(rate->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(set.find("http_req_failed value")->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(set.find("checks value")->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(set.find("http_req_duration thresholds"), nullptr);  // not a number
+}
+
+TEST(Importers, PerfgateSummaryWithMonitoringMetrics) {
+  const MetricSet set = load("perfgate_summary.json");
+  EXPECT_EQ(set.format, "perfgate");
+  EXPECT_EQ(set.context.at("version"), "0.1.0");
+  EXPECT_EQ(set.find("sut_rss_bytes max")->unit, "bytes");
+  EXPECT_EQ(set.find("sut_cpu_percent avg")->unit, "%");
+  EXPECT_EQ(set.find("sut_rss_slope_mb_per_hour value")->unit, "MB/h");
+  EXPECT_EQ(set.find("sut_rss_bytes max")->direction, Direction::kLowerIsBetter);
+}
+
+TEST(Importers, PerfgateHistogramsAreDecoded) {
+  HdrHistogram h = HdrHistogram::for_latency_micros();
+  for (int i = 1; i <= 1000; ++i) h.record(i * 10);  // 10 µs .. 10 ms
+  const std::string text =
+      R"j({"perfgate": {"version": "0.1.0"}, "metrics": {"http_req_duration":
+          {"avg": 5.0, "p(95)": 9.5, "hdr": ")j" +
+      encode_compressed_base64(h) + R"j("}}})j";
+  auto set = parse_metric_set(text, "auto", "inline");
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* p95 = set->find("http_req_duration p(95)");
+  ASSERT_NE(p95, nullptr);
+  ASSERT_NE(p95->histogram, nullptr);
+  EXPECT_EQ(p95->histogram->count(), 1000);
+  EXPECT_DOUBLE_EQ(p95->histogram_scale, 0.001);
+  auto bad = parse_metric_set(
+      R"({"perfgate": {}, "metrics": {"x_duration": {"avg": 1, "hdr": "HISTFAAAbad="}}})", "auto",
+      "inline");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("bad histogram"), std::string::npos);
+}
+
+TEST(Importers, GoogleBenchmarkRepetitionsAreSamplesAggregatesAreNot) {
+  const MetricSet set = load("gbench_baseline.json");  // contains a bare NaN
+  EXPECT_EQ(set.format, "gbench");
+  const Metric* real = set.find("BM_Parse/64 real_time");
+  ASSERT_NE(real, nullptr);
+  EXPECT_EQ(real->samples.size(), 6u);  // 6 repetitions; _mean/_median/_stddev/_cv excluded
+  EXPECT_EQ(real->unit, "ns");
+  EXPECT_GT(real->value, 700);
+  EXPECT_EQ(set.find("BM_Parse/64 bytes_per_second")->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(set.find("BM_Parse/64 iterations"), nullptr);
+}
+
+TEST(Importers, GoogleBenchmarkAggregatesOnly) {
+  auto set = parse_metric_set(R"({"context": {}, "benchmarks": [
+      {"name": "BM_A_mean", "run_name": "BM_A", "run_type": "aggregate", "aggregate_name": "mean",
+       "aggregate_unit": "time", "real_time": 10.5, "cpu_time": 10.0, "time_unit": "us"},
+      {"name": "BM_A_median", "run_name": "BM_A", "run_type": "aggregate", "aggregate_name": "median",
+       "aggregate_unit": "time", "real_time": 10.2, "cpu_time": 9.9, "time_unit": "us"},
+      {"name": "BM_B", "run_name": "BM_B", "run_type": "iteration", "error_occurred": true,
+       "error_message": "boom", "real_time": 0, "time_unit": "ns"}]})",
+                              "auto", "inline");
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* a = set->find("BM_A real_time");
+  ASSERT_NE(a, nullptr);
+  EXPECT_DOUBLE_EQ(a->value, 10.2);  // the median aggregate
+  EXPECT_TRUE(a->samples.empty());
+  EXPECT_EQ(set->find("BM_B real_time"), nullptr);  // errored benchmarks measured nothing
+}
+
+TEST(Importers, HyperfineTimesAreSamples) {
+  const MetricSet set = load("hyperfine_baseline.json");
+  EXPECT_EQ(set.format, "hyperfine");
+  const Metric* t = set.find("sleep 0.1 time");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->samples.size(), 12u);
+  EXPECT_EQ(t->unit, "s");
+  EXPECT_NE(set.find("sleep 0.1 user"), nullptr);
+}
+
+TEST(Importers, LighthouseScoresAndAuditsSkippingErrors) {
+  const MetricSet set = load("lighthouse.json");
+  EXPECT_EQ(set.format, "lighthouse");
+  const Metric* score = set.find("performance score");
+  ASSERT_NE(score, nullptr);
+  EXPECT_DOUBLE_EQ(score->value, 0.89);
+  EXPECT_EQ(score->direction, Direction::kHigherIsBetter);
+  for (const char* audit : {"first-contentful-paint", "largest-contentful-paint",
+                            "total-blocking-time", "cumulative-layout-shift", "interactive"}) {
+    EXPECT_NE(set.find(audit), nullptr) << audit;
+  }
+  EXPECT_EQ(set.find("largest-contentful-paint")->unit, "ms");
+  EXPECT_EQ(set.find("speed-index"), nullptr);  // errored audit skipped
+  EXPECT_EQ(set.find("viewport"), nullptr);     // no numericValue
+}
+
+TEST(Importers, BencherMetricFormat) {
+  const MetricSet set = load("bmf.json");
+  EXPECT_EQ(set.format, "bmf");
+  EXPECT_DOUBLE_EQ(set.find("benchmark_name latency")->value, 88.0);
+  EXPECT_EQ(set.find("benchmark_name latency")->unit, "ns");
+  EXPECT_EQ(set.find("benchmark_name throughput")->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(set.find("my_binary file-size")->unit, "bytes");
+}
+
+TEST(Importers, ExplicitFormatOverridesDetection) {
+  auto wrong = load_metric_set(fixture("k6_baseline.json"), "hyperfine");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("k6_baseline.json"), std::string::npos);
+  EXPECT_NE(wrong.error().message.find("results"), std::string::npos);
+  auto unknown = load_metric_set(fixture("k6_baseline.json"), "jmeter");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown format"), std::string::npos);
+}
+
+// Malformed input of every format: an error naming the source, never a crash.
+TEST(Importers, MalformedInputGivesClearErrors) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"k6", R"({"metrics": {"http_req_duration": 5}})"},
+      {"k6", R"({"metrics": [1, 2]})"},
+      {"gbench", R"({"benchmarks": [{"run_type": "iteration", "real_time": 5}]})"},
+      {"gbench", R"({"benchmarks": [3]})"},
+      {"hyperfine", R"({"results": [{"mean": 1}]})"},
+      {"hyperfine", R"({"results": [{"command": "x", "times": "fast"}]})"},
+      {"lighthouse", R"({"audits": []})"},
+      {"bmf", R"({"bench": {"latency": {"lower_value": 1}}})"},
+      {"bmf", R"({"bench": 7})"},
+      {"auto", R"([1, 2, 3])"},
+      {"auto", "{\"metrics\": {\n\"a\": {\"avg\": 1,,}}}"},
+      {"auto", ""},
+  };
+  for (const auto& [format, text] : cases) {
+    auto set = parse_metric_set(text, format, "input.json");
+    ASSERT_FALSE(set) << format << ": " << text;
+    EXPECT_EQ(set.error().message.rfind("input.json", 0), 0u) << set.error().message;
+  }
+  auto positioned = parse_metric_set("{\"metrics\": {\n\"a\": {\"avg\": 1,,}}}", "auto", "f.json");
+  EXPECT_NE(positioned.error().message.find("f.json:2:"), std::string::npos)
+      << positioned.error().message;
+  auto missing = load_metric_set(fixture("does_not_exist.json"));
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("does_not_exist.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate::analysis
