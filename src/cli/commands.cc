@@ -11,6 +11,7 @@ int compare_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);
 int gate_main(const std::vector<std::string>& args);
 int plan_main(const std::vector<std::string>& args);
+int history_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -23,6 +24,7 @@ const std::vector<Command>& commands() {
       {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
       {"gate", "evaluate performance gates and write a compliance report", gate_main},
       {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
+      {"history", "record runs; trends, change points, baselines, regression checks", history_main},
   };
   return kCommands;
 }
