@@ -79,6 +79,10 @@ bool Http1ResponseParser::take_line(const char* data, size_t size, size_t* pos,
   }
   const size_t length = static_cast<size_t>(newline - begin);
   *pos += length + 1;
+  if (carry_.size() + length > kMaxLineBytes) {  // same bound whether or not the line was split
+    fail("line too long");
+    return false;
+  }
   if (counts_as_header) {
     header_bytes_ += carry_.size() + length + 1;
     if (header_bytes_ > kMaxHeaderBytes) {
