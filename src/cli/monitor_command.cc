@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -28,21 +27,6 @@ struct MonitorArgs {
   std::vector<std::string> outputs;
   bool quiet = false;
 };
-
-// A target that does not exist at the start is a mistake on the command line, not an event.
-Result<void> check_target_exists(const monitor::Target& target) {
-  if (target.kind == monitor::Target::Kind::kPid &&
-      !std::filesystem::exists(fmt::format("/proc/{}", target.pid))) {
-    return make_error(fmt::format("process {} does not exist", target.pid),
-                      "check the pid with ps, or use cmd:<name> to follow processes by name");
-  }
-  if (target.kind == monitor::Target::Kind::kCgroup &&
-      !std::filesystem::exists(target.value + "/cgroup.procs")) {
-    return make_error(fmt::format("{} is not a cgroup directory", target.value),
-                      "give the directory under /sys/fs/cgroup that holds cgroup.procs");
-  }
-  return {};
-}
 
 // Waits for `duration` (0: forever) or SIGINT/SIGTERM, which the caller has blocked.
 bool wait_for_end(Nanos duration) {
@@ -103,7 +87,7 @@ Result<Plan> make_plan(const MonitorArgs& args) {
 // before sampling starts.
 Result<void> check_plan(const Plan& plan) {
   for (const monitor::Target& target : plan.targets) {
-    if (auto ok = check_target_exists(target); !ok) return ok;
+    if (auto ok = monitor::check_target_exists(target); !ok) return ok;
   }
   if (!plan.json_path.empty()) return check_writable(plan.json_path);
   return {};

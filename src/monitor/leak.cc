@@ -43,7 +43,7 @@ LeakAnalysis analyze_leak(const TargetReport& target, double interval_s,
   leak.points = static_cast<int>(xs.size());
   const double span = xs.empty() ? 0 : xs.back() - xs.front();
   if (leak.points < options.min_points || span < 3 * interval_s) {
-    leak.reason = fmt::format("too few steady-state samples ({} over {:.1f}s; need {} over {}s)",
+    leak.reason = fmt::format("too few steady-state samples: {} over {:.1f}s, need {} over {}s",
                               leak.points, span, options.min_points, 3 * interval_s);
     return leak;
   }

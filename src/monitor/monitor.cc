@@ -26,6 +26,7 @@ Monitor::~Monitor() {
 
 void Monitor::start() {
   started_at_ = SteadyClock::monotonic_now();
+  started_unix_ns_ = wall_clock_unix_nanos();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -66,7 +67,7 @@ MonitorReport Monitor::stop() {
   const Nanos stopped_at = SteadyClock::monotonic_now();
   MonitorReport report = sampler_.take_report();
   report.interval_s = static_cast<double>(options_.interval) / 1e9;
-  report.started_unix_ns = wall_clock_unix_nanos() - (stopped_at - started_at_);  // metadata only
+  report.started_unix_ns = started_unix_ns_;
   report.cost.samples = 0;
   for (const TargetReport& t : report.targets) {
     report.cost.samples = std::max<int>(report.cost.samples, static_cast<int>(t.points.size()));

@@ -61,6 +61,7 @@ class Monitor {
   MonitorOptions options_;
   Sampler sampler_;
   Nanos started_at_ = 0;
+  int64_t started_unix_ns_ = 0;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -223,5 +223,16 @@ TEST(Target, ParsesEveryKindAndRejectsTheRest) {
   EXPECT_NE(parse_target("host:1").error().hint.find("pid:1234"), std::string::npos);
 }
 
+TEST(Target, ExistenceIsCheckedForPidsAndCgroups) {
+  FakeProc proc;
+  proc.put(10, FakeProcess{});
+  proc.write("cg/cgroup.procs", "");
+  EXPECT_TRUE(check_target_exists(Target::process(10), proc.root()));
+  EXPECT_FALSE(check_target_exists(Target::process(11), proc.root()));
+  EXPECT_TRUE(check_target_exists(*parse_target("cgroup:" + proc.root() + "/cg")));
+  EXPECT_FALSE(check_target_exists(*parse_target("cgroup:" + proc.root())));
+  EXPECT_TRUE(check_target_exists(*parse_target("cmd:not-running-yet"), proc.root()));
+}
+
 }  // namespace
 }  // namespace perfgate::monitor

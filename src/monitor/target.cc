@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 
 namespace perfgate::monitor {
 
@@ -38,6 +39,20 @@ Result<Target> parse_target(std::string_view spec) {
     return Target{Target::Kind::kCgroup, 0, std::string(value), std::string(spec)};
   }
   return bad(fmt::format("unknown kind \"{}\"", kind));
+}
+
+Result<void> check_target_exists(const Target& target, const std::string& proc_root) {
+  if (target.kind == Target::Kind::kPid &&
+      !std::filesystem::exists(fmt::format("{}/{}", proc_root, target.pid))) {
+    return make_error(fmt::format("process {} does not exist", target.pid),
+                      "check the pid with ps, or use cmd:<name> to follow processes by name");
+  }
+  if (target.kind == Target::Kind::kCgroup &&
+      !std::filesystem::exists(target.value + "/cgroup.procs")) {
+    return make_error(fmt::format("{} is not a cgroup directory", target.value),
+                      "give the directory under /sys/fs/cgroup that holds cgroup.procs");
+  }
+  return {};
 }
 
 }  // namespace perfgate::monitor

@@ -30,4 +30,9 @@ struct Target {
 // Parses a spec; errors say which forms are accepted.
 Result<Target> parse_target(std::string_view spec);
 
+// Checks that a pid or cgroup target exists now (under `proc_root` for pids), so that a
+// command can reject a mistyped target before any traffic; cmd: and self always pass (a
+// command's processes may start later).
+Result<void> check_target_exists(const Target& target, const std::string& proc_root = "/proc");
+
 }  // namespace perfgate::monitor
