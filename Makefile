@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 # Debian packages, by what needs them. `deps` installs the missing ones (a no-op when present).
 BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nlohmann-json3-dev \
   libyaml-cpp-dev libcli11-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev libboost-dev nodejs
-TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus
+TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps build debug demo test test-unit asan tsan bench format format-check clean
