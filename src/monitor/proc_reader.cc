@@ -128,6 +128,13 @@ Result<ProcessCounters> read_process(const std::string& proc_root, pid_t pid) {
   return c;
 }
 
+bool process_exited(const std::string& proc_root, pid_t pid) {
+  auto text = read_small_file(fmt::format("{}/{}/stat", proc_root, pid));
+  if (!text) return errno == ENOENT || errno == ESRCH;
+  auto stat = parse_proc_stat(*text);
+  return stat && (stat->state == 'Z' || stat->state == 'X');
+}
+
 std::vector<pid_t> find_processes_by_name(const std::string& proc_root, const std::string& name) {
   std::vector<pid_t> pids;
   DIR* dir = ::opendir(proc_root.c_str());

@@ -45,6 +45,9 @@ struct ProcessCounters {
 // or its stat/status cannot be read; optional parts that cannot be read are left empty.
 Result<ProcessCounters> read_process(const std::string& proc_root, pid_t pid);
 
+// True when the process is gone or a zombie (exited, not yet reaped by its parent).
+bool process_exited(const std::string& proc_root, pid_t pid);
+
 // Pids of all processes whose command name (/proc/PID/comm, up to 15 chars) or first word of
 // the command line's basename equals `name`.
 std::vector<pid_t> find_processes_by_name(const std::string& proc_root, const std::string& name);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 
 namespace perfgate::monitor {
 namespace {
@@ -135,7 +134,7 @@ void Sampler::sample_target(size_t index, Nanos now, double t) {
     if (counters) {
       current.emplace(pid, std::move(*counters));
     } else if (single && !state.missing) {
-      const bool gone = !std::filesystem::exists(fmt::format("{}/{}", options_.proc_root, pid));
+      const bool gone = process_exited(options_.proc_root, pid);
       add_event(index, t, gone ? "exited" : "unreadable", counters.error().describe());
     }
   }

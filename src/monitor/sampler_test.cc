@@ -131,6 +131,17 @@ TEST(Sampler, ExitIsAnEventAndTheOthersGoOn) {
   EXPECT_EQ(r.targets[1].points.size(), 2u);
 }
 
+TEST(Sampler, ZombieCountsAsExited) {
+  FakeProc proc;
+  proc.put(10, FakeProcess{});
+  Sampler sampler({Target::process(10)}, options_for(proc));
+  sampler.sample(0);
+  proc.write("10/stat", "10 (app) Z 1 1 1 0 -1 0 0 0 0 0 5 5 0 0 20 0 1 0 1000 0 0\n");
+  sampler.sample(kNanosPerSecond);
+  ASSERT_EQ(sampler.report().targets[0].events.size(), 1u);
+  EXPECT_EQ(sampler.report().targets[0].events[0].kind, "exited");
+}
+
 TEST(Sampler, RecycledPidDoesNotProduceNegativeOrHugeCpu) {
   FakeProc proc;
   FakeProcess p;
