@@ -114,8 +114,12 @@ std::vector<Finding> find_phase_dominance(const LoadEvidence& load, const Findin
           per_request > 0.5
               ? "connections are not reused: enable keep-alive on both sides (the server must "
                 "not answer Connection: close) and reuse TLS sessions"
-              : "requests wait for a connection: the pool is exhausted — raise the pool size or "
-                "the server's connection limit"});
+          : per_request >= 0
+              ? "requests wait for a connection: the pool is exhausted — raise the pool size or "
+                "the server's connection limit"
+              : "enable keep-alive if connections are not reused, else raise the connection "
+                "pool size: requests are waiting to connect"});
+      if (per_request < 0) out.back().evidence.pop_back();  // unknown: not evidence
     }
   }
   auto add_phase = [&](const std::optional<double>& phase, double threshold, const char* id,
@@ -199,31 +203,36 @@ std::optional<Finding> find_generator_saturated(const MonitorReport& report,
   const double cores = load && load->generator_cores ? *load->generator_cores : report.host_cores;
   const bool cpu_saturated =
       cpu >= 0 && cores > 0 && cpu >= options.generator_cpu_fraction * 100 * cores;
-  const std::optional<double> lag = load ? load->schedule_lag_p99_ms : std::nullopt;
-  const bool lagging = lag && *lag >= options.schedule_lag_p99_ms;
+  // -1: unknown (the closed model has no schedule).
+  const double lag = load && load->schedule_lag_p99_ms ? *load->schedule_lag_p99_ms : -1;
+  const bool lagging = lag >= 0 && lag >= options.schedule_lag_p99_ms;
   if (!cpu_saturated && !lagging) return std::nullopt;
   std::string why = cpu_saturated
                         ? fmt::format("perfgate used {:.0f}% CPU of {:.3g} core(s)", cpu, cores)
-                        : fmt::format("iterations started {:.3g} ms late (p99)", *lag);
-  if (cpu_saturated && lagging) why += fmt::format(" and iterations started {:.3g} ms late", *lag);
+                        : fmt::format("iterations started {:.3g} ms late (p99)", lag);
+  if (cpu_saturated && lagging) why += fmt::format(" and iterations started {:.3g} ms late", lag);
   const bool verdict = target_fraction < options.cpu_bound_fraction;
-  return Finding{
-      "generator_saturated",
-      "critical",
-      "generator",
-      fmt::format("{}{}", why,
-                  verdict ? fmt::format("; the target used only {:.0f}% of its cores, so the "
-                                        "generator, not the target, was the bottleneck",
-                                        100 * target_fraction)
-                          : ""),
-      {{"generator_cpu_percent", cpu},
-       {"generator_cores", cores},
-       {"schedule_lag_p99_ms", lag.value_or(-1)},
-       {"dropped_iterations", load ? load->dropped_iterations.value_or(0) : 0},
-       {"target_cpu_fraction_max", target_fraction}},
-      "the results understate the target: split the load over more perfgate processes or "
-      "machines (--segment), keep generator and target on different cores, and trim per-request "
-      "work in the script"};
+  Finding f{"generator_saturated",
+            "critical",
+            "generator",
+            fmt::format("{}{}", why,
+                        verdict ? fmt::format("; the target used only {:.0f}% of its cores, so "
+                                              "the generator, not the target, was the bottleneck",
+                                              100 * target_fraction)
+                                : ""),
+            {},
+            "the results understate the target: split the load over more perfgate processes or "
+            "machines (--segment), keep generator and target on different cores, and trim "
+            "per-request work in the script"};
+  // Only numbers that are known go into the evidence.
+  if (cpu >= 0) f.evidence.emplace_back("generator_cpu_percent", cpu);
+  f.evidence.emplace_back("generator_cores", cores);
+  if (lag >= 0) f.evidence.emplace_back("schedule_lag_p99_ms", lag);
+  if (load && load->dropped_iterations) {
+    f.evidence.emplace_back("dropped_iterations", *load->dropped_iterations);
+  }
+  f.evidence.emplace_back("target_cpu_fraction_max", target_fraction);
+  return f;
 }
 
 }  // namespace perfgate::monitor

@@ -133,6 +133,11 @@ TEST(Findings, PhaseDominance) {
   EXPECT_NEAR(evidence(found[0], "share"), 0.6, 1e-9);
   EXPECT_NE(found[0].recommendation.find("keep-alive"), std::string::npos);
 
+  LoadEvidence unknown_reuse{.connect_ms = 6, .wait_ms = 3, .total_ms = 10};
+  found = find_phase_dominance(unknown_reuse, {});
+  ASSERT_EQ(found.size(), 1u);
+  for (const auto& [name, value] : found[0].evidence) EXPECT_NE(name, "connections_per_request");
+
   LoadEvidence server_slow{.connect_ms = 0.1, .wait_ms = 80, .receive_ms = 2, .total_ms = 83};
   found = find_phase_dominance(server_slow, {});
   ASSERT_EQ(found.size(), 1u);
@@ -186,8 +191,10 @@ TEST(Findings, GeneratorSaturated) {
 
   LoadEvidence lagging;
   lagging.schedule_lag_p99_ms = 25;
-  lagging.generator_cpu_percent = 30;
-  ASSERT_TRUE(find_generator_saturated(MonitorReport{}, &lagging, {}));
+  f = find_generator_saturated(MonitorReport{}, &lagging, {});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(evidence(*f, "schedule_lag_p99_ms"), 25);
+  for (const auto& [name, value] : f->evidence) EXPECT_NE(name, "generator_cpu_percent");
 
   LoadEvidence healthy;
   healthy.schedule_lag_p99_ms = 0.5;
