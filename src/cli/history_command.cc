@@ -218,6 +218,70 @@ void add_analysis_options(CLI::App* sub, Options& o) {
   sub->add_option("--min-step", o.min_step_pct, "a run counts as worse only by more than this %");
 }
 
+void define_add(CLI::App* sub, Options& o) {
+  sub->add_option("RESULT", o.result, "result file (perfgate, k6, gbench, hyperfine, ...)")
+      ->required();
+  sub->add_option("--format", o.format, "result format (default: auto)");
+  sub->add_option("--commit", o.commit, "commit SHA of the code measured");
+  sub->add_option("--branch", o.branch, "branch of the code measured");
+  sub->add_option("--tag", o.tags, "label the run KEY=VALUE (repeatable)")->allow_extra_args(false);
+  sub->add_option("--time", o.time, "when the run happened, UTC (default: now)");
+}
+
+void define_list(CLI::App* sub, Options& o) {
+  add_filter_options(sub, o);
+  sub->add_flag("--json", o.json, "JSON output");
+}
+
+void define_show(CLI::App* sub, Options& o) {
+  sub->add_option("RUN", o.run, "run number")->required();
+  sub->add_flag("--json", o.json, "JSON output");
+}
+
+void define_trend(CLI::App* sub, Options& o) {
+  sub->add_option("METRIC", o.metrics, "metric key, e.g. 'http_req_duration p(95)'")
+      ->required()
+      ->expected(1);
+  add_filter_options(sub, o);
+  add_analysis_options(sub, o);
+  auto* csv = sub->add_flag("--csv", o.csv, "CSV output");
+  sub->add_flag("--json", o.json, "JSON output")->excludes(csv);
+}
+
+void define_baseline(CLI::App* sub, Options& o) {
+  auto* branch = sub->add_option("--branch", o.branch, "newest run on this branch");
+  auto* tag = sub->add_option("--tag", o.tags, "newest run with this tag KEY=VALUE")
+                  ->expected(1)
+                  ->excludes(branch);
+  auto* run = sub->add_option("--run", o.run, "this run")->excludes(branch, tag);
+  sub->add_option("--pin", o.pin, "pin this run as the baseline")->excludes(branch, tag, run);
+  sub->add_flag("--pinned", o.pinned, "the pinned run");
+  sub->add_option("--name", o.pin_name, "pin name (default: baseline)");
+  sub->add_flag("--json", o.json, "JSON output");
+}
+
+void define_check(CLI::App* sub, Options& o) {
+  sub->add_option("METRIC", o.metrics, "metric keys to check (default: all)");
+  add_filter_options(sub, o);
+  add_analysis_options(sub, o);
+}
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  void (*define)(CLI::App*, Options&);
+  int (*run)(const Options&);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"add", "store a result file's metrics as a new run", define_add, run_add},
+    {"list", "list the recorded runs", define_list, run_list},
+    {"show", "show one run and its metrics", define_show, run_show},
+    {"trend", "a metric across runs, with change points", define_trend, run_trend},
+    {"baseline", "show (or pin) the baseline run", define_baseline, run_baseline},
+    {"check", "exit 3 if the newest run starts a regression", define_check, run_check},
+};
+
 }  // namespace
 
 int history_main(const std::vector<std::string>& args) {
@@ -230,51 +294,17 @@ int history_main(const std::vector<std::string>& args) {
   app.require_subcommand(1);
   Options o;
   o.pin_name = std::string(h::kDefaultPinName);
-  CLI::App* add = app.add_subcommand("add", "store a result file's metrics as a new run");
-  add->add_option("RESULT", o.result, "result file (perfgate, k6, gbench, hyperfine, ...)")
-      ->required();
-  add->add_option("--format", o.format, "result format (default: auto)");
-  add->add_option("--commit", o.commit, "commit SHA of the code measured");
-  add->add_option("--branch", o.branch, "branch of the code measured");
-  add->add_option("--tag", o.tags, "label the run KEY=VALUE (repeatable)")->allow_extra_args(false);
-  add->add_option("--time", o.time, "when the run happened, UTC (default: now)");
-  CLI::App* list = app.add_subcommand("list", "list the recorded runs");
-  add_filter_options(list, o);
-  list->add_flag("--json", o.json, "JSON output");
-  CLI::App* show = app.add_subcommand("show", "show one run and its metrics");
-  show->add_option("RUN", o.run, "run number")->required();
-  show->add_flag("--json", o.json, "JSON output");
-  CLI::App* trend = app.add_subcommand("trend", "a metric across runs, with change points");
-  trend->add_option("METRIC", o.metrics, "metric key, e.g. 'http_req_duration p(95)'")
-      ->required()
-      ->expected(1);
-  add_filter_options(trend, o);
-  add_analysis_options(trend, o);
-  auto* csv = trend->add_flag("--csv", o.csv, "CSV output");
-  trend->add_flag("--json", o.json, "JSON output")->excludes(csv);
-  CLI::App* baseline = app.add_subcommand("baseline", "show (or pin) the baseline run");
-  auto* b_branch = baseline->add_option("--branch", o.branch, "newest run on this branch");
-  auto* b_tag = baseline->add_option("--tag", o.tags, "newest run with this tag KEY=VALUE")
-                    ->expected(1)
-                    ->excludes(b_branch);
-  auto* b_run = baseline->add_option("--run", o.run, "this run")->excludes(b_branch, b_tag);
-  baseline->add_option("--pin", o.pin, "pin this run as the baseline")
-      ->excludes(b_branch, b_tag, b_run);
-  baseline->add_flag("--pinned", o.pinned, "the pinned run");
-  baseline->add_option("--name", o.pin_name, "pin name (default: baseline)");
-  baseline->add_flag("--json", o.json, "JSON output");
-  CLI::App* check = app.add_subcommand("check", "exit 3 if the newest run starts a regression");
-  check->add_option("METRIC", o.metrics, "metric keys to check (default: all)");
-  add_filter_options(check, o);
-  add_analysis_options(check, o);
-  for (CLI::App* sub : {add, list, show, trend, baseline, check}) add_db_option(sub, o);
+  std::vector<CLI::App*> subs;
+  for (const Subcommand& command : kSubcommands) {
+    subs.push_back(app.add_subcommand(command.name, command.summary));
+    command.define(subs.back(), o);
+    add_db_option(subs.back(), o);
+  }
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
-  if (add->parsed()) return run_add(o);
-  if (list->parsed()) return run_list(o);
-  if (show->parsed()) return run_show(o);
-  if (trend->parsed()) return run_trend(o);
-  if (baseline->parsed()) return run_baseline(o);
-  return run_check(o);
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (subs[i]->parsed()) return kSubcommands[i].run(o);
+  }
+  return kExitUsage;  // unreachable: require_subcommand(1)
 }
 
 }  // namespace perfgate::cli
