@@ -74,6 +74,32 @@ TEST(ReportBrowserTest, FixtureReport) {
   std::filesystem::remove_all(dir);
 }
 
+// `perfgate report` refuses what it cannot read or write, with a message and an exit code.
+TEST(ReportCommandTest, RefusesNewerVersionsBadExtensionsAndMissingFiles) {
+  const std::string dir = testing::make_temp_dir();
+  auto json = results_to_json(testing::make_fixture());
+  json["version"] = kResultsFormatVersion + 1;
+  ASSERT_TRUE(write_file_atomically(dir + "/newer.json", json.dump()));
+  auto newer = run_command(kBinary + " report " + dir + "/newer.json -o " + dir + "/r.html 2>&1");
+  EXPECT_EQ(newer.exit_code, 1);
+  EXPECT_NE(newer.output.find("results file version 2 is newer than this perfgate can read"),
+            std::string::npos)
+      << newer.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r.html"));
+
+  auto bad_ext = run_command(kBinary + " report " + dir + "/newer.json -o " + dir + "/r.pdf 2>&1");
+  EXPECT_EQ(bad_ext.exit_code, 2);
+  EXPECT_NE(bad_ext.output.find("cannot tell the format of"), std::string::npos) << bad_ext.output;
+
+  auto missing = run_command(kBinary + " report " + dir + "/nope.json -o " + dir + "/r.md 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("nope.json"), std::string::npos) << missing.output;
+
+  auto unknown_option = run_command(kBinary + " report --bogus 2>&1");
+  EXPECT_EQ(unknown_option.exit_code, 2);
+  std::filesystem::remove_all(dir);
+}
+
 // A child process with its stdout on a pipe; killed and reaped by the destructor.
 class Child {
  public:
