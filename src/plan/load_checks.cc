@@ -28,11 +28,35 @@ bool json_literal(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+// RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token.
+std::string escape_token(std::string_view name) {
+  std::string out;
+  for (char c : name) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+bool valid_pointer(std::string_view pointer) {
+  for (size_t i = 0; i < pointer.size(); ++i) {
+    if (pointer[i] == '~' &&
+        (i + 1 == pointer.size() || (pointer[i + 1] != '0' && pointer[i + 1] != '1'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::string> to_json_pointer(std::string_view path) {
-  if (path.empty() || path.front() == '/') return std::string(path);
   const auto bad = make_error(fmt::format("invalid JSON path \"{}\"", path),
                               "write a JSON pointer like /user/id or a path like $.user.id, "
                               "$.items[0].name");
+  if (path.empty() || path.front() == '/') {
+    if (!valid_pointer(path)) return bad;
+    return std::string(path);
+  }
   if (path.front() != '$') return bad;
   std::string pointer;
   size_t i = 1;
@@ -41,7 +65,7 @@ Result<std::string> to_json_pointer(std::string_view path) {
       const size_t end = path.find_first_of(".[", i + 1);
       const std::string_view name = path.substr(i + 1, end - i - 1);
       if (name.empty()) return bad;
-      pointer += "/" + std::string(name);
+      pointer += "/" + escape_token(name);
       i = end == std::string_view::npos ? path.size() : end;
     } else if (path[i] == '[') {
       const size_t close = path.find(']', i);
@@ -50,17 +74,17 @@ Result<std::string> to_json_pointer(std::string_view path) {
       if (inside.size() >= 2 && (inside.front() == '\'' || inside.front() == '"') &&
           inside.back() == inside.front()) {
         inside = inside.substr(1, inside.size() - 2);
-      } else if (inside.empty() || !std::all_of(inside.begin(), inside.end(),
-                                                [](char c) { return std::isdigit(c); })) {
+      } else if (inside.empty() || !std::all_of(inside.begin(), inside.end(), [](char c) {
+                   return std::isdigit(static_cast<unsigned char>(c));
+                 })) {
         return bad;
       }
-      pointer += "/" + std::string(inside);
+      pointer += "/" + escape_token(inside);
       i = close + 1;
     } else {
       return bad;
     }
   }
-  // Escape per RFC 6901 is not needed for the names this subset can express except ~ and /.
   return pointer;
 }
 
