@@ -166,6 +166,8 @@
       tile('dropped iterations', fmtNum((counters.dropped_iterations || {}).count, 0)),
       tile('data received', fmtBytes((counters.data_received || {}).count)),
       tile('data sent', fmtBytes((counters.data_sent || {}).count)),
+      tile('generator CPU', (results.health || {}).cpu_percent === undefined ? '–'
+                            : `${fmtNum(results.health.cpu_percent, 1)} %`),
     ]));
   }
 

@@ -3,6 +3,7 @@
 #include "report/results_json.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -100,6 +101,23 @@ TEST(ResultsJsonTest, ReadsAFileMissingOptionalSections) {
   EXPECT_TRUE(read->thresholds.empty());
   EXPECT_TRUE(read->run.series.empty());
   EXPECT_EQ(read->run.totals.http_reqs, 2000);
+}
+
+TEST(ResultsDocumentTest, LiveDocumentDescribesThisMachine) {
+  results::RunResult run;
+  run.meta.version = "0.1.0";
+  const ResultsDocument doc = make_document(run);
+  char host[256] = {};
+  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+  EXPECT_EQ(doc.environment.host, host);
+  EXPECT_EQ(doc.environment.cores, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_EQ(doc.environment.os.rfind("Linux ", 0), 0u);
+  EXPECT_GT(doc.environment.end_unix_nanos, 1'700'000'000'000'000'000);
+  // Inside a git work tree (the tests run from the build tree of a checkout) or not at all.
+  const auto& commit = doc.environment.git_commit;
+  EXPECT_TRUE(commit.empty() || (commit.size() == 40 &&
+                                 commit.find_first_not_of("0123456789abcdef") == std::string::npos))
+      << commit;
 }
 
 }  // namespace
