@@ -68,7 +68,7 @@ std::string host_line(const MonitorReport& report) {
 }  // namespace
 
 std::string format_live_line(const MonitorReport& report) {
-  std::string line = fmt::format("{:>6.0f}s ", report.duration_s);
+  std::string line = fmt::format("{:>7.1f}s ", report.duration_s);
   for (const TargetReport& t : report.targets) {
     if (t.points.empty()) {
       line += fmt::format(" {} -- |", t.label);

@@ -46,6 +46,24 @@ TEST(MonitorCli, WatchesAProcessAndWritesJson) {
   std::filesystem::remove(path);
 }
 
+TEST(MonitorCli, PrintsALiveLinePerSampleOnATerminal) {
+  // script(1) gives the command a pseudo-terminal; through a pipe there are no live lines.
+  if (run_command("command -v script >/dev/null").exit_code != 0) {
+    GTEST_SKIP() << "script(1) is not installed";
+  }
+  auto tty = run_command(
+      fmt::format("script -qc '{} monitor self -d 1200ms --interval 300ms' /dev/null", binary()));
+  ASSERT_EQ(tty.exit_code, 0) << tty.output;
+  size_t lines = 0;
+  for (size_t at = tty.output.find("| host cpu"); at != std::string::npos;
+       at = tty.output.find("| host cpu", at + 1)) {
+    ++lines;
+  }
+  EXPECT_GE(lines, 3u) << tty.output;
+  auto piped = run_command(binary() + " monitor self -d 600ms --interval 200ms");
+  EXPECT_EQ(piped.output.find("| host cpu"), std::string::npos) << piped.output;
+}
+
 TEST(MonitorCli, BadInputIsRejectedBeforeSampling) {
   EXPECT_EQ(run_command(binary() + " monitor self --bogus 2>&1").exit_code, 2);
   EXPECT_EQ(run_command(binary() + " monitor 2>&1").exit_code, 2);  // a target is required
