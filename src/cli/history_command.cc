@@ -26,8 +26,8 @@ struct Options {
   std::vector<std::string> tags, metrics;
   int64_t run = 0, pin = 0;
   size_t limit = 0, window = 50, streak = 3;
-  double pvalue = 0.001, min_change_pct = 0, min_step_pct = 0;
-  bool json = false, csv = false, pinned = false;
+  double pvalue = 0.001, min_change_pct = 0, min_step_pct = 0, streak_noise = 2.5;
+  bool json = false, csv = false, pinned = false, fail_on_trend = false;
 };
 
 int fail(const Error& error, int code = kExitRuntimeError) {
@@ -64,8 +64,9 @@ h::AnalysisOptions analysis_options(const Options& o) {
   a.change_points.window = o.window;
   a.change_points.max_pvalue = o.pvalue;
   a.change_points.min_magnitude = o.min_change_pct / 100;
-  a.streak = o.streak;
-  a.min_step = o.min_step_pct / 100;
+  a.streaks.streak = o.streak;
+  a.streaks.min_step = o.min_step_pct / 100;
+  a.streaks.min_total_noise = o.streak_noise;
   return a;
 }
 
@@ -179,18 +180,26 @@ int run_check(const Options& o) {
     if (!all) return fail(all.error());
     keys = *all;
   }
-  size_t regressions = 0;
+  size_t regressions = 0, alerts = 0;
   for (const std::string& key : keys) {
     auto series = store->series(key, *filter);
     if (!series) return fail(series.error());
     if (series->points.empty()) return fail(make_error(fmt::format("no runs have '{}'", key)));
     const h::SeriesAnalysis analysis = h::analyze_series(*series, analysis_options(o));
-    if (!analysis.newest_regresses) continue;
-    ++regressions;
-    fmt::print("REGRESSION {}: {}\n", key, analysis.reason);
+    if (analysis.newest_regresses) {
+      ++regressions;
+      fmt::print("REGRESSION {}: {}\n", key, analysis.regression_reason);
+    }
+    if (analysis.newest_alerted) {
+      ++alerts;
+      fmt::print("TREND {}: {}\n", key, analysis.alert_reason);
+    }
   }
-  fmt::print("{} of {} metrics regress at the newest run\n", regressions, keys.size());
-  return regressions > 0 ? kExitRegression : kExitOk;
+  fmt::print("{} of {} metrics regress at the newest run; {} trend alert(s){}\n", regressions,
+             keys.size(), alerts,
+             o.fail_on_trend || alerts == 0 ? "" : " (not failing: see --fail-on-trend)");
+  const bool failed = regressions > 0 || (o.fail_on_trend && alerts > 0);
+  return failed ? kExitRegression : kExitOk;
 }
 
 void add_db_option(CLI::App* sub, Options& o) {
@@ -216,6 +225,8 @@ void add_analysis_options(CLI::App* sub, Options& o) {
   sub->add_option("--streak", o.streak, "worse runs in a row that raise a trend alert")
       ->check(CLI::Range(1, 1000));
   sub->add_option("--min-step", o.min_step_pct, "a run counts as worse only by more than this %");
+  sub->add_option("--streak-noise", o.streak_noise,
+                  "a streak must be worse in total than this many noise sigmas (default 2.5)");
 }
 
 void define_add(CLI::App* sub, Options& o) {
@@ -262,6 +273,8 @@ void define_baseline(CLI::App* sub, Options& o) {
 
 void define_check(CLI::App* sub, Options& o) {
   sub->add_option("METRIC", o.metrics, "metric keys to check (default: all)");
+  sub->add_flag("--fail-on-trend", o.fail_on_trend,
+                "also exit 3 when the newest run completes a trend alert");
   add_filter_options(sub, o);
   add_analysis_options(sub, o);
 }

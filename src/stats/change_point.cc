@@ -201,18 +201,31 @@ std::vector<ChangePoint> detect_change_points(std::span<const double> series,
 }
 
 std::vector<size_t> find_degradation_streaks(std::span<const double> series, bool lower_is_better,
-                                             size_t streak, double min_step) {
+                                             const StreakOptions& options) {
   std::vector<size_t> out;
-  if (streak == 0) return out;
+  if (options.streak == 0) return out;
+  auto worse_by = [&](double from, double to) { return lower_is_better ? to - from : from - to; };
   size_t run = 0;
   for (size_t i = 1; i < series.size(); ++i) {
-    const double previous = series[i - 1];
-    const double step = lower_is_better ? series[i] - previous : previous - series[i];
-    const bool worse = step > 0 && step > min_step * std::fabs(previous);
-    run = worse ? run + 1 : 0;
-    if (run >= streak) out.push_back(i);
+    const double step = worse_by(series[i - 1], series[i]);
+    run = step > 0 && step > options.min_step * std::fabs(series[i - 1]) ? run + 1 : 0;
+    if (run < options.streak) continue;
+    const size_t start = i - options.streak;  // the last point before the streak
+    const size_t first = start + 1 > options.noise_window ? start + 1 - options.noise_window : 0;
+    const double noise = noise_sigma(series.subspan(first, start + 1 - first));
+    if (worse_by(series[start], series[i]) > options.min_total_noise * noise) out.push_back(i);
   }
   return out;
+}
+
+double noise_sigma(std::span<const double> series) {
+  if (series.size() < 2) return 0;
+  std::vector<double> steps;
+  steps.reserve(series.size() - 1);
+  for (size_t i = 1; i < series.size(); ++i) steps.push_back(std::fabs(series[i] - series[i - 1]));
+  // 0.6745 = the normal distribution's third quartile: MAD -> sigma; sqrt 2: a difference of two
+  // independent points has twice the variance of one.
+  return median(steps) / (0.6745 * std::sqrt(2.0));
 }
 
 }  // namespace perfgate::stats

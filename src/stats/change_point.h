@@ -19,7 +19,8 @@
 // are deterministic. docs/history.md describes the algorithm in more detail.
 //
 // find_degradation_streaks() is the simpler trend alert: N consecutive points, each worse than the
-// one before (direction-aware), which a mean-shift test cannot see while the drift is gradual.
+// one before (direction-aware) and together worse by more than the noise, which a mean-shift test
+// cannot see while the drift is gradual.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -80,10 +81,27 @@ struct SplitCandidate {
 };
 SplitCandidate best_energy_split(std::span<const double> segment);
 
+struct StreakOptions {
+  size_t streak = 3;  // consecutive worse points that make an alert
+  // Each step must be worse by more than this, relative to the previous point (0.01 = 1%).
+  double min_step = 0;
+  // The streak's total change must exceed this many noise sigmas, the noise being measured on
+  // the `noise_window` points before the streak (noise_sigma). 0 disables the check.
+  double min_total_noise = 2.5;
+  size_t noise_window = 50;
+};
+
 // Indices i at which `series[i]` completes a run of `streak` consecutive degradations: each of
-// series[i - streak + 1 .. i] is worse than the point before it by more than `min_step`
-// (relative, 0.01 = 1%). Worse means larger when `lower_is_better`, smaller otherwise.
+// series[i - streak + 1 .. i] worse than the point before it, by the thresholds of `options`.
+// Worse means larger when `lower_is_better`, smaller otherwise. On pure Gaussian noise a streak
+// of 3 completes at about 1 point in 24 with no noise threshold and 1 in 75 with the default
+// (measured; see docs/history.md), so alerts are a hint, not proof.
 std::vector<size_t> find_degradation_streaks(std::span<const double> series, bool lower_is_better,
-                                             size_t streak = 3, double min_step = 0);
+                                             const StreakOptions& options = {});
+
+// A robust estimate of the point-to-point noise of a series: the median absolute successive
+// difference / (0.6745 * sqrt 2), which is sigma for Gaussian noise and is barely moved by a few
+// level shifts. 0 for fewer than 2 points.
+double noise_sigma(std::span<const double> series);
 
 }  // namespace perfgate::stats

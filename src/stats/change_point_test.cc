@@ -154,9 +154,43 @@ TEST(DegradationStreaks, DirectionAware) {
 TEST(DegradationStreaks, MinStepIgnoresTinyDrift) {
   const std::vector<double> drift = {100, 100.1, 100.2, 100.3};
   EXPECT_EQ(find_degradation_streaks(drift, true), std::vector<size_t>{3});
-  EXPECT_TRUE(find_degradation_streaks(drift, true, 3, 0.01).empty());
+  EXPECT_TRUE(find_degradation_streaks(drift, true, {.min_step = 0.01}).empty());
   const std::vector<double> jumps = {100, 102, 104, 106};
-  EXPECT_EQ(find_degradation_streaks(jumps, true, 3, 0.01), std::vector<size_t>{3});
+  EXPECT_EQ(find_degradation_streaks(jumps, true, {.min_step = 0.01}), std::vector<size_t>{3});
+}
+
+TEST(DegradationStreaks, StreaksWithinTheNoiseAreIgnored) {
+  // Noise of sigma ~1 before, then three small rises totalling 1.5: within the noise.
+  std::vector<double> s = noise(40, 100, 0.01, 5);
+  const double last = s.back();
+  for (double rise : {0.5, 1.0, 1.5}) s.push_back(last + rise);
+  EXPECT_TRUE(find_degradation_streaks(s, true).empty());
+  EXPECT_EQ(find_degradation_streaks(s, true, {.min_total_noise = 0}).back(), s.size() - 1);
+  // Three rises totalling 6 sigma stand out.
+  for (size_t i = 0; i < 3; ++i) s.pop_back();
+  for (double rise : {2.0, 4.0, 6.0}) s.push_back(last + rise);
+  EXPECT_EQ(find_degradation_streaks(s, true).back(), s.size() - 1);
+}
+
+TEST(DegradationStreaks, RareOnPureNoise) {
+  size_t alerts = 0, points = 0, raw = 0;
+  for (uint64_t seed = 300; seed < 340; ++seed) {
+    std::vector<double> s = noise(100, 100, 0.02, seed);
+    alerts += find_degradation_streaks(s, true).size();
+    raw += find_degradation_streaks(s, true, {.min_total_noise = 0}).size();
+    points += s.size();
+  }
+  // About 1 in 24 points without the noise threshold, about 1 in 75 with it.
+  EXPECT_GT(raw, points / 40);
+  EXPECT_LT(alerts, points / 50);
+}
+
+TEST(NoiseSigma, EstimatesGaussianSigmaDespiteAShift) {
+  std::vector<double> s = noise(400, 100, 0.02, 9);  // sigma 2
+  EXPECT_NEAR(noise_sigma(s), 2.0, 0.25);
+  for (size_t i = 200; i < s.size(); ++i) s[i] += 50;  // one 25-sigma jump among 399 differences
+  EXPECT_NEAR(noise_sigma(s), 2.0, 0.25);
+  EXPECT_EQ(noise_sigma(std::vector<double>{1}), 0);
 }
 
 }  // namespace

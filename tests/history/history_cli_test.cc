@@ -139,6 +139,23 @@ TEST_F(HistoryCli, CheckExitsThreeWhenTheNewestRunRegresses) {
   EXPECT_EQ(history("check 'http_req_duration p(95)' --branch feature --db " + db_).exit_code, 1);
 }
 
+TEST_F(HistoryCli, TrendAlertsWarnUnlessFailOnTrend) {
+  add_steady(30, 100, 500, db_, 4);
+  for (double p95 : {103.0, 106.0, 109.0}) {  // a creeping rise, each run worse than the last
+    ASSERT_EQ(
+        history(fmt::format("add {} --db {} --branch main", result_file(p95, 500), db_)).exit_code,
+        0);
+  }
+  auto warned = history("check 'http_req_duration p(95)' --db " + db_);
+  EXPECT_EQ(warned.exit_code, 0) << warned.output;
+  EXPECT_TRUE(contains(warned.output,
+                       "TREND http_req_duration p(95): run #33 completes 3 worse "
+                       "runs in a row"))
+      << warned.output;
+  auto failed = history("check 'http_req_duration p(95)' --fail-on-trend --db " + db_);
+  EXPECT_EQ(failed.exit_code, 3) << failed.output;
+}
+
 TEST_F(HistoryCli, CheckIsDirectionAwareForThroughput) {
   const std::string faster_db = (dir_ / "faster.db").string();
   add_steady(30, 100, 500, faster_db, 2);

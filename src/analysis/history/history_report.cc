@@ -173,8 +173,10 @@ std::string trend_json(const Series& series, const SeriesAnalysis& analysis) {
                         {"points", std::move(points)},
                         {"change_points", std::move(changes)},
                         {"trend_alerts", std::move(alerts)},
-                        {"newest_regresses", analysis.newest_regresses}};
-  if (analysis.newest_regresses) out["reason"] = analysis.reason;
+                        {"newest_regresses", analysis.newest_regresses},
+                        {"newest_trend_alert", analysis.newest_alerted}};
+  if (analysis.newest_regresses) out["regression_reason"] = analysis.regression_reason;
+  if (analysis.newest_alerted) out["alert_reason"] = analysis.alert_reason;
   return out.dump(2) + "\n";
 }
 

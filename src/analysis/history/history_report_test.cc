@@ -47,7 +47,7 @@ TEST(TrendJson, CarriesPointsChangesAndVerdict) {
   const Series s = three_points();
   SeriesAnalysis a;
   a.newest_regresses = true;
-  a.reason = "because";
+  a.regression_reason = "because";
   auto doc = nlohmann::json::parse(trend_json(s, a));
   EXPECT_EQ(doc["metric"], "latency p(95)");
   EXPECT_EQ(doc["points"].size(), 3u);
@@ -55,7 +55,8 @@ TEST(TrendJson, CarriesPointsChangesAndVerdict) {
   EXPECT_EQ(doc["points"][2]["value"], 15.0);
   EXPECT_TRUE(doc["change_points"].empty());
   EXPECT_EQ(doc["newest_regresses"], true);
-  EXPECT_EQ(doc["reason"], "because");
+  EXPECT_EQ(doc["regression_reason"], "because");
+  EXPECT_EQ(doc["newest_trend_alert"], false);
 }
 
 TEST(TrendText, ShowsSparklineRangeAndChangePoints) {

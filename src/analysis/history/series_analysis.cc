@@ -22,8 +22,7 @@ SeriesAnalysis analyze_series(const Series& series, const AnalysisOptions& optio
         lower_is_better ? cp.mean_after > cp.mean_before : cp.mean_after < cp.mean_before;
     out.changes.push_back(change);
   }
-  for (size_t index :
-       stats::find_degradation_streaks(values, lower_is_better, options.streak, options.min_step)) {
+  for (size_t index : stats::find_degradation_streaks(values, lower_is_better, options.streaks)) {
     out.alerts.push_back({index, series.points[index]});
   }
   if (values.empty()) return out;
@@ -32,15 +31,17 @@ SeriesAnalysis analyze_series(const Series& series, const AnalysisOptions& optio
       out.changes.back().regression) {
     const stats::ChangePoint& cp = out.changes.back().point;
     out.newest_regresses = true;
-    out.reason =
+    out.regression_reason =
         fmt::format("{} starts a regression: mean {:.6g} -> {:.6g} {} ({:+.1f}%, p={:.2g})",
                     short_commit(series.points[newest]), cp.mean_before, cp.mean_after, series.unit,
                     cp.change_percent(), cp.p_value);
-  } else if (!out.alerts.empty() && out.alerts.back().index == newest) {
-    out.newest_regresses = true;
-    out.reason = fmt::format("{} completes {} worse runs in a row ({:.6g} -> {:.6g} {})",
-                             short_commit(series.points[newest]), options.streak,
-                             values[newest - options.streak], values[newest], series.unit);
+  }
+  if (!out.alerts.empty() && out.alerts.back().index == newest) {
+    const size_t streak = options.streaks.streak;
+    out.newest_alerted = true;
+    out.alert_reason = fmt::format("{} completes {} worse runs in a row ({:.6g} -> {:.6g} {})",
+                                   short_commit(series.points[newest]), streak,
+                                   values[newest - streak], values[newest], series.unit);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // SeriesAnalysis: change points and trend alerts of one metric's history, told in terms of runs
 // (commit, date) and of the metric's direction (is the change a regression or an improvement?).
-// `history trend` prints it; `history check` fails when the newest run starts a regression.
+// `history trend` prints it; `history check` fails when the newest run starts a regression (and,
+// with --fail-on-trend, when it completes a trend alert).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -16,8 +17,7 @@ namespace perfgate::analysis::history {
 
 struct AnalysisOptions {
   stats::ChangePointOptions change_points;  // window 50, p 0.001 by default
-  size_t streak = 3;                        // consecutive degradations that raise a trend alert
-  double min_step = 0;                      // relative size a step needs to count as worse
+  stats::StreakOptions streaks;             // 3 worse runs in a row, beyond the noise
 };
 
 struct Change {
@@ -34,10 +34,13 @@ struct TrendAlert {
 struct SeriesAnalysis {
   std::vector<Change> changes;     // oldest first
   std::vector<TrendAlert> alerts;  // oldest first
-  // The newest run starts a regression (a change point at the newest run that is a regression)
-  // or completes a streak of degradations. `reason` says which, for people.
+  // The newest run starts a regression: the last change point is at the newest run and makes
+  // the metric worse. `regression_reason` says how, for people.
   bool newest_regresses = false;
-  std::string reason;
+  std::string regression_reason;
+  // The newest run completes a streak of worse runs (a trend alert; weaker evidence).
+  bool newest_alerted = false;
+  std::string alert_reason;
 };
 
 SeriesAnalysis analyze_series(const Series& series, const AnalysisOptions& options = {});

@@ -49,7 +49,8 @@ TEST(SeriesAnalysis, NewestRunStartingARegressionIsFlagged) {
   values.push_back(150);
   SeriesAnalysis a = analyze_series(make_series(values, Direction::kLowerIsBetter));
   EXPECT_TRUE(a.newest_regresses);
-  EXPECT_NE(a.reason.find("run #31 (commit30) starts a regression"), std::string::npos) << a.reason;
+  EXPECT_NE(a.regression_reason.find("run #31 (commit30) starts a regression"), std::string::npos)
+      << a.regression_reason;
 
   values.back() = 50;  // the same jump the other way is an improvement for latency
   EXPECT_FALSE(analyze_series(make_series(values, Direction::kLowerIsBetter)).newest_regresses);
@@ -61,13 +62,16 @@ TEST(SeriesAnalysis, ThreeWorseRunsInARowRaiseATrendAlert) {
   SeriesAnalysis a = analyze_series(make_series(values, Direction::kLowerIsBetter));
   ASSERT_EQ(a.alerts.size(), 2u);  // 4 worse steps in a row complete a streak of 3 twice
   EXPECT_EQ(a.alerts.back().index, 6u);
-  EXPECT_TRUE(a.newest_regresses);
-  EXPECT_NE(a.reason.find("completes 3 worse runs in a row"), std::string::npos) << a.reason;
+  EXPECT_TRUE(a.newest_alerted);
+  EXPECT_FALSE(a.newest_regresses);  // a streak is not a change point
+  EXPECT_NE(a.alert_reason.find("completes 3 worse runs in a row (100 -> 106 ms)"),
+            std::string::npos)
+      << a.alert_reason;
 
   values.push_back(103);  // a better run ends the streak
-  EXPECT_FALSE(analyze_series(make_series(values, Direction::kLowerIsBetter)).newest_regresses);
+  EXPECT_FALSE(analyze_series(make_series(values, Direction::kLowerIsBetter)).newest_alerted);
   AnalysisOptions tolerant;
-  tolerant.min_step = 0.05;  // steps of 2% are noise under a 5% rule
+  tolerant.streaks.min_step = 0.05;  // steps of 2% are noise under a 5% rule
   EXPECT_TRUE(analyze_series(make_series({100, 102, 104, 106}, Direction::kLowerIsBetter), tolerant)
                   .alerts.empty());
 }
