@@ -31,8 +31,8 @@ std::optional<double> parse_percentile(std::string_view stat);
 
 // The fewest samples per side for which quantile p is estimated well enough to test: at least
 // kMinSamples (with 4 vs 4 the exact two-sided Mann-Whitney p can reach 2/70 < 0.05; with 3 vs 3
-// it never goes below 0.1), and for tail quantiles enough that >= 4 samples lie beyond it (4 / (1 - p) for
-// p > 0.75: p90 -> 40, p95 -> 80, p99 -> 400, p99.9 -> 4000).
+// it never goes below 0.1), and for tail quantiles enough that >= 4 samples lie beyond it (4 / (1 -
+// p) for p > 0.75: p90 -> 40, p95 -> 80, p99 -> 400, p99.9 -> 4000).
 inline constexpr int kMinSamples = 4;
 int min_samples_for_quantile(double p);
 
