@@ -10,6 +10,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/compare_report.h"
+#include "analysis/history_source.h"
 #include "analysis/source_resolver.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -20,7 +21,7 @@ namespace {
 
 struct CompareArgs {
   std::vector<std::string> positional, before_separator, baseline_lists, current_lists;
-  std::string format = "auto", fail_on = "major", json_out, markdown_out, junit_out;
+  std::string format = "auto", fail_on = "major", json_out, markdown_out, junit_out, history_db;
   double noise_percent = 5, minor = 10, major = 25, critical = 50;
   analysis::CompareOptions options;
 };
@@ -63,6 +64,8 @@ void add_options(CLI::App& app, CompareArgs& a) {
       ->check(CLI::Range(100, 10'000'000));
   app.add_option("--seed", a.options.bootstrap.seed, "bootstrap seed")->capture_default_str();
   app.add_option("--metric", a.options.metric_filters, "only metrics whose name contains this");
+  app.add_option("--history-db", a.history_db,
+                 "history database for history:SPEC sources (default .perfgate/history.db)");
   app.add_option("--json", a.json_out, "write JSON to FILE ('-': stdout)");
   app.add_option("--markdown", a.markdown_out, "write Markdown to FILE ('-': stdout)");
   app.add_option("--junit", a.junit_out, "write JUnit XML to FILE ('-': stdout)");
@@ -140,6 +143,7 @@ int compare_main(const std::vector<std::string>& args) {
   a.options.minor = a.minor / 100;
   a.options.major = a.major / 100;
   a.options.critical = a.critical / 100;
+  analysis::register_history_source(a.history_db);
   auto base_set = load_side(baseline, a.format);
   if (!base_set) return kExitUsage;
   auto cur_set = load_side(current, a.format);

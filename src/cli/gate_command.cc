@@ -7,6 +7,7 @@
 
 #include "analysis/gate.h"
 #include "analysis/gate_report.h"
+#include "analysis/history_source.h"
 #include "analysis/source_resolver.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -21,7 +22,7 @@ int gate_main(const std::vector<std::string>& args) {
       "  perfgate gate gates.yaml results.json lighthouse.json --report gate.html\n"
       "  perfgate gate gates.yaml pr.json --baseline main.json --report gate.md",
       "perfgate gate");
-  std::string gates_path, format = "auto", baseline;
+  std::string gates_path, format = "auto", baseline, history_db;
   std::vector<std::string> results, reports;
   bool quiet = false;
   app.add_option("gates", gates_path, "the gates file (YAML)")->required();
@@ -31,9 +32,12 @@ int gate_main(const std::vector<std::string>& args) {
   app.add_option("--baseline", baseline,
                  "baseline for regression gates (overrides the gates file's)");
   app.add_option("--report", reports, "write the report to FILE (.md, .html or .json)");
+  app.add_option("--history-db", history_db,
+                 "history database for history:SPEC sources (default .perfgate/history.db)");
   app.add_flag("-q,--quiet", quiet, "print only the verdict line");
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
 
+  analysis::register_history_source(history_db);
   auto file = analysis::load_gates_file(gates_path);
   if (!file) {
     fmt::print(stderr, "error: {}\n", file.error().describe());

@@ -188,3 +188,24 @@ TEST(GateCli, BadGatesFileExitsTwoWithPosition) {
 }
 
 }  // namespace
+
+namespace {
+
+// A baseline stored by `perfgate history add` and named history:BRANCH in compare and gate.
+TEST(CompareCli, HistoryBaselineSource) {
+  TempDir dir;
+  const std::string db = dir.file("h.db");
+  auto added = run("history add k6_baseline.json --db " + db + " --branch main");
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  auto r = run("compare history:main k6_regressed.json --history-db " + db);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("regression (major)"), std::string::npos);
+  auto g =
+      run("gate gates_strict.yaml k6_regressed.json -q --baseline history:main --history-db " + db);
+  EXPECT_EQ(g.exit_code, 4) << g.output;
+  auto missing = run("compare history:nosuch k6_regressed.json --history-db " + db);
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("history:nosuch"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,14 @@
+#include "analysis/history_source.h"
+
+#include "analysis/history/baseline.h"
+#include "analysis/source_resolver.h"
+
+namespace perfgate::analysis {
+
+void register_history_source(const std::string& db) {
+  register_source_resolver("history", [db](std::string_view rest, std::string_view) {
+    return history::resolve_history_baseline(rest, db);
+  });
+}
+
+}  // namespace perfgate::analysis

@@ -1,0 +1,16 @@
+// The "history:" result source: `--baseline history:main` (or any BASELINE/RESULT argument of
+// compare and gate) resolves to the MetricSet of a run stored by `perfgate history add`, via
+// history::resolve_history_baseline (spec syntax in analysis/history/baseline.h).
+//
+// Thread-safety: call once at start-up, before load_source() (see source_resolver.h).
+#pragma once
+
+#include <string>
+
+namespace perfgate::analysis {
+
+// Registers the "history" scheme for the database `db` (a SQLite path, a postgresql:// URI, or
+// empty for .perfgate/history.db).
+void register_history_source(const std::string& db);
+
+}  // namespace perfgate::analysis
