@@ -65,6 +65,26 @@ TEST(Importers, PerfgateHistogramsAreDecoded) {
   EXPECT_NE(bad.error().message.find("bad histogram"), std::string::npos);
 }
 
+TEST(Importers, PerfgateResultsFileTrendsHistogramsAndNames) {
+  const MetricSet set = load("perfgate_results_baseline.json");
+  EXPECT_EQ(set.format, "perfgate");
+  EXPECT_EQ(set.context.at("git_commit"), "0123456789abcdef0123456789abcdef01234567");
+  const Metric* p95 = set.find("http_req_duration p(95)");
+  ASSERT_NE(p95, nullptr);
+  EXPECT_EQ(p95->unit, "ms");
+  ASSERT_NE(p95->histogram, nullptr);
+  EXPECT_EQ(p95->histogram->count(), 2000);
+  // The summary value (µs in the file) and the histogram agree, in ms.
+  EXPECT_DOUBLE_EQ(p95->value, p95->histogram->value_at_percentile(95) * 0.001);
+  EXPECT_NE(set.find("http_req_duration{name:GET /api} p(99)"), nullptr);
+  EXPECT_EQ(set.find("http_reqs rate")->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(set.find("http_req_failed value")->unit, "ratio");
+  EXPECT_EQ(set.find("vus max")->value, 17);
+  auto newer = load_metric_set(fixture("perfgate_results_v2.json"));
+  ASSERT_FALSE(newer);
+  EXPECT_NE(newer.error().message.find("version 2 is newer"), std::string::npos);
+}
+
 TEST(Importers, GoogleBenchmarkRepetitionsAreSamplesAggregatesAreNot) {
   const MetricSet set = load("gbench_baseline.json");  // contains a bare NaN
   EXPECT_EQ(set.format, "gbench");

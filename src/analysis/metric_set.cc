@@ -24,6 +24,10 @@ std::string lower(std::string_view text) {
 }
 
 Result<MetricSet> import_as(const nlohmann::json& doc, std::string_view format) {
+  if (format == "perfgate" && doc.is_object() &&
+      doc.value("format", std::string()) == "perfgate-results") {
+    return import_perfgate_results(doc);
+  }
   if (format == "perfgate" || format == "k6") return import_k6_summary(doc, format);
   if (format == "gbench") return import_gbench(doc);
   if (format == "hyperfine") return import_hyperfine(doc);

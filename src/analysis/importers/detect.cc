@@ -11,6 +11,7 @@ std::string_view detect_format(const nlohmann::json& doc) {
     auto it = doc.find(key);
     return it != doc.end() && ((*it).*is)();
   };
+  if (doc.value("format", std::string()) == "perfgate-results") return "perfgate";
   if (has("metrics", &nlohmann::json::is_object)) {
     return has("perfgate", &nlohmann::json::is_object) ? "perfgate" : "k6";
   }

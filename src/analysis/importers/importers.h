@@ -17,6 +17,9 @@ namespace perfgate::analysis {
 // `format` is "perfgate" or "k6" (they share the shape; perfgate adds a "perfgate" object).
 Result<MetricSet> import_k6_summary(const nlohmann::json& doc, std::string_view format);
 
+// perfgate's full results file: {"format": "perfgate-results", "version": 1, "trends": ...}.
+Result<MetricSet> import_perfgate_results(const nlohmann::json& doc);
+
 // Google Benchmark --benchmark_format=json.
 Result<MetricSet> import_gbench(const nlohmann::json& doc);
 

@@ -1,0 +1,135 @@
+// perfgate's full results file ("format": "perfgate-results", docs/results-format.md). Trends
+// become "<trend> avg|min|med|max|p(90)|p(95)|p(99)|p(99.9)|count" in ms (the file stores µs),
+// each carrying the trend's HdrHistogram; per-name durations become
+// "http_req_duration{name:<name>} <stat>" (k6's spelling of a tagged sub-metric); counters give
+// "count" and "rate", rates "value", gauges "value"/"min"/"max". Any other top-level object of
+// {stat: number} objects (e.g. monitoring metrics such as sut_rss_bytes) is read the same way,
+// so new sections need no code here.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "analysis/importers/importers.h"
+#include "analysis/json_input.h"
+#include "stats/hdr_encoding.h"
+
+namespace perfgate::analysis {
+namespace {
+
+constexpr int kKnownVersion = 1;
+
+// Trend members and the k6 statistic names they become.
+const std::vector<std::pair<std::string, std::string>>& trend_stats() {
+  static const std::vector<std::pair<std::string, std::string>> kStats = {
+      {"mean", "avg"},  {"min", "min"},   {"p50", "med"},   {"max", "max"},
+      {"p90", "p(90)"}, {"p95", "p(95)"}, {"p99", "p(99)"}, {"p99_9", "p(99.9)"}};
+  return kStats;
+}
+
+double ms_scale(const nlohmann::json& trend) {
+  const std::string unit = trend.value("unit", std::string("us"));
+  return unit == "ns" ? 1e-6 : unit == "ms" ? 1.0 : unit == "s" ? 1000.0 : 0.001;
+}
+
+Result<void> add_trend(const std::string& name, const nlohmann::json& trend, MetricSet& set) {
+  if (!trend.is_object()) return make_error(fmt::format("trend '{}' is not an object", name));
+  const double scale = ms_scale(trend);
+  std::shared_ptr<const HdrHistogram> histogram;
+  if (auto h = trend.find("histogram"); h != trend.end() && h->is_string()) {
+    auto decoded = decode_compressed_base64(h->get<std::string>());
+    if (!decoded) {
+      return make_error(
+          fmt::format("trend '{}': bad histogram: {}", name, decoded.error().message));
+    }
+    histogram = std::make_shared<const HdrHistogram>(std::move(*decoded));
+  }
+  for (const auto& [member, stat] : trend_stats()) {
+    const auto* v = number_at(trend, member);
+    if (v == nullptr) continue;
+    Metric m{.name = name,
+             .stat = stat,
+             .unit = "ms",
+             .direction = Direction::kLowerIsBetter,
+             .value = v->get<double>() * scale};
+    m.histogram = histogram;
+    m.histogram_scale = scale;
+    set.metrics.push_back(std::move(m));
+  }
+  if (const auto* count = number_at(trend, "count")) {
+    set.metrics.push_back(Metric{.name = name,
+                                 .stat = "count",
+                                 .unit = "",
+                                 .direction = Direction::kHigherIsBetter,
+                                 .value = count->get<double>()});
+  }
+  return {};
+}
+
+// {name: {stat: number, ...}} sections: counters, rates, gauges and unknown ones.
+void add_plain_section(const nlohmann::json& section, MetricSet& set) {
+  if (!section.is_object()) return;
+  for (const auto& [name, entry] : section.items()) {
+    if (!entry.is_object()) continue;
+    for (const auto& [stat, value] : entry.items()) {
+      if (!value.is_number() || !std::isfinite(value.get<double>())) continue;
+      Metric m{.name = name, .stat = stat};
+      if (name.starts_with("data_")) {
+        m.unit = stat == "rate" ? "bytes/s" : "bytes";
+      } else if (stat == "rate") {
+        m.unit = "/s";
+      } else if (name.ends_with("_bytes")) {
+        m.unit = "bytes";
+      } else if (name.ends_with("_percent")) {
+        m.unit = "%";
+      } else if (name.ends_with("_mb_per_hour")) {
+        m.unit = "MB/h";
+      } else if (name == "http_req_failed" && stat == "value") {
+        m.unit = "ratio";
+      }
+      m.direction = infer_direction(name, stat, m.unit);
+      m.value = value.get<double>();
+      set.metrics.push_back(std::move(m));
+    }
+  }
+}
+
+}  // namespace
+
+Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
+  const int version = doc.value("version", 0);
+  if (version > kKnownVersion) {
+    return make_error(
+        fmt::format("results file version {} is newer than this perfgate can read (it reads up "
+                    "to version {})",
+                    version, kKnownVersion),
+        "upgrade perfgate to read it");
+  }
+  MetricSet set;
+  if (auto run = doc.find("run"); run != doc.end() && run->is_object()) {
+    for (const auto& [key, value] : run->items()) {
+      if (value.is_string()) set.context[key] = value.get<std::string>();
+    }
+  }
+  if (auto trends = doc.find("trends"); trends != doc.end() && trends->is_object()) {
+    for (const auto& [name, trend] : trends->items()) {
+      if (auto ok = add_trend(name, trend, set); !ok) return ok.error();
+    }
+  }
+  if (auto names = doc.find("names"); names != doc.end() && names->is_array()) {
+    for (const auto& entry : *names) {
+      if (!entry.is_object() || !entry.contains("duration") || !entry["name"].is_string()) continue;
+      const std::string name =
+          fmt::format("http_req_duration{{name:{}}}", entry["name"].get<std::string>());
+      if (auto ok = add_trend(name, entry["duration"], set); !ok) return ok.error();
+    }
+  }
+  static const std::set<std::string, std::less<>> kNotMetrics = {
+      "format",    "version",    "run",    "verdict", "trends",   "names", "series",
+      "intervals", "thresholds", "checks", "errors",  "statuses", "health"};
+  for (const auto& [key, section] : doc.items()) {
+    if (kNotMetrics.count(key) == 0) add_plain_section(section, set);
+  }
+  return set;
+}
+
+}  // namespace perfgate::analysis
