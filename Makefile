@@ -18,6 +18,8 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
 	fi
+	@# Debian's nodejs comes without npm (NodeSource's includes it): add Debian's npm only then.
+	@command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q npm >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q npm >/dev/null; }; }
 
 build/%/build.ninja:
 	cmake --preset $* >/dev/null
