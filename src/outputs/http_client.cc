@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 namespace perfgate::outputs {
 namespace {
@@ -60,42 +61,73 @@ Result<void> send_all(int fd, std::string_view data, Nanos deadline, const HttpC
   return {};
 }
 
-// Parses "HTTP/1.1 204 No Content\r\n...headers...\r\n\r\n"; returns the Content-Length or -1.
-Result<int64_t> parse_head(std::string_view head, int& status) {
-  if (head.size() < 12 || head.substr(0, 5) != "HTTP/") {
-    return make_error("the response is not HTTP");
-  }
-  std::from_chars(head.data() + 9, head.data() + 12, status);
-  int64_t length = -1;
+// The value of header `name` (lower case, with the colon) in a response head; empty if absent.
+std::string_view header_value(std::string_view head, std::string_view name) {
   size_t pos = head.find("\r\n");
   while (pos != std::string_view::npos && pos + 2 < head.size()) {
     const size_t end = head.find("\r\n", pos + 2);
     std::string_view line = head.substr(pos + 2, end - pos - 2);
-    constexpr std::string_view kName = "content-length:";
-    if (line.size() > kName.size() &&
-        std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
+    if (line.size() > name.size() &&
+        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
           return a == std::tolower(static_cast<unsigned char>(b));
         })) {
-      std::string_view v = line.substr(kName.size());
+      std::string_view v = line.substr(name.size());
       while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      std::from_chars(v.data(), v.data() + v.size(), length);
+      return v;
     }
     pos = end;
   }
-  return length;
+  return {};
+}
+
+// How the body of a response ends.
+struct Framing {
+  int64_t length = -1;   // Content-Length, or -1
+  bool chunked = false;  // Transfer-Encoding: chunked
+};
+
+Result<Framing> parse_head(std::string_view head, int& status) {
+  if (head.size() < 12 || head.substr(0, 5) != "HTTP/") {
+    return make_error("the response is not HTTP");
+  }
+  std::from_chars(head.data() + 9, head.data() + 12, status);
+  Framing framing;
+  const std::string_view length = header_value(head, "content-length:");
+  std::from_chars(length.data(), length.data() + length.size(), framing.length);
+  framing.chunked =
+      header_value(head, "transfer-encoding:").find("chunked") != std::string_view::npos;
+  return framing;
+}
+
+// Decodes a complete chunked body; nullopt while the last (zero-size) chunk has not arrived.
+std::optional<std::string> decode_chunked(std::string_view data) {
+  std::string body;
+  for (;;) {
+    const size_t line_end = data.find("\r\n");
+    if (line_end == std::string_view::npos) return std::nullopt;
+    size_t size = 0;
+    std::from_chars(data.data(), data.data() + line_end, size, 16);
+    if (size == 0) return body;  // trailers, if any, are not needed
+    if (data.size() < line_end + 2 + size + 2) return std::nullopt;
+    body.append(data.substr(line_end + 2, size));
+    data.remove_prefix(line_end + 2 + size + 2);
+  }
+}
+
+// True once `data` (head and body so far) holds the whole response.
+bool complete(std::string_view data, size_t head_end, const Framing& framing) {
+  if (head_end == std::string_view::npos) return false;
+  if (framing.chunked) return decode_chunked(data.substr(head_end)).has_value();
+  return framing.length >= 0 && data.size() >= head_end + static_cast<size_t>(framing.length);
 }
 
 Result<HttpReply> read_reply(int fd, Nanos deadline, const HttpCall& call) {
   std::string data;
   size_t head_end = std::string::npos;
-  int64_t length = -1;
+  Framing framing;
   HttpReply reply;
   char buffer[16384];
-  for (;;) {
-    if (head_end != std::string::npos && length >= 0 &&
-        data.size() >= head_end + static_cast<size_t>(length)) {
-      break;
-    }
+  while (!complete(data, head_end, framing)) {
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n > 0) {
       data.append(buffer, static_cast<size_t>(n));
@@ -104,7 +136,7 @@ Result<HttpReply> read_reply(int fd, Nanos deadline, const HttpCall& call) {
         head_end += 4;
         auto parsed = parse_head(std::string_view(data).substr(0, head_end), reply.status);
         if (!parsed) return parsed.error();
-        length = *parsed;
+        framing = *parsed;
       }
     } else if (n == 0) {
       break;  // closed: the body ends here (Connection: close)
@@ -118,7 +150,12 @@ Result<HttpReply> read_reply(int fd, Nanos deadline, const HttpCall& call) {
   }
   if (head_end == std::string::npos) return make_error("the connection closed before a response");
   reply.head = data.substr(0, head_end);
-  reply.body = data.substr(head_end, length >= 0 ? static_cast<size_t>(length) : data.npos);
+  if (framing.chunked) {
+    reply.body = decode_chunked(std::string_view(data).substr(head_end)).value_or("");
+  } else {
+    reply.body = data.substr(head_end,
+                             framing.length >= 0 ? static_cast<size_t>(framing.length) : data.npos);
+  }
   return reply;
 }
 
