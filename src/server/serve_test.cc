@@ -210,5 +210,47 @@ TEST_F(ServeTest, RequestSplitAcrossWritesWorks) {
   close(fd);
 }
 
+TEST_F(ServeTest, AClientThatReadsLateStillGetsEveryResponseInOrder) {
+  const int fd = connect_local(port());
+  ASSERT_GE(fd, 0);
+  std::string batch;
+  for (int i = 0; i < 40; ++i) batch += get_request("/bytes/" + std::to_string(200'000 + i));
+  ASSERT_TRUE(send_all(fd, batch));
+  usleep(200'000);  // the server fills the socket and must wait for EPOLLOUT
+  ResponseReader reader(fd);
+  for (int i = 0; i < 40; ++i) {
+    auto r = reader.next();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->body.size(), 200'000u + i);
+  }
+  close(fd);
+}
+
+TEST_F(ServeTest, LargeUploadArrivingInPiecesIsReceivedWhole) {
+  const int fd = connect_local(port());
+  ASSERT_GE(fd, 0);
+  const std::string body(3'000'000, 'u');
+  ASSERT_TRUE(send_all(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3000000\r\n\r\n"));
+  for (size_t pos = 0; pos < body.size(); pos += 250'000) {
+    ASSERT_TRUE(send_all(fd, std::string_view(body).substr(pos, 250'000)));
+  }
+  auto r = ResponseReader(fd).next();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["body"].get<std::string>().size(), body.size());
+  close(fd);
+}
+
+TEST_F(ServeTest, AClientLeavingDuringADelayDoesNotHurtTheServer) {
+  for (int i = 0; i < 20; ++i) {
+    const int fd = connect_local(port());
+    ASSERT_TRUE(send_all(fd, get_request("/delay/50") + get_request("/")));
+    close(fd);
+  }
+  usleep(150'000);  // the timers fire for connections that are gone
+  auto r = get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 }  // namespace
 }  // namespace perfgate::server::testing
