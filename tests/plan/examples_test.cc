@@ -24,13 +24,13 @@ std::vector<fs::path> examples() {
   return out;
 }
 
-struct Run {
+struct CommandResult {
   int exit_code = -1;
   std::string output;
 };
 
-Run run(const std::string& args) {
-  Run r;
+CommandResult run_perfgate(const std::string& args) {
+  CommandResult r;
   const std::string command =
       std::string("env -u BASE_URL ") + PERFGATE_BINARY + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
@@ -51,31 +51,32 @@ TEST(Examples, AllRequiredExamplesExist) {
 
 TEST(Examples, EachPassesPlanCheck) {
   for (const fs::path& path : examples()) {
-    const Run r = run("plan --check " + path.string());
+    const CommandResult r = run_perfgate("plan --check " + path.string());
     EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.output;
     EXPECT_NE(r.output.find(": ok ("), std::string::npos) << r.output;
   }
 }
 
 TEST(Examples, ExplainShowsStagesChartAndRedactsSecrets) {
-  const Run r = run("plan --explain " + (kExamples / "user-mix.yaml").string());
+  const CommandResult r = run_perfgate("plan --explain " + (kExamples / "user-mix.yaml").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("stages (from pattern step)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("20 VUs |"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Authorization: [REDACTED]"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("Bearer {{token}}"), std::string::npos) << r.output;
-  const Run rate = run("plan --explain " + (kExamples / "stress-ramp.yaml").string());
+  const CommandResult rate =
+      run_perfgate("plan --explain " + (kExamples / "stress-ramp.yaml").string());
   EXPECT_NE(rate.output.find("400 it/s |"), std::string::npos) << rate.output;
 }
 
 TEST(Examples, InvalidPlanExits104AndUsageErrorsExit2) {
   const fs::path bad = fs::path(PERFGATE_SOURCE_DIR) / "tests/plan/bad/unknown-executor.yaml";
-  const Run r = run("plan --check " + bad.string());
+  const CommandResult r = run_perfgate("plan --check " + bad.string());
   EXPECT_EQ(r.exit_code, 104) << r.output;
   EXPECT_NE(r.output.find("unknown executor \"constant-vu\""), std::string::npos) << r.output;
-  EXPECT_EQ(run("plan --check /nonexistent/plan.yaml").exit_code, 104);
-  EXPECT_EQ(run("plan --bogus x").exit_code, 2);
-  EXPECT_EQ(run("plan").exit_code, 2);
+  EXPECT_EQ(run_perfgate("plan --check /nonexistent/plan.yaml").exit_code, 104);
+  EXPECT_EQ(run_perfgate("plan --bogus x").exit_code, 2);
+  EXPECT_EQ(run_perfgate("plan").exit_code, 2);
 }
 
 TEST(Examples, LoadWithoutEnvironmentThroughTheLibrary) {
