@@ -32,7 +32,9 @@ struct RunInfo {
 
 // A named number from outside the engine, e.g. the monitor's "sut_cpu_percent" (docs/outputs.md).
 struct Gauge {
-  std::string name;  // [a-zA-Z_][a-zA-Z0-9_]*; other characters are replaced by '_'
+  // Best as [a-zA-Z_][a-zA-Z0-9_]*: InfluxDB escapes other characters, Prometheus replaces them
+  // with '_' (and prefixes "perfgate_").
+  std::string name;
   double value = 0;
 };
 
