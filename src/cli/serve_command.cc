@@ -24,7 +24,11 @@ constexpr const char* kServeHelp =
 
 // Blocks the stop signals in this thread and every thread started after, so they can be
 // taken synchronously with sigwait instead of interrupting a worker at a random point.
+// The default disposition is restored first: a shell starts background jobs with SIGINT
+// ignored, and an ignored signal is discarded rather than left pending for sigwait.
 sigset_t block_stop_signals() {
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);

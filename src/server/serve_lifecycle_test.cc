@@ -142,6 +142,16 @@ TEST(ServeLifecycle, SigtermAndSigintExitZero) {
   }
 }
 
+TEST(ServeLifecycle, SigintStopsAServerStartedAsABackgroundJob) {
+  // sh starts background jobs with SIGINT ignored; the server must still stop on it.
+  const std::string script = std::string("timeout 10 sh -c '") + PERFGATE_BINARY +
+                             " serve --listen 127.0.0.1:0 --quiet >/dev/null & pid=$!; "
+                             "sleep 0.3; kill -INT $pid; wait $pid'";
+  const int status = std::system(script.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "124 means the server ignored SIGINT";
+}
+
 TEST(ServeLifecycle, BadOptionsAreErrors) {
   EXPECT_EQ(run_exit_code("serve --bogus"), 2);
   EXPECT_EQ(run_exit_code("serve --threads 0"), 2);
