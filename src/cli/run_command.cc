@@ -75,7 +75,8 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
                  "open model: most requests in flight (default max(100, rate/10))")
       ->check(CLI::PositiveNumber);
   app.add_option("-X,--method", o.method, "HTTP method (default GET)");
-  app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)");
+  app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)")
+      ->allow_extra_args(false);  // one value per -H, so a URL after -H stays the URL
   app.add_option("--body", o.body, "request body: TEXT, or @FILE to read it from a file");
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
