@@ -168,9 +168,27 @@ std::string command_line(const std::vector<std::string>& args) {
   return out;
 }
 
+// The plan file among `args`, if the first positional argument is an existing .yaml/.yml/.json.
+bool names_plan_file(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.empty() || a[0] == '-') continue;
+    if (i > 0 && args[i - 1][0] == '-' && args[i - 1].find('=') == std::string::npos) continue;
+    const auto ends = [&](std::string_view suffix) {
+      return a.size() > suffix.size() &&
+             a.compare(a.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return (ends(".yaml") || ends(".yml") || ends(".json")) && access(a.c_str(), R_OK) == 0;
+  }
+  return false;
+}
+
 }  // namespace
 
+int run_plan_main(const std::vector<std::string>& args);  // run_plan_command.cc
+
 int run_main(const std::vector<std::string>& args) {
+  if (names_plan_file(args)) return run_plan_main(args);
   CLI::App app(kRunHelp, "perfgate run");
   RunOptions o;
   bool vus_given = false;

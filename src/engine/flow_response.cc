@@ -1,0 +1,200 @@
+// FlowVu: what happens once a request ended — its metrics, checks, extractions and custom
+// metric samples — and closing connections; see flow_vu.h.
+#include <strings.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "engine/flow_vu.h"
+#include "engine/plan_worker.h"
+#include "engine/scenario_driver.h"
+#include "plan/runtime.h"
+
+namespace perfgate::engine {
+namespace {
+
+using results::ErrorClass;
+using results::Trend;
+
+int64_t micros(Nanos duration) { return (std::max<Nanos>(duration, 0) + 500) / kNanosPerMicro; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Decodes a chunked body (the parser already validated its framing) into `out`.
+void dechunk(std::string_view in, std::string& out) {
+  out.clear();
+  size_t pos = 0;
+  while (pos < in.size()) {
+    const size_t eol = in.find("\r\n", pos);
+    if (eol == std::string_view::npos) return;
+    const size_t size = std::strtoull(std::string(in.substr(pos, eol - pos)).c_str(), nullptr, 16);
+    if (size == 0) return;
+    pos = eol + 2;
+    out.append(in.substr(pos, std::min(size, in.size() - pos)));
+    pos += size + 2;
+  }
+}
+
+bool is_connect_error(ErrorClass e) {
+  return e == ErrorClass::kConnectRefused || e == ErrorClass::kConnectTimeout ||
+         e == ErrorClass::kConnectError;
+}
+
+}  // namespace
+
+void FlowVu::close_connection() {
+  if (fd_ < 0) return;
+  ::close(fd_);  // also removes it from epoll
+  fd_ = -1;
+}
+
+// Splits the kept response bytes into header pairs and the (de-chunked) body.
+void FlowVu::parse_head(std::string_view* body) {
+  headers_.clear();
+  std::string_view all = response_;
+  size_t end = all.find("\r\n\r\n");
+  // Skip 1xx interim responses: the final head is the last one before the body.
+  while (end != std::string_view::npos && all.size() > 9 && all[9] == '1') {
+    all.remove_prefix(end + 4);
+    end = all.find("\r\n\r\n");
+  }
+  if (end == std::string_view::npos) return;
+  std::string_view head = all.substr(0, end);
+  bool chunked = false;
+  size_t line_start = head.find("\r\n");
+  while (line_start != std::string_view::npos) {
+    line_start += 2;
+    const size_t line_end = head.find("\r\n", line_start);
+    std::string_view line = head.substr(line_start, line_end - line_start);
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view name = trim(line.substr(0, colon));
+      std::string_view value = trim(line.substr(colon + 1));
+      headers_.emplace_back(name, value);
+      if (strncasecmp(name.data(), "Transfer-Encoding", name.size()) == 0 && name.size() == 17 &&
+          value.find("chunked") != std::string_view::npos) {
+        chunked = true;
+      }
+    }
+    line_start = line_end;
+  }
+  *body = all.substr(end + 4);
+  if (chunked) {
+    dechunk(*body, body_);
+    *body = body_;
+  }
+}
+
+void FlowVu::complete(Nanos now) {
+  timer_ = 0;
+  if (!parser_.keep_alive()) close_connection();
+  record(worker_.shared().index.flows[flow_][step_], now, std::nullopt);
+  after_request(now);
+}
+
+void FlowVu::fail(ErrorClass error, Nanos now) {
+  timer_ = 0;
+  close_connection();
+  connect_failed_ |= is_connect_error(error);
+  record(worker_.shared().index.flows[flow_][step_], now, error);
+  after_request(now);
+}
+
+void FlowVu::after_request(Nanos now) {
+  first_request_ = false;
+  ++step_;
+  state_ = State::kThinking;  // between steps
+  next_step(now);
+}
+
+void FlowVu::finish_iteration(Nanos now) {
+  const bool backoff = connect_failed_;
+  connect_failed_ = false;
+  {
+    std::lock_guard lock(worker_.mutex());
+    auto& m = worker_.metrics().base;
+    ++m.iterations;
+    m.trend(Trend::kIterationDuration).record(micros(now - iteration_scheduled_));
+  }
+  end_iteration(now, backoff);
+}
+
+void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> error) {
+  const plan::RequestStep& req = *step.request;
+  const int status = error ? 0 : parser_.status_code();
+  const Nanos duration = now - request_scheduled_;
+  std::string_view body;
+  if (!error && keep_bytes_) parse_head(&body);
+  plan::ResponseView view{status, headers_, body, now - send_start_};
+  plan::ResponseInspector inspector(view);
+  check_results_.assign(req.checks.size(), 0);
+  bool all_passed = true;
+  for (size_t i = 0; i < req.checks.size(); ++i) {
+    check_results_[i] = inspector.passes(req.checks[i]) ? 1 : 0;
+    all_passed &= check_results_[i] != 0;
+  }
+  if (!error) {
+    for (const plan::Extract& ex : req.extracts) {
+      auto value = inspector.extract(ex);
+      if (ex.slot >= 0) vars_[ex.slot] = value ? std::move(*value) : std::string();
+    }
+  }
+  const Nanos since_start = now - worker_.shared().start;
+  std::lock_guard lock(worker_.mutex());
+  PlanMetrics& pm = worker_.metrics();
+  results::MetricSet& m = pm.base;
+  NameStats& ns = pm.names[step.name_id];
+  ++m.http_reqs;
+  ++ns.requests;
+  m.data_sent += static_cast<int64_t>(written_);
+  m.data_received += received_;
+  received_ = 0;
+  if (error) {
+    ++m.failed_requests;
+    ++ns.failed;
+    m.count_error(*error);
+    ++m.statuses[0];
+  } else {
+    ++m.statuses[std::min<size_t>(static_cast<size_t>(status), results::kStatusSlots - 1)];
+    if (status >= 400) {
+      ++m.failed_requests;
+      ++ns.failed;
+      m.count_error(status >= 500 ? ErrorClass::kHttp5xx : ErrorClass::kHttp4xx);
+    }
+    const bool first = first_request_;
+    m.trend(Trend::kBlocked).record(first ? micros(picked_up_ - iteration_scheduled_) : 0);
+    m.trend(Trend::kConnecting)
+        .record(fresh_connection_ ? micros(connect_end_ - connect_start_) : 0);
+    m.trend(Trend::kSending).record(micros(send_end_ - send_start_));
+    m.trend(Trend::kWaiting).record(micros(first_byte_ - send_end_));
+    m.trend(Trend::kReceiving).record(micros(now - first_byte_));
+    m.trend(Trend::kDuration).record(micros(duration));
+    if (driver_.open_model()) {
+      m.trend(Trend::kDurationUncorrected).record(micros(now - send_start_));
+      if (first) m.trend(Trend::kScheduleLag).record(micros(send_start_ - iteration_scheduled_));
+    }
+    ns.duration.record(micros(duration));
+  }
+  for (size_t i = 0; i < req.checks.size(); ++i) {
+    (check_results_[i] ? pm.checks[step.check_ids[i]].passes
+                       : pm.checks[step.check_ids[i]].fails)++;
+  }
+  for (const plan::Record& r : req.records) {
+    double value = r.constant;
+    if (r.value == plan::Record::Value::kDuration) value = static_cast<double>(duration) / 1e6;
+    if (r.value == plan::Record::Value::kChecksPassed) value = all_passed ? 1 : 0;
+    if (r.value == plan::Record::Value::kTemplate) {
+      plan::RenderContext context{vars_, number_, iteration_, 0, &rng_};
+      value = std::strtod(r.text.render(context).c_str(), nullptr);
+    }
+    pm.custom.push_back({r.metric, since_start, value});
+  }
+}
+
+}  // namespace perfgate::engine

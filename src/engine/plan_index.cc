@@ -1,0 +1,127 @@
+// Building the PlanIndex and scaling durations; see plan_index.h.
+#include "engine/plan_index.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace perfgate::engine {
+namespace {
+
+Nanos scaled(Nanos value, double factor) {
+  return static_cast<Nanos>(std::llround(static_cast<double>(value) * factor));
+}
+
+void scale_steps(std::vector<plan::Step>& steps, double factor) {
+  for (plan::Step& step : steps) {
+    step.think.a = scaled(step.think.a, factor);
+    step.think.b = scaled(step.think.b, factor);
+    scale_steps(step.steps, factor);
+  }
+}
+
+size_t intern(std::vector<std::string>& list, const std::string& value) {
+  auto it = std::find(list.begin(), list.end(), value);
+  if (it != list.end()) return static_cast<size_t>(it - list.begin());
+  list.push_back(value);
+  return list.size() - 1;
+}
+
+// Only plain checks on the status line and the duration can be decided without the bytes.
+bool needs_body(const plan::RequestStep& request) {
+  if (!request.extracts.empty()) return true;
+  for (const plan::Record& record : request.records) {
+    if (record.value == plan::Record::Value::kTemplate) return true;
+  }
+  return std::any_of(request.checks.begin(), request.checks.end(), [](const plan::Check& c) {
+    return c.kind != plan::CheckKind::kStatusIn && c.kind != plan::CheckKind::kDurationBelow;
+  });
+}
+
+// The "http://authority" prefix of a URL template when it has no variables, so its host can be
+// resolved before the run even if the path is dynamic.
+std::optional<std::string> static_origin(const std::string& source) {
+  constexpr std::string_view kScheme = "http://";
+  if (source.rfind(kScheme, 0) != 0) return std::nullopt;
+  const size_t end = source.find_first_of("/?#", kScheme.size());
+  std::string origin = source.substr(0, end);
+  if (origin.find("{{") != std::string::npos) return std::nullopt;
+  return origin + "/";
+}
+
+Result<void> flatten(const std::vector<plan::Step>& steps, PlanIndex& index,
+                     std::vector<FlatStep>& out) {
+  for (const plan::Step& step : steps) {
+    FlatStep flat;
+    if (step.kind == plan::Step::Kind::kThink) {
+      flat.kind = FlatStep::Kind::kThink;
+      flat.think = &step.think;
+    } else if (step.kind == plan::Step::Kind::kGroup) {
+      flat.kind = FlatStep::Kind::kGroupBegin;
+      out.push_back(flat);
+      if (auto ok = flatten(step.steps, index, out); !ok) return ok;
+      flat.kind = FlatStep::Kind::kGroupEnd;
+    } else {
+      flat.request = &step.request;
+      flat.name_id = intern(index.names, step.request.name);
+      for (const plan::Check& check : step.request.checks) {
+        flat.check_ids.push_back(intern(index.checks, check.name));
+      }
+      flat.needs_body = needs_body(step.request);
+      if (auto origin = static_origin(step.request.url.source())) {
+        auto url = protocols::parse_http_url(*origin);
+        if (!url) return url.error();
+        const std::string key = host_key(*url);
+        if (!index.hosts.count(key)) {
+          auto address = net::resolve(url->host, url->port);
+          if (!address) return address.error();
+          index.hosts.emplace(key, *address);
+        }
+      }
+      if (step.request.url.is_literal()) {
+        auto url = protocols::parse_http_url(step.request.url.source());
+        if (!url) {
+          return make_error(fmt::format("{}: {}", step.pos.describe(), url.error().describe()));
+        }
+        flat.literal_url = true;
+        flat.url = std::move(*url);
+      }
+    }
+    out.push_back(std::move(flat));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string host_key(const protocols::HttpUrl& url) {
+  return fmt::format("{}:{}", url.host, url.port);
+}
+
+void scale_plan_durations(plan::Plan& plan, double factor) {
+  for (plan::Scenario& s : plan.scenarios) {
+    s.start_time = scaled(s.start_time, factor);
+    s.graceful_stop = scaled(s.graceful_stop, factor);
+    s.duration = scaled(s.duration, factor);
+    s.graceful_ramp_down = scaled(s.graceful_ramp_down, factor);
+    s.max_duration = scaled(s.max_duration, factor);
+    for (plan::Stage& stage : s.stages) stage.duration = scaled(stage.duration, factor);
+  }
+  for (plan::Flow& flow : plan.flows) scale_steps(flow.steps, factor);
+  for (plan::Threshold& t : plan.options.thresholds) {
+    t.delay_abort_eval = scaled(t.delay_abort_eval, factor);
+    t.window = scaled(t.window, factor);
+  }
+}
+
+Result<PlanIndex> build_plan_index(const plan::Plan& plan) {
+  PlanIndex index;
+  for (const plan::Flow& flow : plan.flows) {
+    index.flows.emplace_back();
+    if (auto ok = flatten(flow.steps, index, index.flows.back()); !ok) return ok.error();
+  }
+  return index;
+}
+
+}  // namespace perfgate::engine

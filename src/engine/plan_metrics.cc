@@ -1,0 +1,137 @@
+// PlanMetrics merging and threshold queries; see plan_metrics.h.
+#include "engine/plan_metrics.h"
+
+#include <algorithm>
+
+namespace perfgate::engine {
+namespace {
+
+using plan::Aggregation;
+
+std::optional<size_t> index_of(const std::vector<std::string>& list, const std::string& value) {
+  auto it = std::find(list.begin(), list.end(), value);
+  if (it == list.end()) return std::nullopt;
+  return static_cast<size_t>(it - list.begin());
+}
+
+// The only tag a built-in selector may carry, or "" when it has none. Several tags: unsupported.
+std::optional<std::pair<std::string, std::string>> single_tag(const plan::MetricSelector& m) {
+  if (m.tags.size() != 1) return std::nullopt;
+  return m.tags.front();
+}
+
+}  // namespace
+
+void PlanMetrics::add(const PlanMetrics& other) {
+  base.add(other.base);
+  for (size_t i = 0; i < names.size() && i < other.names.size(); ++i) {
+    names[i].duration.add(other.names[i].duration);
+    names[i].requests += other.names[i].requests;
+    names[i].failed += other.names[i].failed;
+  }
+  for (size_t i = 0; i < checks.size() && i < other.checks.size(); ++i) {
+    checks[i].passes += other.checks[i].passes;
+    checks[i].fails += other.checks[i].fails;
+  }
+  custom.insert(custom.end(), other.custom.begin(), other.custom.end());
+  group_duration.add(other.group_duration);
+}
+
+void PlanMetrics::reset() {
+  base.reset();
+  for (NameStats& n : names) n = NameStats{};
+  for (CheckStats& c : checks) c = CheckStats{};
+  custom.clear();
+  group_duration.reset();
+}
+
+const HdrHistogram* PlanValues::trend(const plan::MetricSelector& metric) const {
+  if (metric.name == "group_duration" && metric.tags.empty()) return &totals_.group_duration;
+  for (size_t t = 0; t < results::kTrendCount; ++t) {
+    if (results::kTrendNames[t] != metric.name) continue;
+    if (metric.tags.empty()) return &totals_.base.trends[t];
+    auto tag = single_tag(metric);
+    if (!tag || tag->first != "name" || metric.name != "http_req_duration") return nullptr;
+    auto id = index_of(names_, tag->second);
+    return id ? &totals_.names[*id].duration : nullptr;
+  }
+  return nullptr;
+}
+
+std::optional<double> PlanValues::rate(int64_t trues, int64_t total) {
+  if (total == 0) return std::nullopt;
+  return static_cast<double>(trues) / static_cast<double>(total);
+}
+
+std::optional<double> PlanValues::counter(int64_t count, Aggregation aggregation) const {
+  if (aggregation == Aggregation::kCount) return static_cast<double>(count);
+  if (aggregation == Aggregation::kRate && elapsed_ > 0) {
+    return static_cast<double>(count) * kNanosPerSecond / static_cast<double>(elapsed_);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> PlanValues::aggregate(const plan::MetricSelector& metric,
+                                            Aggregation aggregation, double percentile,
+                                            Nanos window) const {
+  for (const plan::CustomMetric& custom : plan_.metrics) {
+    if (custom.name == metric.name) {
+      return custom_.aggregate(metric, aggregation, percentile, window);
+    }
+  }
+  if (const HdrHistogram* h = trend(metric)) {
+    if (h->count() == 0) return std::nullopt;
+    const double ms = 1.0 / 1000.0;  // histograms hold microseconds; thresholds milliseconds
+    switch (aggregation) {
+      case Aggregation::kAvg:
+        return h->mean() * ms;
+      case Aggregation::kMin:
+        return static_cast<double>(h->min()) * ms;
+      case Aggregation::kMax:
+        return static_cast<double>(h->max()) * ms;
+      case Aggregation::kMed:
+        return static_cast<double>(h->value_at_percentile(50)) * ms;
+      case Aggregation::kPercentile:
+        return static_cast<double>(h->value_at_percentile(percentile)) * ms;
+      case Aggregation::kCount:
+        return static_cast<double>(h->count());
+      default:
+        return std::nullopt;
+    }
+  }
+  const results::MetricSet& b = totals_.base;
+  auto tag = single_tag(metric);
+  if (metric.name == "http_req_failed") {
+    if (metric.tags.empty()) return rate(b.failed_requests, b.http_reqs);
+    if (!tag || tag->first != "name") return std::nullopt;
+    auto id = index_of(names_, tag->second);
+    if (!id) return std::nullopt;
+    return rate(totals_.names[*id].failed, totals_.names[*id].requests);
+  }
+  if (metric.name == "checks") {
+    int64_t passes = 0, total = 0;
+    for (size_t i = 0; i < checks_.size(); ++i) {
+      if (!metric.tags.empty() && (!tag || tag->first != "check" || tag->second != checks_[i])) {
+        continue;
+      }
+      passes += totals_.checks[i].passes;
+      total += totals_.checks[i].passes + totals_.checks[i].fails;
+    }
+    return rate(passes, total);
+  }
+  if (!metric.tags.empty()) {
+    if (metric.name == "http_reqs" && tag && tag->first == "name") {
+      auto id = index_of(names_, tag->second);
+      return id ? counter(totals_.names[*id].requests, aggregation) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+  if (metric.name == "http_reqs") return counter(b.http_reqs, aggregation);
+  if (metric.name == "iterations") return counter(b.iterations, aggregation);
+  if (metric.name == "dropped_iterations") return counter(b.dropped_iterations, aggregation);
+  if (metric.name == "data_sent") return counter(b.data_sent, aggregation);
+  if (metric.name == "data_received") return counter(b.data_received, aggregation);
+  return std::nullopt;
+}
+
+}  // namespace perfgate::engine

@@ -1,0 +1,193 @@
+// The plan run coordinator; see plan_run.h.
+#include "engine/plan_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "engine/health.h"
+#include "engine/plan_worker.h"
+#include "plan/schedule.h"
+
+namespace perfgate::engine {
+namespace {
+
+constexpr Nanos kPoll = 10 * kNanosPerMilli;
+
+int64_t wall_clock_nanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class PlanCoordinator {
+ public:
+  PlanCoordinator(const plan::Plan& plan, const PlanIndex& index, const PlanRunOptions& options,
+                  int threads, PlanRunResult* result)
+      : plan_(plan),
+        index_(index),
+        options_(options),
+        shared_(plan, index, threads),
+        interval_(index.names.size(), index.checks.size()),
+        result_(result) {
+    for (const plan::CustomMetric& m : plan.metrics) result_->custom.declare(m.name, m.type);
+  }
+
+  void run();
+
+ private:
+  void collect(Nanos now, bool final);
+  void add_point(Nanos now);
+  bool check_abort(Nanos now);
+  bool all_finished() const {
+    return std::all_of(workers_.begin(), workers_.end(),
+                       [](const auto& w) { return w->finished(); });
+  }
+
+  const plan::Plan& plan_;
+  const PlanIndex& index_;
+  const PlanRunOptions& options_;
+  SteadyClock clock_;
+  PlanShared shared_;
+  std::vector<std::unique_ptr<PlanWorker>> workers_;
+  std::vector<std::thread> threads_;
+  PlanMetrics interval_;
+  PlanRunResult* result_;
+};
+
+void PlanCoordinator::run() {
+  result_->run.meta.start_unix_nanos = wall_clock_nanos();
+  shared_.start = clock_.now() + 5 * kNanosPerMilli;  // every worker is up before the start
+  shared_.timeout = plan_.options.timeout;
+  shared_.user_agent = options_.user_agent;
+  for (int i = 0; i < shared_.workers; ++i) {
+    workers_.push_back(std::make_unique<PlanWorker>(shared_, clock_, i));
+  }
+  for (auto& w : workers_) threads_.emplace_back([p = w.get()] { p->run(); });
+  Nanos next_second = shared_.start + kNanosPerSecond;
+  while (!all_finished()) {
+    const Nanos now = clock_.now();
+    if (options_.interrupt && options_.interrupt->load()) {
+      result_->run.interrupted = true;
+      break;
+    }
+    if (now >= next_second) {
+      collect(now, false);
+      next_second += kNanosPerSecond;
+      if (check_abort(now)) break;
+    }
+    std::this_thread::sleep_for(
+        std::chrono::nanoseconds(std::clamp<Nanos>(next_second - now, 0, kPoll)));
+  }
+  for (auto& w : workers_) w->request_stop();
+  for (auto& t : threads_) t.join();
+  collect(clock_.now(), true);
+}
+
+void PlanCoordinator::collect(Nanos now, bool final) {
+  for (auto& w : workers_) {
+    std::lock_guard lock(w->mutex());
+    interval_.add(w->metrics());
+    w->metrics().reset();
+  }
+  if (final) result_->run.meta.elapsed = now - shared_.start;
+  if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now);
+  for (const CustomSample& s : interval_.custom) {
+    result_->custom.add(plan_.metrics[s.metric].name, s.at, s.value);
+  }
+  result_->custom.set_now(now - shared_.start);
+  result_->totals.add(interval_);
+  result_->run.totals = result_->totals.base;
+  interval_.reset();
+  int64_t allocated = 0;
+  for (auto& w : workers_) allocated += w->allocated_vus();
+  result_->run.vus_max.max = std::max(result_->run.vus_max.max, allocated);
+  result_->run.vus_max.value = allocated;
+}
+
+void PlanCoordinator::add_point(Nanos now) {
+  results::TimeSeriesPoint point;
+  point.t_seconds = static_cast<double>(now - shared_.start) / kNanosPerSecond;
+  point.requests = interval_.base.http_reqs;
+  point.errors = interval_.base.failed_requests;
+  for (auto& w : workers_) point.active_vus += w->busy_vus();
+  const auto& d = interval_.base.trend(results::Trend::kDuration);
+  point.p50_us = d.value_at_percentile(50);
+  point.p90_us = d.value_at_percentile(90);
+  point.p95_us = d.value_at_percentile(95);
+  point.p99_us = d.value_at_percentile(99);
+  point.max_us = d.max();
+  point.schedule_lag_p99_us =
+      interval_.base.trend(results::Trend::kScheduleLag).value_at_percentile(99);
+  auto& vus = result_->run.vus;
+  vus.min = result_->run.series.empty() ? point.active_vus : std::min(vus.min, point.active_vus);
+  vus.max = std::max(vus.max, point.active_vus);
+  vus.value = point.active_vus;
+  result_->run.series.push_back(point);
+  if (options_.on_second) {
+    results::MetricSet totals = result_->totals.base;
+    totals.add(interval_.base);
+    LiveStatus status{now - shared_.start, plan::plan_duration(plan_), &result_->run.series.back(),
+                      &totals};
+    options_.on_second(status);
+  }
+}
+
+// abortOnFail thresholds, evaluated on the totals so far.
+bool PlanCoordinator::check_abort(Nanos now) {
+  const Nanos elapsed = now - shared_.start;
+  PlanValues values(plan_, index_.names, index_.checks, result_->totals, result_->custom, elapsed);
+  for (const plan::Threshold& t : plan_.options.thresholds) {
+    if (!t.abort_on_fail) continue;
+    const plan::ThresholdOutcome outcome = plan::evaluate(t, values, elapsed);
+    if (!outcome.abort) continue;
+    result_->aborted = true;
+    result_->aborted_at = elapsed;
+    result_->abort_reason = fmt::format("{} {} (observed {:.4g})", t.metric.key(),
+                                        t.expression.source, outcome.observed);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PlanRunResult::thresholds_failed() const {
+  return std::any_of(thresholds.begin(), thresholds.end(), [](const ThresholdReport& r) {
+    return r.outcome.status == plan::ThresholdStatus::kFail;
+  });
+}
+
+Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
+                               const results::RunMetadata& meta, const PlanRunOptions& options) {
+  if (plan.scenarios.empty()) return make_error("the plan has no scenario");
+  int64_t most_vus = 0;
+  for (const plan::Scenario& s : plan.scenarios) most_vus += plan::max_vus(s);
+  const int threads =
+      static_cast<int>(std::clamp<int64_t>(options.threads, 1, std::max<int64_t>(most_vus, 1)));
+  auto result = std::make_unique<PlanRunResult>(index);
+  result->run.meta = meta;
+  result->run.meta.duration = plan::plan_duration(plan);
+  result->run.meta.threads = threads;
+  result->run.meta.timeout = plan.options.timeout;
+  const bool open = std::any_of(plan.scenarios.begin(), plan.scenarios.end(),
+                                [](const auto& s) { return plan::is_arrival_rate(s.executor); });
+  result->run.meta.model = open ? results::Model::kOpen : results::Model::kClosed;
+  result->run.meta.max_vus = static_cast<int>(most_vus);
+  if (!open) result->run.meta.vus = static_cast<int>(most_vus);
+  const double cpu_before = process_cpu_seconds();
+  PlanCoordinator(plan, index, options, threads, result.get()).run();
+  const int online = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  assess_health(process_cpu_seconds() - cpu_before, threads, online, &result->run);
+  PlanValues values(plan, index.names, index.checks, result->totals, result->custom,
+                    result->run.meta.elapsed);
+  for (const plan::Threshold& t : plan.options.thresholds) {
+    result->thresholds.push_back({&t, plan::evaluate(t, values, result->run.meta.elapsed)});
+  }
+  return std::move(*result);
+}
+
+}  // namespace perfgate::engine

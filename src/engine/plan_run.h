@@ -1,0 +1,53 @@
+// Plan runs: executes a loaded Plan on worker threads (PlanWorker) with the caller's thread as
+// coordinator. Once a second the coordinator collects every worker's PlanMetrics into the
+// per-second series and the totals, reports progress, and evaluates abortOnFail thresholds
+// (after their delayAbortEval); at the end it evaluates every threshold.
+//
+// Thread-safety: run_plan() is called from one thread; `interrupt` may be set from a signal
+// handler.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "engine/engine.h"
+#include "engine/plan_index.h"
+#include "engine/plan_metrics.h"
+#include "plan/metric_samples.h"
+#include "plan/plan.h"
+#include "results/run_result.h"
+
+namespace perfgate::engine {
+
+struct PlanRunOptions {
+  int threads = 1;
+  std::string user_agent = "perfgate";  // unless a step sets its own User-Agent
+  const std::atomic<bool>* interrupt = nullptr;
+  std::function<void(const LiveStatus&)> on_second;
+};
+
+struct ThresholdReport {
+  const plan::Threshold* threshold = nullptr;
+  plan::ThresholdOutcome outcome;
+};
+
+struct PlanRunResult {
+  explicit PlanRunResult(const PlanIndex& index)
+      : totals(index.names.size(), index.checks.size()) {}
+  results::RunResult run;
+  PlanMetrics totals;                       // run.totals is totals.base
+  plan::MetricSamples custom;               // the plan's custom metrics
+  std::vector<ThresholdReport> thresholds;  // one per Plan::options.thresholds, at the end
+  bool aborted = false;                     // an abortOnFail threshold stopped the run
+  Nanos aborted_at = 0;                     // since the start
+  std::string abort_reason;                 // "http_req_failed rate<0.2 (observed 0.5)"
+  bool thresholds_failed() const;
+};
+
+Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
+                               const results::RunMetadata& meta, const PlanRunOptions& options);
+
+}  // namespace perfgate::engine

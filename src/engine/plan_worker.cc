@@ -1,0 +1,52 @@
+// PlanWorker: the event loop of one plan worker thread; see plan_worker.h.
+#include "engine/plan_worker.h"
+
+#include <algorithm>
+
+#include "engine/flow_vu.h"
+#include "engine/scenario_driver.h"
+
+namespace perfgate::engine {
+
+PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
+    : shared_(shared),
+      clock_(clock),
+      index_(index),
+      loop_(clock),
+      read_buffer_(new char[kReadBufferBytes]),
+      metrics_(shared.index.names.size(), shared.index.checks.size()) {
+  for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {
+    drivers_.push_back(std::make_unique<ScenarioDriver>(*this, s));
+  }
+}
+
+PlanWorker::~PlanWorker() = default;
+
+FlowVu& PlanWorker::new_vu(ScenarioDriver& driver, int64_t number) {
+  vus_.emplace_back(*this, driver, number);
+  allocated_gauge_.store(static_cast<int64_t>(vus_.size()), std::memory_order_relaxed);
+  return vus_.back();
+}
+
+void PlanWorker::vu_busy(int delta) {
+  busy_ += delta;
+  busy_gauge_.store(busy_, std::memory_order_relaxed);
+}
+
+void PlanWorker::run() {
+  for (auto& driver : drivers_) driver->begin();
+  for (;;) {
+    if (shared_.stop.load(std::memory_order_acquire)) {
+      for (auto& driver : drivers_) driver->cut_all();
+      break;
+    }
+    const bool all_done =
+        std::all_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->done(); });
+    if (all_done) break;
+    loop_.poll(100 * kNanosPerMilli);
+  }
+  for (FlowVu& vu : vus_) vu.abort();
+  finished_.store(true, std::memory_order_release);
+}
+
+}  // namespace perfgate::engine

@@ -1,0 +1,93 @@
+// PlanWorker: one thread running a plan's share of VUs — one net::EventLoop, one ScenarioDriver
+// per scenario (the executor logic) and the FlowVus the drivers create. Workers share only the
+// read-only Plan/PlanIndex and a few atomics in PlanShared (stop flag, shared-iterations and
+// feeder counters). VU k (0-based, per scenario) belongs to worker k % workers, and arrival k to
+// worker k % workers, so the split is deterministic.
+//
+// Metrics go into the worker's PlanMetrics under its mutex (uncontended: the coordinator takes
+// it once a second to collect). This is the plan path; the one-liner's lock-free path is Worker.
+//
+// Thread-safety: run() on the worker's thread; request_stop(), wake(), finished(), busy_vus()
+// from any thread; metrics() only with mutex() held.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "engine/plan_index.h"
+#include "engine/plan_metrics.h"
+#include "net/event_loop.h"
+#include "plan/plan.h"
+
+namespace perfgate::engine {
+
+class FlowVu;
+class ScenarioDriver;
+
+// State shared by all workers of one plan run.
+struct PlanShared {
+  PlanShared(const plan::Plan& p, const PlanIndex& i, int w)
+      : plan(p), index(i), workers(w), claimed(p.scenarios.size()), sequence(p.scenarios.size()) {}
+  const plan::Plan& plan;
+  const PlanIndex& index;
+  int workers;
+  Nanos start = 0;    // clock time of the plan's start
+  Nanos timeout = 0;  // default request timeout (options.timeout)
+  std::string user_agent = "perfgate";
+  std::atomic<bool> stop{false};               // cut everything now (abort, interrupt)
+  std::deque<std::atomic<int64_t>> claimed;    // shared-iterations: iterations claimed
+  std::deque<std::atomic<uint64_t>> sequence;  // per scenario: iterations started (feeders)
+};
+
+class PlanWorker {
+ public:
+  static constexpr size_t kReadBufferBytes = 64 * 1024;
+
+  PlanWorker(PlanShared& shared, const Clock& clock, int index);
+  ~PlanWorker();
+  PlanWorker(const PlanWorker&) = delete;
+  PlanWorker& operator=(const PlanWorker&) = delete;
+
+  void run();
+  void request_stop() {
+    shared_.stop.store(true, std::memory_order_release);
+    loop_.wake();
+  }
+  void wake() { loop_.wake(); }
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
+  int64_t busy_vus() const { return busy_gauge_.load(std::memory_order_relaxed); }
+  int64_t allocated_vus() const { return allocated_gauge_.load(std::memory_order_relaxed); }
+  std::mutex& mutex() { return mutex_; }
+  PlanMetrics& metrics() { return metrics_; }
+
+  // For drivers and VUs (worker thread only).
+  int index() const { return index_; }
+  PlanShared& shared() { return shared_; }
+  net::EventLoop& loop() { return loop_; }
+  const Clock& clock() const { return clock_; }
+  char* read_buffer() { return read_buffer_.get(); }
+  FlowVu& new_vu(ScenarioDriver& driver, int64_t number);
+  void vu_busy(int delta);
+
+ private:
+  PlanShared& shared_;
+  const Clock& clock_;
+  int index_;
+  net::EventLoop loop_;
+  std::unique_ptr<char[]> read_buffer_;
+  std::deque<FlowVu> vus_;  // stable addresses (epoll and timers hold pointers)
+  std::vector<std::unique_ptr<ScenarioDriver>> drivers_;
+  std::mutex mutex_;
+  PlanMetrics metrics_;
+  int64_t busy_ = 0;
+  std::atomic<bool> finished_{false};
+  std::atomic<int64_t> busy_gauge_{0};
+  std::atomic<int64_t> allocated_gauge_{0};
+};
+
+}  // namespace perfgate::engine

@@ -1,0 +1,68 @@
+// ScenarioDriver: one worker's share of one scenario, with k6's executor semantics driven by
+// plan/schedule.h:
+//   constant-vus / ramping-vus  VU k runs iterations back to back while k < vus_at(t); a VU
+//                               ramped down finishes its iteration within gracefulRampDown.
+//   per-vu-iterations           each VU runs `iterations` iterations (maxDuration bounds it).
+//   shared-iterations           VUs claim iterations from one counter shared by all workers.
+//   constant-/ramping-arrival-rate  iterations start at ArrivalTimes' times (open model) on a
+//                               free VU; preAllocatedVUs exist from the start, more are created
+//                               up to maxVUs; with none free the iteration is dropped, as in k6.
+//                               The first request's latency counts from the scheduled start.
+// At the scenario's end no iteration starts; at end + gracefulStop in-flight ones are cut.
+//
+// Thread-safety: owned by its worker thread.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "net/event_loop.h"
+#include "plan/plan.h"
+#include "plan/schedule.h"
+
+namespace perfgate::engine {
+
+class FlowVu;
+class PlanWorker;
+
+class ScenarioDriver final : public net::TimerHandler {
+ public:
+  ScenarioDriver(PlanWorker& worker, size_t scenario_index);
+
+  void begin();  // schedules the scenario's start
+  void on_timer(uint64_t token) override;
+  // A VU finished an iteration (completed or failed). Starts its next one when the executor
+  // says so; `backoff`: its connect failed, so wait a sweep interval first (no busy loop).
+  void on_iteration_done(FlowVu& vu, Nanos now, bool backoff);
+  bool done() const { return done_; }
+  const plan::Scenario& scenario() const { return scenario_; }
+  size_t scenario_index() const { return index_; }
+  bool open_model() const { return plan::is_arrival_rate(scenario_.executor); }
+  void cut_all();  // abort every in-flight iteration (stop request)
+
+ private:
+  void tick(Nanos now);
+  void ramp(Nanos now);
+  void arrivals(Nanos now);
+  bool may_continue(FlowVu& vu, Nanos now);
+  std::optional<Nanos> next_arrival();
+  FlowVu* free_vu();
+  void create_vus(int64_t count);
+  void finish_if_idle(Nanos now);
+
+  PlanWorker& worker_;
+  const plan::Scenario& scenario_;
+  size_t index_;
+  int workers_;
+  Nanos start_ = 0, end_ = 0, hard_end_ = 0;
+  std::vector<FlowVu*> vus_;  // this worker's VUs, in creation order
+  int64_t max_vus_ = 0;       // this worker's share of the scenario's max VUs
+  std::optional<plan::ArrivalTimes> arrival_times_;
+  uint64_t arrival_index_ = 0;  // global index of the next ArrivalTimes value
+  std::optional<Nanos> next_start_;
+  bool started_ = false;
+  bool done_ = false;
+  uint64_t timer_ = 0;
+};
+
+}  // namespace perfgate::engine
