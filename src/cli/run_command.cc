@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/run_attachments.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
@@ -20,6 +21,8 @@
 #include "protocols/http1_request.h"
 #include "protocols/url.h"
 #include "report/console_summary.h"
+#include "report/outputs.h"
+#include "report/results_document.h"
 #include "report/summary_json.h"
 
 namespace perfgate::cli {
@@ -50,6 +53,7 @@ struct RunOptions {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timeout = "5s";
   std::string summary_json;
+  AttachmentOptions attach;  // --out, --monitor
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -83,6 +87,7 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
   app.add_option("--summary-json", o.summary_json,
                  "write the summary as JSON (k6 summary-export shape)");
+  add_attachment_options(app, o.attach);
 }
 
 Result<protocols::HttpRequestSpec> build_request(const RunOptions& o,
@@ -200,6 +205,8 @@ int run_main(const std::vector<std::string>& args) {
   if (!o.summary_json.empty()) {
     if (auto ok = check_writable(o.summary_json); !ok) return bad_input(ok.error());
   }
+  auto attachments = RunAttachments::prepare(o.attach);
+  if (!attachments) return bad_input(attachments.error());
   results::RunMetadata meta;
   meta.version = kVersion;
   meta.command_line = command_line(args);
@@ -211,15 +218,18 @@ int run_main(const std::vector<std::string>& args) {
   engine::RunHooks hooks;
   hooks.interrupt = &g_interrupted;
   const bool tty = isatty(STDOUT_FILENO) == 1;
-  if (tty) {
-    hooks.on_second = [](const engine::LiveStatus& s) {
+  RunAttachments& attached = **attachments;
+  hooks.on_second = [tty, &attached](const engine::LiveStatus& s) {
+    attached.on_second(s);
+    if (tty) {
       fmt::print("\r\033[K{}", report::format_progress_line(
                                    static_cast<double>(s.elapsed) / kNanosPerSecond,
                                    static_cast<double>(s.duration) / kNanosPerSecond,
                                    s.last_second->active_vus, *s.last_second, *s.totals));
       std::fflush(stdout);
-    };
-  }
+    }
+  };
+  attached.start();
   auto result = engine::run(*config, meta, hooks);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -228,14 +238,22 @@ int run_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", result.error().describe());
     return kExitRuntimeError;
   }
-  fmt::print("{}", report::format_console_summary(*result));
+  report::ResultsDocument doc = report::make_document(*result);
+  const std::string attached_lines = attached.finish(doc);
+  fmt::print("{}{}", report::format_console_summary(*result), attached_lines);
   std::fflush(stdout);
+  bool written = true;
   if (!o.summary_json.empty()) {
     if (auto ok = report::write_summary_json(*result, o.summary_json); !ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
-      return kExitRuntimeError;
+      written = false;
     }
   }
+  if (auto ok = attached.write_files(doc); !ok) {
+    fmt::print(stderr, "error: {}\n", ok.error().describe());
+    written = false;
+  }
+  if (!written) return kExitRuntimeError;
   return result->interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ struct ResultsDocument {
   std::vector<CheckOutcome> checks;
   std::vector<NamedStats> names;
   std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
+  // `perfgate run --monitor`: the monitor's report (docs/monitoring.md), kept as the monitor
+  // wrote it; null when nothing was monitored. The report module comes before monitor in the
+  // dependency order, so it carries this section without interpreting it.
+  nlohmann::json monitor;
 
   // True when every threshold passed (a run without thresholds passes).
   bool passed() const;

@@ -128,6 +128,7 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
 }
 
 void read_series_and_health(const json& j, ResultsDocument& doc) {
+  if (j.contains("monitor")) doc.monitor = j["monitor"];
   for (const json& p : section(j, "series").value("points", json::array())) {
     results::TimeSeriesPoint point;
     point.t_seconds = p.value("t", 0.0);

@@ -177,6 +177,7 @@ json results_to_json(const ResultsDocument& doc) {
   out["series"] = series_json(doc);
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);
+  if (!doc.monitor.is_null()) out["monitor"] = doc.monitor;
   return out;
 }
 
