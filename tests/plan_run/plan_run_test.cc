@@ -1,0 +1,136 @@
+// `perfgate run plan.yaml` end to end: every example plan passes against `perfgate serve`
+// (shortened with --duration-scale), invalid plans exit 104 before any traffic, failed
+// thresholds exit 99, and abortOnFail stops a run early with 108.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "plan_test_support.h"
+
+namespace perfgate::test_support {
+namespace {
+
+std::string example(const std::string& name) {
+  return std::string(PERFGATE_SOURCE_DIR) + "/examples/" + name;
+}
+
+class PlanRunTest : public ::testing::Test {
+ protected:
+  ServeProcess server_{2};
+  void SetUp() override { ASSERT_FALSE(server_.url().empty()); }
+};
+
+// Each example runs for a few seconds; the scale is chosen per plan from its length.
+struct ExampleCase {
+  const char* file;
+  const char* scale;
+  const char* extra_env;  // NAME=value or nullptr
+};
+
+TEST_F(PlanRunTest, EveryExamplePassesAgainstServe) {
+  const ExampleCase cases[] = {{"auth-login.yaml", "0.08", nullptr},
+                               {"user-mix.yaml", "0.04", nullptr},
+                               {"agent-mix.yaml", "0.08", nullptr},
+                               {"stress-ramp.yaml", "0.05", nullptr},
+                               {"soak.yaml", "0.02", "SOAK_HOLD=1m"}};
+  for (const ExampleCase& c : cases) {
+    SCOPED_TRACE(c.file);
+    if (c.extra_env) ::putenv(const_cast<char*>(c.extra_env));
+    PlanRun run = run_plan_file(example(c.file), server_.url(), {"--duration-scale", c.scale});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_LT(run.seconds, 12.0);
+    ASSERT_TRUE(run.summary.is_object()) << run.err;
+    const auto& metrics = run.summary["metrics"];
+    EXPECT_GT(metrics["http_reqs"]["count"].get<int64_t>(), 0);
+    EXPECT_EQ(metrics["http_req_failed"]["passes"].get<int64_t>(), 0);
+    EXPECT_GT(metrics["iterations"]["count"].get<int64_t>(), 0);
+    // Every threshold is listed under its metric, and none failed.
+    int thresholds = 0;
+    for (const auto& [key, metric] : metrics.items()) {
+      if (!metric.contains("thresholds")) continue;
+      for (const auto& [expression, failed] : metric["thresholds"].items()) {
+        ++thresholds;
+        EXPECT_FALSE(failed.get<bool>()) << key << " " << expression;
+      }
+    }
+    EXPECT_GT(thresholds, 0);
+    EXPECT_NE(run.out.find("thresholds:"), std::string::npos);
+  }
+}
+
+TEST_F(PlanRunTest, LoginFlowCarriesTheTokenAndCountsPerName) {
+  PlanRun run =
+      run_plan_file(example("auth-login.yaml"), server_.url(), {"--duration-scale", "0.05"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto& m = run.summary["metrics"];
+  const int64_t logins = m["http_reqs{name:login}"]["count"].get<int64_t>();
+  const int64_t mes = m["http_reqs{name:me}"]["count"].get<int64_t>();
+  EXPECT_GT(logins, 10);
+  // /me answers 401 without the extracted token: every one must have passed its checks.
+  EXPECT_EQ(m["http_req_failed{name:me}"]["passes"].get<int64_t>(), 0);
+  EXPECT_NEAR(static_cast<double>(mes), static_cast<double>(logins), 20.0);
+  EXPECT_EQ(m["checks"]["fails"].get<int64_t>(), 0);
+  EXPECT_GT(m["http_req_duration{name:login}"]["count"].get<int64_t>(), 0);
+  EXPECT_NE(run.out.find("login"), std::string::npos);
+}
+
+TEST_F(PlanRunTest, InvalidPlanExits104BeforeAnyTraffic) {
+  PlanRun run = run_plan_text("invalid",
+                              "options:\n"
+                              "  scenarios:\n"
+                              "    s: {executor: constant-vuss, vus: 1, duration: 1s}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - {url: /}\n",
+                              server_.url());
+  EXPECT_EQ(run.exit_code, 104) << run.out << run.err;
+  EXPECT_NE(run.err.find("invalid.yaml:3:"), std::string::npos) << run.err;
+  EXPECT_TRUE(run.summary.is_null());
+  EXPECT_EQ(run.out.find("http_reqs"), std::string::npos);
+}
+
+TEST_F(PlanRunTest, FailedThresholdExits99) {
+  PlanRun run = run_plan_text("threshold",
+                              "options:\n"
+                              "  baseUrl: ${BASE_URL}\n"
+                              "  thresholds:\n"
+                              "    checks: ['rate>0.99']\n"
+                              "    'http_req_duration{name:slow}': ['p(95)<5']\n"
+                              "  scenarios:\n"
+                              "    s: {executor: constant-vus, vus: 2, duration: 1s}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - {name: slow, url: /delay/20, checks: {status: 201}}\n",
+                              server_.url());
+  EXPECT_EQ(run.exit_code, 99) << run.out << run.err;
+  const auto& m = run.summary["metrics"];
+  EXPECT_TRUE(m["checks"]["thresholds"]["rate>0.99"].get<bool>());
+  EXPECT_TRUE(m["http_req_duration{name:slow}"]["thresholds"]["p(95)<5"].get<bool>());
+  EXPECT_GT(m["checks"]["fails"].get<int64_t>(), 0);
+  EXPECT_NE(run.out.find("✗ checks"), std::string::npos) << run.out;
+}
+
+TEST_F(PlanRunTest, AbortOnFailStopsTheRunEarly) {
+  PlanRun run = run_plan_text("abort",
+                              "options:\n"
+                              "  baseUrl: ${BASE_URL}\n"
+                              "  thresholds:\n"
+                              "    http_req_failed:\n"
+                              "      - {threshold: 'rate<0.1', abortOnFail: true, "
+                              "delayAbortEval: 1s}\n"
+                              "  scenarios:\n"
+                              "    s: {executor: constant-vus, vus: 2, duration: 30s}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - {name: broken, url: /status/500}\n"
+                              "    - think: 10ms\n",
+                              server_.url());
+  EXPECT_EQ(run.exit_code, 108) << run.out << run.err;
+  EXPECT_LT(run.seconds, 6.0);
+  EXPECT_NE(run.out.find("ABORTED"), std::string::npos) << run.out;
+  EXPECT_TRUE(run.summary["perfgate"]["plan"]["aborted"].get<bool>());
+  EXPECT_LT(run.summary["perfgate"]["plan"]["aborted_at_seconds"].get<double>(), 4.0);
+}
+
+}  // namespace
+}  // namespace perfgate::test_support
