@@ -27,36 +27,38 @@ struct ExampleCase {
   const char* extra_env;  // NAME=value or nullptr
 };
 
-TEST_F(PlanRunTest, EveryExamplePassesAgainstServe) {
-  const ExampleCase cases[] = {{"auth-login.yaml", "0.08", nullptr},
-                               {"user-mix.yaml", "0.04", nullptr},
-                               {"agent-mix.yaml", "0.08", nullptr},
-                               {"stress-ramp.yaml", "0.05", nullptr},
-                               {"soak.yaml", "0.02", "SOAK_HOLD=1m"}};
-  for (const ExampleCase& c : cases) {
-    SCOPED_TRACE(c.file);
-    if (c.extra_env) ::putenv(const_cast<char*>(c.extra_env));
-    PlanRun run = run_plan_file(example(c.file), server_.url(), {"--duration-scale", c.scale});
-    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-    EXPECT_LT(run.seconds, 12.0);
-    ASSERT_TRUE(run.summary.is_object()) << run.err;
-    const auto& metrics = run.summary["metrics"];
-    EXPECT_GT(metrics["http_reqs"]["count"].get<int64_t>(), 0);
-    EXPECT_EQ(metrics["http_req_failed"]["passes"].get<int64_t>(), 0);
-    EXPECT_GT(metrics["iterations"]["count"].get<int64_t>(), 0);
-    // Every threshold is listed under its metric, and none failed.
-    int thresholds = 0;
-    for (const auto& [key, metric] : metrics.items()) {
-      if (!metric.contains("thresholds")) continue;
-      for (const auto& [expression, failed] : metric["thresholds"].items()) {
-        ++thresholds;
-        EXPECT_FALSE(failed.get<bool>()) << key << " " << expression;
-      }
+class ExamplePlanTest : public PlanRunTest, public ::testing::WithParamInterface<ExampleCase> {};
+
+TEST_P(ExamplePlanTest, PassesAgainstServe) {
+  const ExampleCase& c = GetParam();
+  if (c.extra_env) ::putenv(const_cast<char*>(c.extra_env));
+  PlanRun run = run_plan_file(example(c.file), server_.url(), {"--duration-scale", c.scale});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_LT(run.seconds, 12.0);
+  ASSERT_TRUE(run.summary.is_object()) << run.err;
+  const auto& metrics = run.summary["metrics"];
+  EXPECT_GT(metrics["http_reqs"]["count"].get<int64_t>(), 0);
+  EXPECT_EQ(metrics["http_req_failed"]["passes"].get<int64_t>(), 0);
+  EXPECT_GT(metrics["iterations"]["count"].get<int64_t>(), 0);
+  // Every threshold is listed under its metric, and none failed.
+  int thresholds = 0;
+  for (const auto& [key, metric] : metrics.items()) {
+    if (!metric.contains("thresholds")) continue;
+    for (const auto& [expression, failed] : metric["thresholds"].items()) {
+      ++thresholds;
+      EXPECT_FALSE(failed.get<bool>()) << key << " " << expression;
     }
-    EXPECT_GT(thresholds, 0);
-    EXPECT_NE(run.out.find("thresholds:"), std::string::npos);
   }
+  EXPECT_GT(thresholds, 0);
+  EXPECT_NE(run.out.find("thresholds:"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExamplePlanTest,
+                         ::testing::Values(ExampleCase{"auth-login.yaml", "0.08", nullptr},
+                                           ExampleCase{"user-mix.yaml", "0.04", nullptr},
+                                           ExampleCase{"agent-mix.yaml", "0.08", nullptr},
+                                           ExampleCase{"stress-ramp.yaml", "0.05", nullptr},
+                                           ExampleCase{"soak.yaml", "0.02", "SOAK_HOLD=1m"}));
 
 TEST_F(PlanRunTest, LoginFlowCarriesTheTokenAndCountsPerName) {
   PlanRun run =
