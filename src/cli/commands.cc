@@ -15,16 +15,16 @@ int history_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"version", "print the version", version_main},
       {"run", "load-test a URL (closed or open model) and print a summary", run_main},
       {"serve", "run the built-in HTTP target server", serve_main},
-      {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
+      {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
        report_main},
-      {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
+      {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
       {"gate", "evaluate performance gates and write a compliance report", gate_main},
-      {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
       {"history", "record runs; trends, change points, baselines, regression checks", history_main},
+      {"monitor", "watch processes/cgroups: CPU, memory, leaks, findings", monitor_main},
+      {"version", "print the version", version_main},
   };
   return kCommands;
 }
