@@ -3,6 +3,7 @@
 // thresholds exit 99, and abortOnFail stops a run early with 108.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "plan_test_support.h"
@@ -58,7 +59,13 @@ INSTANTIATE_TEST_SUITE_P(Examples, ExamplePlanTest,
                                            ExampleCase{"user-mix.yaml", "0.04", nullptr},
                                            ExampleCase{"agent-mix.yaml", "0.08", nullptr},
                                            ExampleCase{"stress-ramp.yaml", "0.05", nullptr},
-                                           ExampleCase{"soak.yaml", "0.02", "SOAK_HOLD=1m"}));
+                                           ExampleCase{"soak.yaml", "0.02", "SOAK_HOLD=1m"}),
+                         [](const ::testing::TestParamInfo<ExampleCase>& info) {
+                           std::string name = info.param.file;
+                           name = name.substr(0, name.find('.'));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST_F(PlanRunTest, LoginFlowCarriesTheTokenAndCountsPerName) {
   PlanRun run =
