@@ -36,6 +36,9 @@ Result<HostPort> parse_host_port(std::string_view text) {
     }
     out.host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
+  } else if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
+    out.host = "127.0.0.1";  // a bare port: loopback, the safe default for a listener
+    port_text = text;
   } else {
     const size_t colon = text.rfind(':');
     if (colon == std::string_view::npos) {

@@ -31,7 +31,7 @@ struct HostPort {
   uint16_t port = 0;
 };
 
-// Splits "host:port", "[::1]:port" or ":port" (host defaults to 127.0.0.1).
+// Splits "host:port", "[::1]:port", ":port" or a bare "port" (host defaults to 127.0.0.1).
 Result<HostPort> parse_host_port(std::string_view text);
 
 // Resolves a host name or literal (first result, IPv4 preferred when both exist).

@@ -27,12 +27,12 @@ Error timeout_error(std::string_view step, Nanos timeout) {
                                 static_cast<double>(timeout) / kNanosPerSecond, step));
 }
 
-Result<UniqueFd> connect_to(const SocketAddress& address, Nanos deadline, const HttpCall& call) {
+Result<UniqueFd> connect_to(const net::Address& address, Nanos deadline, const HttpCall& call) {
   UniqueFd fd(::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return step_error("socket", errno);
   const int one = 1;
   setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (::connect(fd.get(), address.ptr(), address.length) != 0 && errno != EINPROGRESS) {
+  if (::connect(fd.get(), address.sockaddr_ptr(), address.length) != 0 && errno != EINPROGRESS) {
     return step_error("connect", errno);
   }
   if (!wait_ready(fd.get(), POLLOUT, deadline, call.cancel)) {
@@ -185,7 +185,7 @@ Result<HttpUrl> parse_http_url(std::string_view text) {
   // "[::1]" has colons but no port; "host" and "[::1]" get the default one.
   std::string with_port = url.authority;
   if (with_port.back() == ']' || with_port.find(':') == std::string::npos) with_port.append(":80");
-  auto host_port = parse_host_port(with_port);
+  auto host_port = net::parse_host_port(with_port);
   if (!host_port) return make_error(fmt::format("\"{}\": invalid host or port", text));
   url.host = host_port->host;
   url.port = host_port->port;
@@ -230,7 +230,7 @@ std::string query_parameter(std::string_view query, std::string_view name) {
   return {};
 }
 
-Result<HttpReply> http_exchange(const SocketAddress& address, const HttpCall& call) {
+Result<HttpReply> http_exchange(const net::Address& address, const HttpCall& call) {
   const Nanos deadline = SteadyClock::monotonic_now() + call.timeout;
   auto fd = connect_to(address, deadline, call);
   if (!fd) return fd.error();

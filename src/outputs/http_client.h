@@ -53,6 +53,6 @@ struct HttpCall {
 
 // Connects, sends, reads the whole response (to Content-Length or to the close). Errors describe
 // the step that failed: "connection refused", "timed out after 2 s waiting for the response"...
-Result<HttpReply> http_exchange(const SocketAddress& address, const HttpCall& call);
+Result<HttpReply> http_exchange(const net::Address& address, const HttpCall& call);
 
 }  // namespace perfgate::outputs

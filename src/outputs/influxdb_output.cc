@@ -27,8 +27,8 @@ std::string create_database_target(const HttpUrl& url, const std::string& db) {
   return target;
 }
 
-Result<void> create_database(const HttpUrl& url, const SocketAddress& address,
-                             const std::string& db, Nanos timeout) {
+Result<void> create_database(const HttpUrl& url, const net::Address& address, const std::string& db,
+                             Nanos timeout) {
   const std::string target = create_database_target(url, db);
   HttpCall call;
   call.method = "POST";
@@ -60,7 +60,7 @@ Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view 
     return make_error(fmt::format("influxdb: \"{}\" is not an InfluxDB 1.x write URL", text),
                       "write it as http://HOST:8086/write?db=NAME");
   }
-  auto address = resolve_address(url->host, url->port);
+  auto address = net::resolve(url->host, url->port);
   if (!address) return address.error();
   if (options.create_database) {
     auto created = create_database(*url, *address, db, options.request_timeout);
@@ -70,7 +70,7 @@ Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view 
       new InfluxDbOutput(std::move(*url), *address, run, options));
 }
 
-InfluxDbOutput::InfluxDbOutput(HttpUrl url, SocketAddress address, const RunInfo& run,
+InfluxDbOutput::InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
                                const InfluxDbOptions& options)
     : url_(std::move(url)), address_(address), run_(run), options_(options) {
   sender_ = std::thread([this] { sender_loop(); });

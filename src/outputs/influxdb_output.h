@@ -51,14 +51,14 @@ class InfluxDbOutput final : public LiveOutput {
   int64_t dropped_batches() const { return dropped_.load(); }
 
  private:
-  InfluxDbOutput(HttpUrl url, SocketAddress address, const RunInfo& run,
+  InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
                  const InfluxDbOptions& options);
   void push(std::string batch);
   void sender_loop();
   Result<void> post(const std::string& batch);
 
   const HttpUrl url_;
-  const SocketAddress address_;
+  const net::Address address_;
   const RunInfo run_;
   const InfluxDbOptions options_;
 

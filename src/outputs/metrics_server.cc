@@ -59,25 +59,26 @@ std::string response(int status, std::string_view reason, std::string_view conte
 
 }  // namespace
 
-Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const SocketAddress& address,
+Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const net::Address& address,
                                                             BodyFn body) {
   UniqueFd fd(::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return make_error(fmt::format("prometheus: socket: {}", std::strerror(errno)));
   const int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd.get(), address.ptr(), address.length) != 0 || ::listen(fd.get(), 64) != 0) {
+  if (::bind(fd.get(), address.sockaddr_ptr(), address.length) != 0 ||
+      ::listen(fd.get(), 64) != 0) {
     return make_error(
         fmt::format("prometheus: cannot listen on {}: {}", address.to_string(),
                     std::strerror(errno)),
         errno == EADDRINUSE ? "another process uses that port; pick another with HOST:PORT" : "");
   }
-  SocketAddress bound;
+  net::Address bound;
   bound.length = sizeof bound.storage;
   getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
   return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(fd), bound, std::move(body)));
 }
 
-MetricsServer::MetricsServer(UniqueFd listener, SocketAddress address, BodyFn body)
+MetricsServer::MetricsServer(UniqueFd listener, net::Address address, BodyFn body)
     : listener_(std::move(listener)), address_(address), body_(std::move(body)) {
   thread_ = std::thread([this] { serve_loop(); });
 }

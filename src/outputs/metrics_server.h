@@ -22,20 +22,20 @@ class MetricsServer {
   using BodyFn = std::function<std::string()>;
 
   // Binds and listens (errors: address in use, not local...), then serves until stop().
-  static Result<std::unique_ptr<MetricsServer>> start(const SocketAddress& address, BodyFn body);
+  static Result<std::unique_ptr<MetricsServer>> start(const net::Address& address, BodyFn body);
   ~MetricsServer();
 
-  const SocketAddress& address() const { return address_; }  // the bound one (port 0 resolved)
+  const net::Address& address() const { return address_; }  // the bound one (port 0 resolved)
   int64_t scrapes() const { return scrapes_.load(); }
   void stop();  // returns within ~50 ms plus at most one connection's deadline
 
  private:
-  MetricsServer(UniqueFd listener, SocketAddress address, BodyFn body);
+  MetricsServer(UniqueFd listener, net::Address address, BodyFn body);
   void serve_loop();
   void serve_one(int fd);
 
   UniqueFd listener_;
-  SocketAddress address_;
+  net::Address address_;
   BodyFn body_;
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> scrapes_{0};

@@ -8,9 +8,9 @@ namespace perfgate::outputs {
 
 Result<std::unique_ptr<PrometheusOutput>> PrometheusOutput::create(std::string_view listen,
                                                                    const RunInfo& run) {
-  auto host_port = parse_host_port(listen);
+  auto host_port = net::parse_host_port(listen);
   if (!host_port) return host_port.error();
-  auto address = resolve_address(host_port->host, host_port->port);
+  auto address = net::resolve(host_port->host, host_port->port);
   if (!address) return address.error();
   std::unique_ptr<PrometheusOutput> output(new PrometheusOutput(run));
   // Until the first second there is a valid page: every counter at zero.

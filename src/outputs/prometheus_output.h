@@ -28,7 +28,7 @@ class PrometheusOutput final : public LiveOutput {
   void finish() override;
   std::string summary_note() const override;
 
-  const SocketAddress& address() const { return server_->address(); }
+  const net::Address& address() const { return server_->address(); }
 
  private:
   explicit PrometheusOutput(const RunInfo& run);

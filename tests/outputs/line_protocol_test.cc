@@ -137,22 +137,22 @@ TEST(QueryParameters, DecodesPercentAndPlus) {
 }
 
 TEST(HostPortParsing, AcceptsTheUsualForms) {
-  auto a = parse_host_port("0.0.0.0:9464");
+  auto a = net::parse_host_port("0.0.0.0:9464");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->host, "0.0.0.0");
   EXPECT_EQ(a->port, 9464);
-  auto b = parse_host_port(":9464");
+  auto b = net::parse_host_port(":9464");
   ASSERT_TRUE(b);
   EXPECT_EQ(b->host, "127.0.0.1");
-  auto c = parse_host_port("9464");
+  auto c = net::parse_host_port("9464");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->host, "127.0.0.1");
   EXPECT_EQ(c->port, 9464);
-  auto d = parse_host_port("[::1]:0");
+  auto d = net::parse_host_port("[::1]:0");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->host, "::1");
-  EXPECT_FALSE(parse_host_port("127.0.0.1:http"));
-  EXPECT_FALSE(parse_host_port("127.0.0.1:70000"));
+  EXPECT_FALSE(net::parse_host_port("127.0.0.1:http"));
+  EXPECT_FALSE(net::parse_host_port("127.0.0.1:70000"));
 }
 
 }  // namespace

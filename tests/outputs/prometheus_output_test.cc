@@ -18,7 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Result<HttpReply> fetch(const SocketAddress& address, std::string_view method,
+Result<HttpReply> fetch(const net::Address& address, std::string_view method,
                         std::string_view path) {
   HttpCall call;
   call.method = method;
@@ -51,7 +51,7 @@ double sample_value(const std::string& line) { return std::stod(line.substr(line
 TEST(PrometheusOutput, ServesAPagePromtoolAcceptsWithACumulativeHistogram) {
   auto output = PrometheusOutput::create("127.0.0.1:0", RunInfo{"run-1", "smoke"});
   ASSERT_TRUE(output) << output.error().describe();
-  const SocketAddress address = (*output)->address();
+  const net::Address address = (*output)->address();
   results::TimeSeriesPoint second;
   const results::MetricSet totals = completed_traffic(second);
   (*output)->on_gauges({{"sut_cpu_percent", 41.5}, {"sut_rss_bytes", 123456789}});
@@ -95,7 +95,7 @@ TEST(PrometheusOutput, ServesAPagePromtoolAcceptsWithACumulativeHistogram) {
 TEST(PrometheusOutput, ServesZeroCountersBeforeTheFirstSecondAndOnlyMetrics) {
   auto output = PrometheusOutput::create(":0", RunInfo{"r", ""});
   ASSERT_TRUE(output) << output.error().describe();
-  const SocketAddress address = (*output)->address();
+  const net::Address address = (*output)->address();
   EXPECT_EQ(address.to_string().rfind("127.0.0.1:", 0), 0u) << "binds to loopback by default";
   auto first = fetch(address, "GET", "/metrics");
   ASSERT_TRUE(first) << first.error().describe();
@@ -128,7 +128,7 @@ TEST(PrometheusOutput, AStuckClientDoesNotBlockFinish) {
   ASSERT_TRUE(output);
   // Connect and send nothing: the server waits for a request head that never comes.
   auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_EQ(::connect(fd, (*output)->address().ptr(), (*output)->address().length), 0);
+  ASSERT_EQ(::connect(fd, (*output)->address().sockaddr_ptr(), (*output)->address().length), 0);
   usleep(100'000);
   const auto start = std::chrono::steady_clock::now();
   (*output)->finish();

@@ -33,8 +33,8 @@ int loopback_listener(uint16_t& port) {
   return fd;
 }
 
-SocketAddress loopback(uint16_t port) {
-  auto address = resolve_address("127.0.0.1", port);
+net::Address loopback(uint16_t port) {
+  auto address = net::resolve("127.0.0.1", port);
   return *address;
 }
 
