@@ -182,7 +182,10 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
         t.outcome.status == plan::ThresholdStatus::kFail;
   }
   nlohmann::json& info = doc["perfgate"]["plan"];
-  info = {{"name", plan.name}, {"file", plan.file}, {"aborted", r.aborted}};
+  info = {{"name", plan.name},
+          {"file", plan.file},
+          {"aborted", r.aborted},
+          {"iterations_started_per_second", r.totals.starts_by_second}};
   if (r.aborted) {
     info["abort_reason"] = r.abort_reason;
     info["aborted_at_seconds"] = static_cast<double>(r.aborted_at) / kNanosPerSecond;

@@ -121,6 +121,14 @@ void FlowVu::start_iteration(Nanos scheduled, Nanos now) {
   group_starts_.clear();
   worker_.vu_busy(+1);
   state_ = State::kThinking;  // "between steps" until a step sets its own state
+  {
+    const size_t second =
+        static_cast<size_t>(std::max<Nanos>(now - worker_.shared().start, 0) / kNanosPerSecond);
+    std::lock_guard lock(worker_.mutex());
+    auto& starts = worker_.metrics().starts_by_second;
+    if (starts.size() <= second) starts.resize(second + 1);
+    ++starts[second];
+  }
   load_row_variables();
   next_step(now);
 }

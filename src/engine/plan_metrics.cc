@@ -35,6 +35,12 @@ void PlanMetrics::add(const PlanMetrics& other) {
   }
   custom.insert(custom.end(), other.custom.begin(), other.custom.end());
   group_duration.add(other.group_duration);
+  if (starts_by_second.size() < other.starts_by_second.size()) {
+    starts_by_second.resize(other.starts_by_second.size());
+  }
+  for (size_t i = 0; i < other.starts_by_second.size(); ++i) {
+    starts_by_second[i] += other.starts_by_second[i];
+  }
 }
 
 void PlanMetrics::reset() {
@@ -43,6 +49,7 @@ void PlanMetrics::reset() {
   for (CheckStats& c : checks) c = CheckStats{};
   custom.clear();
   group_duration.reset();
+  starts_by_second.clear();
 }
 
 const HdrHistogram* PlanValues::trend(const plan::MetricSelector& metric) const {

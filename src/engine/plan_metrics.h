@@ -45,6 +45,9 @@ struct PlanMetrics {
   std::vector<CheckStats> checks;  // indexed like PlanIndex::checks
   std::vector<CustomSample> custom;
   HdrHistogram group_duration = HdrHistogram::for_latency_micros();
+  // Iterations that started in second k of the run (actual start, not the scheduled one), so the
+  // shape of the load can be checked without the jitter of the once-a-second collection.
+  std::vector<int64_t> starts_by_second;
 };
 
 // Threshold queries over a run's merged totals. `elapsed` divides counter rates.
