@@ -18,36 +18,9 @@ std::string format_value(double value, std::string_view unit) {
   return unit.empty() ? number : fmt::format("{} {}", number, unit);
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string markdown_cell(std::string_view text) {
   std::string out;
-  for (char c : html_escape(text)) {
+  for (char c : xml_escape(text)) {
     if (c == '|') {
       out += "\\|";
     } else if (c == '\n' || c == '\r') {

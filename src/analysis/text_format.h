@@ -7,13 +7,15 @@
 #include <string>
 #include <string_view>
 
+#include "core/escape.h"
+
 namespace perfgate::analysis {
 
 // "12.35 ms", "0.9", "1.2e+06 bytes": 4 significant digits, the unit after a space when present.
 std::string format_value(double value, std::string_view unit);
 
-// &, <, >, " and ' as entities: safe in HTML text, attributes and XML.
-std::string html_escape(std::string_view text);
+// HTML-escaped text: perfgate::xml_escape (core/escape.h) serves HTML too.
+inline std::string html_escape(std::string_view text) { return xml_escape(text); }
 
 // Pipes and line breaks made harmless inside a Markdown table cell; HTML-escaped too, because
 // GitHub renders inline HTML in comments.

@@ -12,13 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/escape.h"
 #include "report/results_document.h"
 
 namespace perfgate::report {
 
 std::string format_junit(const ResultsDocument& doc);
 
-// Escapes &, <, >, " and ' and replaces control characters XML 1.0 forbids.
-std::string xml_escape(std::string_view text);
+// The escaping it uses is perfgate::xml_escape (core/escape.h).
+using perfgate::xml_escape;
 
 }  // namespace perfgate::report
