@@ -15,6 +15,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/run_attachments.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "engine/plan_run.h"
@@ -23,6 +24,7 @@
 #include "plan/redact.h"
 #include "plan/schedule.h"
 #include "report/console_summary.h"
+#include "report/results_document.h"
 #include "report/summary_json.h"
 
 namespace perfgate::cli {
@@ -42,6 +44,7 @@ struct PlanOptions {
   double duration_scale = 0;  // 0: PERFGATE_DURATION_SCALE or 1
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  AttachmentOptions attach;  // --out, --monitor
 };
 
 std::atomic<bool> g_plan_interrupted{false};
@@ -193,6 +196,28 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
   return doc.dump(2) + "\n";
 }
 
+// The plan's parts of the results file: per-name table, checks and thresholds, so --out json,
+// html, junit and markdown show what the console summary shows.
+void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
+                       const engine::PlanIndex& index, const plan::Plan& plan) {
+  doc.environment.plan = plan.file;
+  for (size_t i = 0; i < index.names.size(); ++i) {
+    const engine::NameStats& n = r.totals.names[i];
+    doc.names.push_back({index.names[i], n.requests, n.failed, n.duration});
+  }
+  for (size_t i = 0; i < index.checks.size(); ++i) {
+    doc.checks.push_back({index.checks[i], r.totals.checks[i].passes, r.totals.checks[i].fails});
+  }
+  for (const engine::ThresholdReport& t : r.thresholds) {
+    const auto type = plan::builtin_metric_type(t.threshold->metric.name);
+    const bool is_time = type == plan::MetricType::kTrend &&
+                         t.threshold->expression.aggregation != plan::Aggregation::kCount;
+    doc.thresholds.push_back({t.threshold->metric.key(), t.threshold->expression.source,
+                              t.outcome.status != plan::ThresholdStatus::kFail, t.outcome.observed,
+                              is_time ? "ms" : "", t.threshold->abort_on_fail});
+  }
+}
+
 Result<double> duration_scale(double given) {
   if (given < 0) return make_error("--duration-scale must be above 0");
   if (given > 0) return given;
@@ -225,6 +250,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   app.add_option("--summary-json", o.summary_json, "write the summary as JSON (k6 shape)");
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
+  add_attachment_options(app, o.attach);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
   auto scale = duration_scale(o.duration_scale);
   if (!scale) {
@@ -246,6 +272,12 @@ int run_plan_main(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  auto attachments = RunAttachments::prepare(o.attach);
+  if (!attachments) {
+    fmt::print(stderr, "error: {}\n", attachments.error().describe());
+    return kExitUsage;
+  }
+  RunAttachments& attached = **attachments;
   net::raise_open_file_limit();
   results::RunMetadata meta;
   meta.version = kVersion;
@@ -261,15 +293,16 @@ int run_plan_main(const std::vector<std::string>& args) {
   options.interrupt = &g_plan_interrupted;
   options.user_agent = fmt::format("perfgate/{}", kVersion);
   const bool tty = isatty(STDOUT_FILENO) == 1;
-  if (tty) {
-    options.on_second = [](const engine::LiveStatus& s) {
-      fmt::print("\r\033[K{}", report::format_progress_line(
-                                   static_cast<double>(s.elapsed) / kNanosPerSecond,
-                                   static_cast<double>(s.duration) / kNanosPerSecond,
-                                   s.last_second->active_vus, *s.last_second, *s.totals));
-      std::fflush(stdout);
-    };
-  }
+  options.on_second = [tty, &attached](const engine::LiveStatus& s) {
+    attached.on_second(s);
+    if (!tty) return;
+    fmt::print("\r\033[K{}",
+               report::format_progress_line(static_cast<double>(s.elapsed) / kNanosPerSecond,
+                                            static_cast<double>(s.duration) / kNanosPerSecond,
+                                            s.last_second->active_vus, *s.last_second, *s.totals));
+    std::fflush(stdout);
+  };
+  attached.start();
   auto result = engine::run_plan(plan, *index, meta, options);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -278,8 +311,12 @@ int run_plan_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", result.error().describe());
     return kExitRuntimeError;
   }
-  fmt::print("{}{}{}{}", report::format_console_summary(result->run), names_table(*result, *index),
-             checks_section(*result, *index), thresholds_section(*result));
+  report::ResultsDocument doc = report::make_document(result->run);
+  add_plan_outcomes(doc, *result, *index, plan);
+  const std::string attached_lines = attached.finish(doc);
+  fmt::print("{}{}{}{}{}", report::format_console_summary(result->run),
+             names_table(*result, *index), checks_section(*result, *index),
+             thresholds_section(*result), attached_lines);
   if (result->aborted) {
     fmt::print("\n  ABORTED at {:.1f}s by threshold {} (abortOnFail)\n",
                static_cast<double>(result->aborted_at) / kNanosPerSecond, result->abort_reason);
@@ -291,6 +328,10 @@ int run_plan_main(const std::vector<std::string>& args) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
       return kExitRuntimeError;
     }
+  }
+  if (auto ok = attached.write_files(doc); !ok) {
+    fmt::print(stderr, "error: {}\n", ok.error().describe());
+    return kExitRuntimeError;
   }
   if (result->run.interrupted) return kExitInterrupted;
   if (result->aborted) return kExitAbortedByThreshold;
