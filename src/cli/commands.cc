@@ -15,7 +15,7 @@ int history_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"run", "load-test a URL (closed or open model) and print a summary", run_main},
+      {"run", "load-test a URL or a plan file and print a summary", run_main},
       {"serve", "run the built-in HTTP target server", serve_main},
       {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
