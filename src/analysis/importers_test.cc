@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "analysis/metric_set.h"
@@ -83,6 +85,24 @@ TEST(Importers, PerfgateResultsFileTrendsHistogramsAndNames) {
   auto newer = load_metric_set(fixture("perfgate_results_v2.json"));
   ASSERT_FALSE(newer);
   EXPECT_NE(newer.error().message.find("version 2 is newer"), std::string::npos);
+}
+
+TEST(Importers, PerfgateResultsFileMonitorMetricsAreMetrics) {
+  const std::string path = ::testing::TempDir() + "perfgate_results_monitor.json";
+  std::ofstream(path) << R"({"format": "perfgate-results", "version": 1,
+    "monitor": {"duration_s": 10, "metrics": {
+      "sut_rss_bytes": {"avg": 1.0e8, "max": 1.5e8},
+      "sut_rss_slope_mb_per_hour": {"value": 0.4}}}})";
+  auto set = load_metric_set(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* rss = set->find("sut_rss_bytes max");
+  ASSERT_NE(rss, nullptr);
+  EXPECT_EQ(rss->value, 1.5e8);
+  EXPECT_EQ(rss->unit, "bytes");
+  EXPECT_EQ(rss->direction, Direction::kLowerIsBetter);
+  ASSERT_NE(set->find("sut_rss_slope_mb_per_hour value"), nullptr);
+  EXPECT_EQ(set->find("monitor duration_s"), nullptr) << "only the metrics object holds metrics";
 }
 
 TEST(Importers, GoogleBenchmarkRepetitionsAreSamplesAggregatesAreNot) {

@@ -124,10 +124,16 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
     }
   }
   static const std::set<std::string, std::less<>> kNotMetrics = {
-      "format",    "version",    "run",    "verdict", "trends",   "names", "series",
-      "intervals", "thresholds", "checks", "errors",  "statuses", "health"};
+      "format",    "version",    "run",    "verdict", "trends",   "names",  "series",
+      "intervals", "thresholds", "checks", "errors",  "statuses", "health", "monitor"};
   for (const auto& [key, section] : doc.items()) {
     if (kNotMetrics.count(key) == 0) add_plain_section(section, set);
+  }
+  // `perfgate run --monitor`: sut_*, host_* and generator_* metrics in k6's shapes.
+  if (auto monitor = doc.find("monitor"); monitor != doc.end() && monitor->is_object()) {
+    if (auto metrics = monitor->find("metrics"); metrics != monitor->end()) {
+      add_plain_section(*metrics, set);
+    }
   }
   return set;
 }
