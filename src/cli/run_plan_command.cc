@@ -196,6 +196,60 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
   return doc.dump(2) + "\n";
 }
 
+bool is_monitor_metric(std::string_view name) {
+  return name.starts_with("sut_") || name.starts_with("host_") || name.starts_with("generator_");
+}
+
+// Threshold values from the monitor's k6-shaped metrics object ({"sut_rss_bytes": {"max": ...}}).
+class MonitorValues final : public plan::MetricValues {
+ public:
+  explicit MonitorValues(const nlohmann::json& metrics) : metrics_(metrics) {}
+  std::optional<double> aggregate(const plan::MetricSelector& metric, plan::Aggregation aggregation,
+                                  double percentile, Nanos) const override {
+    auto entry = metrics_.find(metric.name);
+    if (entry == metrics_.end() || !entry->is_object()) return std::nullopt;
+    auto value = entry->find(stat_name(aggregation, percentile));
+    if (value == entry->end() || !value->is_number()) return std::nullopt;
+    return value->get<double>();
+  }
+
+ private:
+  static std::string stat_name(plan::Aggregation aggregation, double percentile) {
+    using plan::Aggregation;
+    switch (aggregation) {
+      case Aggregation::kCount:
+        return "count";
+      case Aggregation::kRate:
+        return "rate";
+      case Aggregation::kAvg:
+        return "avg";
+      case Aggregation::kMin:
+        return "min";
+      case Aggregation::kMax:
+        return "max";
+      case Aggregation::kMed:
+        return "med";
+      case Aggregation::kValue:
+        return "value";
+      case Aggregation::kPercentile:
+        return fmt::format("p({})", percentile);
+    }
+    return "";
+  }
+  const nlohmann::json& metrics_;
+};
+
+// Thresholds on the monitor's metrics (sut_*, host_*, generator_*) can only be judged once the
+// monitor has stopped; the engine reported them as "no data".
+void evaluate_monitor_thresholds(engine::PlanRunResult& r, const nlohmann::json& monitor) {
+  if (!monitor.is_object() || !monitor.contains("metrics")) return;
+  const MonitorValues values(monitor["metrics"]);
+  for (engine::ThresholdReport& t : r.thresholds) {
+    if (!is_monitor_metric(t.threshold->metric.name)) continue;
+    t.outcome = plan::evaluate(*t.threshold, values, r.run.meta.elapsed);
+  }
+}
+
 // The plan's parts of the results file: per-name table, checks and thresholds, so --out json,
 // html, junit and markdown show what the console summary shows.
 void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
@@ -312,8 +366,9 @@ int run_plan_main(const std::vector<std::string>& args) {
     return kExitRuntimeError;
   }
   report::ResultsDocument doc = report::make_document(result->run);
-  add_plan_outcomes(doc, *result, *index, plan);
   const std::string attached_lines = attached.finish(doc);
+  evaluate_monitor_thresholds(*result, doc.monitor);
+  add_plan_outcomes(doc, *result, *index, plan);
   fmt::print("{}{}{}{}{}", report::format_console_summary(result->run),
              names_table(*result, *index), checks_section(*result, *index),
              thresholds_section(*result), attached_lines);

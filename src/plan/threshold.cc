@@ -86,7 +86,8 @@ Result<Comparison> take_comparison(std::string_view text, std::string_view& rest
   return bad_expression(text, "expected an operator: <, <=, >, >=, ==, ===, !=");
 }
 
-// A plain number, or a duration ("200ms", "1.5s") read as milliseconds.
+// A plain number, a duration ("200ms", "1.5s") read as milliseconds, or a size ("512MB") read
+// as bytes.
 Result<double> take_bound(std::string_view text, std::string_view rest) {
   rest = trim(rest);
   double value = 0;
@@ -98,6 +99,9 @@ Result<double> take_bound(std::string_view text, std::string_view rest) {
   if (auto nanos = parse_duration(rest); nanos && !rest.empty()) {
     return static_cast<double>(*nanos) / kNanosPerMilli;
   }
+  // A size ("512MB", "1GiB") for byte metrics such as sut_rss_bytes, read as bytes.
+  const bool has_unit = !rest.empty() && std::isalpha(static_cast<unsigned char>(rest.back()));
+  if (auto bytes = parse_bytes(rest); bytes && has_unit) return *bytes;
   return bad_expression(text, rest.empty() ? "missing the number to compare with"
                                            : fmt::format("\"{}\" is not a number", rest));
 }

@@ -33,6 +33,8 @@ TEST(ThresholdParse, AllAggregationsAndOperators) {
       {" value < -2 ", Aggregation::kValue, 0, Comparison::kLess, -2},
       {"p(90)<200ms", Aggregation::kPercentile, 90, Comparison::kLess, 200},
       {"avg<1.5s", Aggregation::kAvg, 0, Comparison::kLess, 1500},
+      {"max<512MB", Aggregation::kMax, 0, Comparison::kLess, 512e6},
+      {"max<=1GiB", Aggregation::kMax, 0, Comparison::kLessEqual, 1073741824.0},
   };
   for (const Case& c : cases) {
     const ThresholdExpression e = parse(c.text);

@@ -137,5 +137,37 @@ TEST_F(RunOutputs, BadAttachmentsAreRefusedBeforeAnyTraffic) {
   EXPECT_EQ(r.out.find("http_reqs"), std::string::npos);
 }
 
+// Thresholds on the monitor's metrics are judged after the monitor stopped: a plan can gate on
+// the system under test's memory and CPU (here the perfgate processes, always busy in a run).
+TEST_F(RunOutputs, PlanThresholdsOnMonitorMetrics) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.url().empty());
+  const std::string plan = file("sut.yaml");
+  std::ofstream(plan) << "options:\n"
+                         "  baseUrl: "
+                      << serve.url()
+                      << "\n"
+                         "  thresholds:\n"
+                         "    sut_rss_bytes: [\"max<4GB\"]\n"
+                         "    sut_cpu_percent: [\"avg<0.0001\"]\n"
+                         "  scenarios:\n"
+                         "    main: {executor: constant-vus, vus: 2, duration: 2s, exec: home}\n"
+                         "flows:\n"
+                         "  home:\n"
+                         "    steps:\n"
+                         "      - {name: home, url: /}\n";
+  const RunOutcome r = run_perfgate({"run", plan, "--threads", "1", "--monitor", "cmd:perfgate",
+                                     "--out", "json=" + file("sut.json")});
+  EXPECT_EQ(r.exit_code, 99) << r.out << r.err;
+  EXPECT_NE(r.out.find("\u2713 sut_rss_bytes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\u2717 sut_cpu_percent"), std::string::npos) << r.out;
+  const json results = json::parse(slurp(file("sut.json")));
+  bool cpu_failed = false;
+  for (const json& t : results["thresholds"]) {
+    if (t["metric"] == "sut_cpu_percent") cpu_failed = !t["passed"].get<bool>();
+  }
+  EXPECT_TRUE(cpu_failed) << results["thresholds"].dump();
+}
+
 }  // namespace
 }  // namespace perfgate::test_support
