@@ -144,6 +144,7 @@ void Coordinator::add_point(const MetricSet& interval, Nanos now) {
   }
   result_->vus_max.max = std::max(result_->vus_max.max, allocated);
   result_->vus_max.min = result_->series.empty() ? allocated : result_->vus_max.min;
+  results::record_duration_interval(*result_, point.t_seconds, duration);
   result_->series.push_back(point);
   if (hooks_.on_second) {
     LiveStatus status{now - start_, config_.duration, &result_->series.back(), &result_->totals};

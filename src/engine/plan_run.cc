@@ -126,6 +126,7 @@ void PlanCoordinator::add_point(Nanos now) {
   vus.min = result_->run.series.empty() ? point.active_vus : std::min(vus.min, point.active_vus);
   vus.max = std::max(vus.max, point.active_vus);
   vus.value = point.active_vus;
+  results::record_duration_interval(result_->run, point.t_seconds, d);
   result_->run.series.push_back(point);
   if (options_.on_second) {
     results::MetricSet totals = result_->totals.base;

@@ -29,12 +29,16 @@ std::string header(const ResultsDocument& doc) {
   return out;
 }
 
+void append_encoded_line(std::string& out, double start_s, double length_s, std::string_view tag,
+                         int64_t max_us, std::string_view encoded) {
+  fmt::format_to(std::back_inserter(out), "Tag={},{:.3f},{:.3f},{:.3f},{}\n", hdr_log_tag(tag),
+                 start_s, length_s, static_cast<double>(max_us) / 1000.0, encoded);
+}
+
 void append_line(std::string& out, double start_s, double length_s, std::string_view tag,
                  const HdrHistogram& h) {
   if (h.count() == 0) return;
-  fmt::format_to(std::back_inserter(out), "Tag={},{:.3f},{:.3f},{:.3f},{}\n", hdr_log_tag(tag),
-                 start_s, length_s, static_cast<double>(h.max()) / 1000.0,
-                 encode_compressed_base64(h));
+  append_encoded_line(out, start_s, length_s, tag, h.max(), encode_compressed_base64(h));
 }
 
 // No interval histograms: one interval per tag covering the whole run.
@@ -62,14 +66,23 @@ std::string format_hdr_log(const ResultsDocument& doc) {
     append_whole_run(out, doc);
     return out;
   }
+  // When the intervals carry no per-name histograms (a live run keeps http_req_duration per
+  // second only), each name gets one whole-run line; it starts at 0, ahead of the intervals.
   // Readers expect lines in time order; keep the document's tag order within an interval.
+  const bool names_in_intervals =
+      std::any_of(doc.intervals.begin(), doc.intervals.end(),
+                  [](const IntervalHistogram& i) { return i.tag.starts_with("name:"); });
+  const double length = doc.run.elapsed_seconds();
+  for (const NamedStats& n : doc.names) {
+    if (!names_in_intervals) append_line(out, 0.0, length, "name:" + n.name, n.duration);
+  }
   std::vector<const IntervalHistogram*> ordered;
   for (const IntervalHistogram& i : doc.intervals) ordered.push_back(&i);
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
     return a->start_seconds < b->start_seconds;
   });
   for (const IntervalHistogram* i : ordered) {
-    append_line(out, i->start_seconds, i->length_seconds, i->tag, i->histogram);
+    append_encoded_line(out, i->start_seconds, i->length_seconds, i->tag, i->max_us, i->histogram);
   }
   return out;
 }

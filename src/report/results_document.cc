@@ -72,6 +72,10 @@ ResultsDocument make_document(results::RunResult run) {
   ResultsDocument doc;
   doc.run = std::move(run);
   doc.environment = collect_environment();
+  for (const results::EncodedInterval& i : doc.run.duration_intervals) {
+    doc.intervals.push_back(
+        {i.start_seconds, i.length_seconds, "http_req_duration", i.max_us, i.histogram});
+  }
   return doc;
 }
 

@@ -119,9 +119,10 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   for (const json& i : j.value("intervals", json::array())) {
     IntervalHistogram interval{i.value("start_s", 0.0), i.value("length_s", 0.0),
                                i.value("tag", "")};
-    auto h = histogram_from(i, "interval " + interval.tag);
+    auto h = histogram_from(i, "interval " + interval.tag);  // validates the encoding
     if (!h) return h.error();
-    interval.histogram = std::move(h).value();
+    interval.max_us = h->max();
+    interval.histogram = i.value("histogram", "");
     doc.intervals.push_back(std::move(interval));
   }
   return {};

@@ -154,7 +154,7 @@ json intervals_json(const ResultsDocument& doc) {
     out.push_back({{"start_s", i.start_seconds},
                    {"length_s", i.length_seconds},
                    {"tag", i.tag},
-                   {"histogram", encode_compressed_base64(i.histogram)}});
+                   {"histogram", i.histogram}});
   }
   return out;
 }

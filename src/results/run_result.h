@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "results/metric_set.h"
+#include "stats/hdr_histogram.h"
 
 namespace perfgate::results {
 
@@ -58,13 +59,24 @@ struct VuGauge {
   int64_t max = 0;
 };
 
+// http_req_duration over one collection interval (about a second), kept encoded (HdrHistogram
+// V2, zlib, base64: a few hundred bytes) so that an hour of intervals stays near a megabyte. The
+// HdrHistogram interval log (`--out hdr=`) is written from these.
+struct EncodedInterval {
+  double start_seconds = 0;  // since the run's start
+  double length_seconds = 0;
+  int64_t max_us = 0;
+  std::string histogram;  // encode_compressed_base64 (stats/hdr_encoding.h)
+};
+
 struct RunResult {
   RunMetadata meta;
   MetricSet totals;
   std::vector<TimeSeriesPoint> series;
   GeneratorHealth health;
-  VuGauge vus;               // VUs busy in an iteration (closed model: all of them)
-  VuGauge vus_max;           // VUs allocated (connections the engine was allowed to hold)
+  VuGauge vus;      // VUs busy in an iteration (closed model: all of them)
+  VuGauge vus_max;  // VUs allocated (connections the engine was allowed to hold)
+  std::vector<EncodedInterval> duration_intervals;  // one per series point with requests
   bool interrupted = false;  // stopped by SIGINT/SIGTERM before the configured end
 
   double elapsed_seconds() const { return static_cast<double>(meta.elapsed) / kNanosPerSecond; }
@@ -77,5 +89,9 @@ struct RunResult {
 };
 
 std::string_view model_name(Model model);
+
+// Appends the interval that ends at `end_seconds` and starts at the last series point (or 0).
+// Call before pushing that interval's TimeSeriesPoint. Empty histograms are skipped.
+void record_duration_interval(RunResult& run, double end_seconds, const HdrHistogram& duration);
 
 }  // namespace perfgate::results

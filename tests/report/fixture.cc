@@ -1,5 +1,7 @@
 #include "fixture.h"
 
+#include "stats/hdr_encoding.h"
+
 namespace perfgate::report::testing {
 namespace {
 
@@ -97,9 +99,10 @@ ResultsDocument make_fixture_with_intervals() {
   ResultsDocument doc = make_fixture();
   for (int interval = 0; interval < 2; ++interval) {
     for (const char* tag : {"http_req_duration", "name:GET /api"}) {
-      IntervalHistogram h{5.0 * interval, 5.0, tag};
-      for (int i = 0; i < 1000; ++i) h.histogram.record(latency_us(i + 1000 * interval));
-      doc.intervals.push_back(std::move(h));
+      HdrHistogram histogram = HdrHistogram::for_latency_micros();
+      for (int i = 0; i < 1000; ++i) histogram.record(latency_us(i + 1000 * interval));
+      doc.intervals.push_back(
+          {5.0 * interval, 5.0, tag, histogram.max(), encode_compressed_base64(histogram)});
     }
   }
   return doc;

@@ -59,6 +59,28 @@ TEST(HdrLogTest, IntervalLinesInTimeOrder) {
   EXPECT_EQ(lines[3].rfind("Tag=name:GET_/api,5.000,5.000,", 0), 0u);
 }
 
+// A live run keeps http_req_duration per second and per-name histograms for the whole run: the
+// names' lines come first (they start at 0), then one line per second.
+TEST(HdrLogTest, DurationIntervalsAndWholeRunNameLines) {
+  ResultsDocument doc = testing::make_fixture();
+  for (int second = 0; second < 3; ++second) {
+    HdrHistogram h = HdrHistogram::for_latency_micros();
+    h.record(1000 * (second + 1));
+    doc.intervals.push_back(
+        {1.0 * second, 1.0, "http_req_duration", h.max(), encode_compressed_base64(h)});
+  }
+  const auto lines = data_lines(format_hdr_log(doc));
+  ASSERT_EQ(lines.size(), doc.names.size() + 3);
+  for (size_t i = 0; i < doc.names.size(); ++i) {
+    EXPECT_EQ(lines[i].rfind("Tag=" + hdr_log_tag("name:" + doc.names[i].name) + ",0.000,", 0), 0u)
+        << lines[i];
+  }
+  EXPECT_EQ(lines[doc.names.size()].rfind("Tag=http_req_duration,0.000,1.000,1.000,HISTFAAA", 0),
+            0u);
+  // 3000 µs sits in a bucket 2 µs wide: the histogram's max is its highest equivalent, 3001.
+  EXPECT_EQ(lines.back().rfind("Tag=http_req_duration,2.000,1.000,3.001,", 0), 0u) << lines.back();
+}
+
 // Reads the log with hdr-histogram-js (installed by `npm ci` at build time) and compares.
 TEST(HdrLogTest, HdrHistogramJsReadsTheSameCountsAndPercentiles) {
   const ResultsDocument doc = testing::make_fixture_with_intervals();
@@ -78,7 +100,9 @@ TEST(HdrLogTest, HdrHistogramJsReadsTheSameCountsAndPercentiles) {
     EXPECT_EQ(js["tag"], hdr_log_tag(expected.tag));
     EXPECT_DOUBLE_EQ(js["start_s"].get<double>(), expected.start_seconds);
     EXPECT_DOUBLE_EQ(js["end_s"].get<double>(), expected.start_seconds + expected.length_seconds);
-    const HdrHistogram& h = expected.histogram;
+    const auto decoded = decode_compressed_base64(expected.histogram);
+    ASSERT_TRUE(decoded);
+    const HdrHistogram& h = *decoded;
     EXPECT_EQ(js["count"], h.count());
     EXPECT_EQ(js["min"], h.min());
     EXPECT_EQ(js["max"], h.max());
