@@ -214,27 +214,10 @@ class MonitorValues final : public plan::MetricValues {
   }
 
  private:
+  // The monitor's stat keys are the threshold grammar's names, with "p(95)" for percentiles.
   static std::string stat_name(plan::Aggregation aggregation, double percentile) {
-    using plan::Aggregation;
-    switch (aggregation) {
-      case Aggregation::kCount:
-        return "count";
-      case Aggregation::kRate:
-        return "rate";
-      case Aggregation::kAvg:
-        return "avg";
-      case Aggregation::kMin:
-        return "min";
-      case Aggregation::kMax:
-        return "max";
-      case Aggregation::kMed:
-        return "med";
-      case Aggregation::kValue:
-        return "value";
-      case Aggregation::kPercentile:
-        return fmt::format("p({})", percentile);
-    }
-    return "";
+    if (aggregation == plan::Aggregation::kPercentile) return fmt::format("p({})", percentile);
+    return std::string(plan::aggregation_name(aggregation));
   }
   const nlohmann::json& metrics_;
 };
