@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 
 #include "engine/flow_vu.h"
 #include "engine/plan_worker.h"
@@ -54,8 +55,8 @@ void FlowVu::close_connection() {
   fd_ = -1;
 }
 
-// Splits the kept response bytes into header pairs and the (de-chunked) body.
-void FlowVu::parse_head(std::string_view* body) {
+// Splits the kept response bytes into header pairs and, when `want_body`, the (de-chunked) body.
+void FlowVu::parse_head(std::string_view* body, bool want_body) {
   headers_.clear();
   std::string_view all = response_;
   size_t end = all.find("\r\n\r\n");
@@ -84,10 +85,20 @@ void FlowVu::parse_head(std::string_view* body) {
     }
     line_start = line_end;
   }
+  if (!want_body) return;
   *body = all.substr(end + 4);
   if (chunked) {
     dechunk(*body, body_);
     *body = body_;
+  }
+}
+
+void FlowVu::store_cookies() {
+  int64_t unix_seconds = -1;
+  for (const auto& [name, value] : headers_) {
+    if (name.size() != 10 || strncasecmp(name.data(), "Set-Cookie", 10) != 0) continue;
+    if (unix_seconds < 0) unix_seconds = std::time(nullptr);
+    cookies_.store(value, cookie_host_, cookie_path_, unix_seconds);
   }
 }
 
@@ -116,12 +127,9 @@ void FlowVu::after_request(Nanos now) {
 void FlowVu::finish_iteration(Nanos now) {
   const bool backoff = connect_failed_;
   connect_failed_ = false;
-  {
-    std::lock_guard lock(worker_.mutex());
-    auto& m = worker_.metrics().base;
-    ++m.iterations;
-    m.trend(Trend::kIterationDuration).record(micros(now - iteration_scheduled_));
-  }
+  auto& m = worker_.metrics().base;
+  ++m.iterations;
+  m.trend(Trend::kIterationDuration).record(micros(now - iteration_scheduled_));
   end_iteration(now, backoff);
 }
 
@@ -130,7 +138,11 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
   const int status = error ? 0 : parser_.status_code();
   const Nanos duration = now - request_scheduled_;
   std::string_view body;
-  if (!error && keep_bytes_) parse_head(&body);
+  headers_.clear();
+  if (!error) {
+    parse_head(&body, keep_bytes_);
+    store_cookies();
+  }
   plan::ResponseView view{status, headers_, body, now - send_start_};
   plan::ResponseInspector inspector(view);
   check_results_.assign(req.checks.size(), 0);
@@ -146,7 +158,6 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
     }
   }
   const Nanos since_start = now - worker_.shared().start;
-  std::lock_guard lock(worker_.mutex());
   PlanMetrics& pm = worker_.metrics();
   results::MetricSet& m = pm.base;
   NameStats& ns = pm.names[step.name_id];

@@ -119,12 +119,12 @@ void FlowVu::start_iteration(Nanos scheduled, Nanos now) {
   picked_up_ = now;
   first_request_ = true;
   group_starts_.clear();
+  if (!worker_.shared().plan.options.no_cookies_reset) cookies_.clear();
   worker_.vu_busy(+1);
   state_ = State::kThinking;  // "between steps" until a step sets its own state
   {
     const size_t second =
         static_cast<size_t>(std::max<Nanos>(now - worker_.shared().start, 0) / kNanosPerSecond);
-    std::lock_guard lock(worker_.mutex());
     auto& starts = worker_.metrics().starts_by_second;
     if (starts.size() <= second) starts.resize(second + 1);
     ++starts[second];
@@ -151,7 +151,6 @@ void FlowVu::next_step(Nanos now) {
         group_starts_.push_back(now);
         break;
       case FlatStep::Kind::kGroupEnd: {
-        std::lock_guard lock(worker_.mutex());
         worker_.metrics().group_duration.record((now - group_starts_.back()) / kNanosPerMicro);
         group_starts_.pop_back();
         break;
@@ -204,13 +203,24 @@ bool FlowVu::render_request(const FlatStep& step, const net::Address** address) 
   request_.clear();
   request_.append(req.method).append(" ").append(url->target).append(" HTTP/1.1\r\nHost: ");
   request_.append(url->authority).append("\r\n");
-  bool user_agent = false;
+  bool user_agent = false, cookie = false;
+  cookie_host_ = url->host;
+  cookie_path_.assign(url->target, 0, url->target.find('?'));
   for (const plan::Header& h : req.headers) {
     value_.clear();
     h.value.render(context, value_);
     if (value_.find_first_of("\r\n") != std::string::npos) return false;  // header injection
     user_agent |= strcasecmp(h.name.c_str(), "User-Agent") == 0;
+    if (strcasecmp(h.name.c_str(), "Cookie") == 0 && !cookie) {
+      cookie = true;
+      render_cookie_header(*url, context.unix_millis, &value_);
+    }
     request_.append(h.name).append(": ").append(value_).append("\r\n");
+  }
+  if (!cookie && !cookies_.empty()) {
+    value_.clear();
+    render_cookie_header(*url, context.unix_millis, &value_);
+    if (!value_.empty()) request_.append("Cookie: ").append(value_).append("\r\n");
   }
   if (!user_agent)
     request_.append("User-Agent: ").append(worker_.shared().user_agent).append("\r\n");
@@ -222,6 +232,17 @@ bool FlowVu::render_request(const FlatStep& step, const net::Address** address) 
   request_.append("\r\n").append(body_);
   head_ = req.method == "HEAD";
   return true;
+}
+
+// Appends the jar's cookies for `url` to `out`, which holds the step's own Cookie value or is
+// empty; the step's own cookies win over the jar's of the same name.
+void FlowVu::render_cookie_header(const protocols::HttpUrl& url, int64_t unix_millis,
+                                  std::string* out) {
+  if (cookies_.empty()) return;
+  jar_value_.clear();
+  cookies_.append_header_value(url.host, cookie_path_, /*secure=*/false, unix_millis / 1000, *out,
+                               jar_value_);
+  out->append(jar_value_);
 }
 
 void FlowVu::begin_request(const FlatStep& step, Nanos now) {
@@ -310,6 +331,7 @@ void FlowVu::send_request(Nanos now) {
   state_ = State::kAwaitingResponse;
   first_byte_seen_ = false;
   response_.clear();
+  keep_head_ = true;
   parser_.start(head_);
 }
 
@@ -324,8 +346,9 @@ void FlowVu::read_response(uint32_t events, Nanos now) {
         first_byte_ = now;
       }
       received_ += n;
-      if (keep_bytes_) response_.append(buffer, static_cast<size_t>(n));
+      if (keep_bytes_ || keep_head_) response_.append(buffer, static_cast<size_t>(n));
       const auto progress = parser_.feed(buffer, static_cast<size_t>(n));
+      keep_head_ = keep_head_ && !parser_.head_complete();
       if (progress.event == protocols::Http1ResponseParser::Event::kComplete) return complete(now);
       if (progress.event == protocols::Http1ResponseParser::Event::kError) {
         return fail(ErrorClass::kParseError, now);

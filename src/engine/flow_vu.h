@@ -3,7 +3,9 @@
 //   idle -> (waiting to start) -> step by step: request (connect, send, await response) or
 //   think (a timer, never a sleep) -> iteration done -> the driver decides what comes next.
 // Requests are rendered from the compiled templates into reused buffers; the response bytes are
-// kept only for steps whose checks or extractions read headers or the body.
+// kept only for steps whose checks or extractions read headers or the body, and otherwise only
+// up to the end of the head so the VU's cookie jar sees every Set-Cookie (k6: a jar per VU,
+// emptied when an iteration starts unless the plan sets noCookiesReset).
 //
 // Thread-safety: owned by one worker thread.
 #pragma once
@@ -20,6 +22,7 @@
 #include "engine/plan_index.h"
 #include "net/address.h"
 #include "net/event_loop.h"
+#include "protocols/cookie_jar.h"
 #include "protocols/http1_response_parser.h"
 #include "results/metric_set.h"
 
@@ -68,7 +71,9 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   void read_response(uint32_t events, Nanos now);
   void complete(Nanos now);
   void fail(results::ErrorClass error, Nanos now);
-  void parse_head(std::string_view* body);
+  void parse_head(std::string_view* body, bool want_body);
+  void render_cookie_header(const protocols::HttpUrl& url, int64_t unix_millis, std::string* out);
+  void store_cookies();
   void record(const FlatStep& step, Nanos now, std::optional<results::ErrorClass> error);
   void after_request(Nanos now);
   void finish_iteration(Nanos now);
@@ -101,7 +106,8 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   bool first_request_ = true;
   Nanos connect_start_ = 0, connect_end_ = 0, send_start_ = 0, send_end_ = 0, first_byte_ = 0;
   bool first_byte_seen_ = false;
-  bool keep_bytes_ = false;
+  bool keep_bytes_ = false;  // the step reads the body: keep every response byte
+  bool keep_head_ = false;   // until the head is complete (the cookie jar reads Set-Cookie)
   bool head_ = false;
   size_t written_ = 0;
   int64_t received_ = 0;         // response bytes read for the current request
@@ -110,6 +116,8 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   std::string url_, request_, value_, response_, body_;
   protocols::Http1ResponseParser parser_;
   std::vector<std::pair<std::string_view, std::string_view>> headers_;
+  protocols::CookieJar cookies_;
+  std::string cookie_host_, cookie_path_, jar_value_;  // of the current request
 };
 
 }  // namespace perfgate::engine

@@ -1,5 +1,7 @@
-// MetricShard: one worker's metrics, double-buffered so the coordinator can collect them while
-// the worker keeps recording, with no lock on the hot path.
+// Shard<Set>: one worker's metrics, double-buffered so the coordinator can collect them while
+// the worker keeps recording, with no lock on the hot path. The one-liner's workers keep a
+// MetricShard (Shard<results::MetricSet>), plan workers a Shard<PlanMetrics>; a Set needs
+// add(const Set&) and reset().
 //
 // Protocol (an epoch handshake; epochs only grow):
 //   - The worker records into active(), which is sets_[epoch % 2] for the epoch it last saw.
@@ -10,7 +12,8 @@
 //   - The coordinator waits until flip_acknowledged() (acquire), then owns the old set: it
 //     merges it and resets it (take_retired()). Its writes happen-before the worker's next use
 //     of that set, because the next request_flip() is a release the worker's acquire pairs with.
-//   - After the worker thread has been joined, the coordinator may read both sets (drain()).
+//   - Once the worker has stopped touching the shard for good (thread joined, or a release
+//     store the coordinator acquires), the coordinator may read both sets (drain()).
 //
 // Thread-safety: exactly one worker thread calls active()/poll_flip(); exactly one coordinator
 // thread calls request_flip()/flip_acknowledged()/take_retired()/drain().
@@ -23,14 +26,17 @@
 
 namespace perfgate::engine {
 
-class MetricShard {
+template <typename Set>
+class Shard {
  public:
-  MetricShard() = default;
-  MetricShard(const MetricShard&) = delete;
-  MetricShard& operator=(const MetricShard&) = delete;
+  // Both sets are built from the same arguments (e.g. the sizes of per-name tables).
+  template <typename... Args>
+  explicit Shard(const Args&... args) : sets_{Set(args...), Set(args...)} {}
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
 
   // Worker side.
-  results::MetricSet& active() { return *active_; }
+  Set& active() { return *active_; }
   void poll_flip() {
     const uint64_t requested = requested_epoch_.load(std::memory_order_acquire);
     if (requested == seen_epoch_) return;
@@ -46,16 +52,28 @@ class MetricShard {
            requested_epoch_.load(std::memory_order_relaxed);
   }
   // REQUIRES: flip_acknowledged(). Adds the retired set into `into` and clears it.
-  void take_retired(results::MetricSet* into);
-  // REQUIRES: the worker has stopped for good (thread joined). Adds both sets into `into`.
-  void drain(results::MetricSet* into);
+  void take_retired(Set* into) {
+    // The worker is on sets_[acked & 1]; the other one is retired.
+    Set& retired = sets_[(acked_epoch_.load(std::memory_order_acquire) + 1) & 1];
+    into->add(retired);
+    retired.reset();
+  }
+  // REQUIRES: the worker has stopped for good. Adds both sets into `into` and clears them.
+  void drain(Set* into) {
+    for (Set& set : sets_) {
+      into->add(set);
+      set.reset();
+    }
+  }
 
  private:
-  results::MetricSet sets_[2];
-  results::MetricSet* active_ = &sets_[0];
+  Set sets_[2];
+  Set* active_ = &sets_[0];
   uint64_t seen_epoch_ = 0;  // worker-only
   std::atomic<uint64_t> requested_epoch_{0};
   std::atomic<uint64_t> acked_epoch_{0};
 };
+
+using MetricShard = Shard<results::MetricSet>;
 
 }  // namespace perfgate::engine

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <thread>
 
+#include "engine/plan_metrics.h"
+
 namespace perfgate::engine {
 namespace {
 
@@ -32,6 +34,26 @@ TEST(MetricShard, FlipHandsTheRecordedSetToTheCoordinator) {
   shard.take_retired(&second);
   EXPECT_EQ(second.http_reqs, 1) << "the retired set was reset after the first collection";
   EXPECT_EQ(second.trend(Trend::kDuration).count(), 0);
+}
+
+TEST(MetricShard, PlanMetricsShardHandsOverTheirPerNameTablesToo) {
+  Shard<PlanMetrics> shard(size_t{2}, size_t{1});  // two request names, one check
+  shard.active().names[1].requests = 5;
+  shard.active().checks[0].fails = 2;
+  shard.active().custom.push_back({0, 7, 1.5});
+  shard.request_flip();
+  shard.poll_flip();
+  shard.active().names[1].requests = 1;  // the next interval
+  PlanMetrics collected(2, 1);
+  shard.take_retired(&collected);
+  EXPECT_EQ(collected.names[1].requests, 5);
+  EXPECT_EQ(collected.checks[0].fails, 2);
+  ASSERT_EQ(collected.custom.size(), 1u);
+  EXPECT_EQ(collected.custom[0].value, 1.5);
+  PlanMetrics rest(2, 1);
+  shard.drain(&rest);
+  EXPECT_EQ(rest.names[1].requests, 1);
+  EXPECT_TRUE(rest.custom.empty());
 }
 
 TEST(MetricShard, ConcurrentRecordingLosesAndDuplicatesNothing) {

@@ -3,8 +3,8 @@
 // custom metrics. PlanValues answers plan::MetricValues queries (thresholds) from merged totals:
 // trends from HdrHistograms, sub-metrics {name:x} and {check:x}, custom metrics from samples.
 //
-// Thread-safety: a PlanMetrics belongs to one thread at a time (workers guard theirs with a
-// mutex the coordinator takes once a second); PlanValues only reads.
+// Thread-safety: a PlanMetrics belongs to one thread at a time (workers hand theirs over through
+// a double-buffered Shard); PlanValues only reads.
 #pragma once
 
 #include <cstdint>

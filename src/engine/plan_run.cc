@@ -16,6 +16,7 @@ namespace perfgate::engine {
 namespace {
 
 constexpr Nanos kPoll = 10 * kNanosPerMilli;
+constexpr Nanos kFlipTimeout = 500 * kNanosPerMilli;  // a worker that does not answer is skipped
 
 int64_t wall_clock_nanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -40,6 +41,7 @@ class PlanCoordinator {
 
  private:
   void collect(Nanos now, bool final);
+  void take_intervals();
   void add_point(Nanos now);
   bool check_abort(Nanos now);
   bool all_finished() const {
@@ -88,10 +90,10 @@ void PlanCoordinator::run() {
 }
 
 void PlanCoordinator::collect(Nanos now, bool final) {
-  for (auto& w : workers_) {
-    std::lock_guard lock(w->mutex());
-    interval_.add(w->metrics());
-    w->metrics().reset();
+  if (final) {
+    for (auto& w : workers_) w->shard().drain(&interval_);  // threads joined
+  } else {
+    take_intervals();
   }
   if (final) result_->run.meta.elapsed = now - shared_.start;
   if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now);
@@ -106,6 +108,29 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   for (auto& w : workers_) allocated += w->allocated_vus();
   result_->run.vus_max.max = std::max(result_->run.vus_max.max, allocated);
   result_->run.vus_max.value = allocated;
+}
+
+// Flips every worker's shard and merges the retired halves into interval_. A worker that does not
+// answer within kFlipTimeout keeps its numbers for the next collection; a finished worker no
+// longer touches its shard, so both halves are taken.
+void PlanCoordinator::take_intervals() {
+  for (auto& w : workers_) {
+    if (w->finished()) continue;
+    w->shard().request_flip();
+    w->wake();
+  }
+  const Nanos give_up = clock_.now() + kFlipTimeout;
+  for (auto& w : workers_) {
+    Shard<PlanMetrics>& shard = w->shard();
+    while (!shard.flip_acknowledged() && !w->finished() && clock_.now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (w->finished()) {
+      shard.drain(&interval_);
+    } else if (shard.flip_acknowledged()) {
+      shard.take_retired(&interval_);
+    }
+  }
 }
 
 void PlanCoordinator::add_point(Nanos now) {

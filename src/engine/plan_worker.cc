@@ -14,7 +14,7 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
       index_(index),
       loop_(clock),
       read_buffer_(new char[kReadBufferBytes]),
-      metrics_(shared.index.names.size(), shared.index.checks.size()) {
+      shard_(shared.index.names.size(), shared.index.checks.size()) {
   for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {
     drivers_.push_back(std::make_unique<ScenarioDriver>(*this, s));
   }
@@ -36,6 +36,7 @@ void PlanWorker::vu_busy(int delta) {
 void PlanWorker::run() {
   for (auto& driver : drivers_) driver->begin();
   for (;;) {
+    shard_.poll_flip();
     if (shared_.stop.load(std::memory_order_acquire)) {
       for (auto& driver : drivers_) driver->cut_all();
       break;

@@ -4,21 +4,22 @@
 // feeder counters). VU k (0-based, per scenario) belongs to worker k % workers, and arrival k to
 // worker k % workers, so the split is deterministic.
 //
-// Metrics go into the worker's PlanMetrics under its mutex (uncontended: the coordinator takes
-// it once a second to collect). This is the plan path; the one-liner's lock-free path is Worker.
+// Metrics go into the active half of the worker's double-buffered Shard<PlanMetrics> with no
+// lock; the coordinator flips and collects the other half once a second (see metric_shard.h).
 //
 // Thread-safety: run() on the worker's thread; request_stop(), wake(), finished(), busy_vus()
-// from any thread; metrics() only with mutex() held.
+// from any thread; metrics() on the worker's thread only; shard() per Shard's protocol, and
+// every shard half belongs to the coordinator once finished() is true.
 #pragma once
 
 #include <atomic>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
+#include "engine/metric_shard.h"
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
 #include "net/event_loop.h"
@@ -62,8 +63,8 @@ class PlanWorker {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   int64_t busy_vus() const { return busy_gauge_.load(std::memory_order_relaxed); }
   int64_t allocated_vus() const { return allocated_gauge_.load(std::memory_order_relaxed); }
-  std::mutex& mutex() { return mutex_; }
-  PlanMetrics& metrics() { return metrics_; }
+  Shard<PlanMetrics>& shard() { return shard_; }
+  PlanMetrics& metrics() { return shard_.active(); }
 
   // For drivers and VUs (worker thread only).
   int index() const { return index_; }
@@ -82,8 +83,7 @@ class PlanWorker {
   std::unique_ptr<char[]> read_buffer_;
   std::deque<FlowVu> vus_;  // stable addresses (epoll and timers hold pointers)
   std::vector<std::unique_ptr<ScenarioDriver>> drivers_;
-  std::mutex mutex_;
-  PlanMetrics metrics_;
+  Shard<PlanMetrics> shard_;
   int64_t busy_ = 0;
   std::atomic<bool> finished_{false};
   std::atomic<int64_t> busy_gauge_{0};

@@ -116,7 +116,6 @@ void ScenarioDriver::arrivals(Nanos now) {
     if (vu != nullptr) {
       vu->start_iteration(*next_start_, now);
     } else {
-      std::lock_guard lock(worker_.mutex());
       ++worker_.metrics().base.dropped_iterations;
     }
     next_start_ = next_arrival();

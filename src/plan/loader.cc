@@ -133,8 +133,8 @@ void load_secrets(LoadContext& ctx, const YAML::Node& node) {
 
 void load_options(LoadContext& ctx, const YAML::Node& node) {
   static const std::vector<std::string_view> kKeys = {
-      "baseUrl", "headers", "timeout",  "thresholds", "scenarios",
-      "secrets", "vus",     "duration", "iterations", "stages"};
+      "baseUrl", "headers", "timeout",  "noCookiesReset", "thresholds", "scenarios",
+      "secrets", "vus",     "duration", "iterations",     "stages"};
   std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
   bool shortcut = false;
   ctx.reader.for_each(node, "options", kKeys,
@@ -146,6 +146,9 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                         else if (key == "timeout") {
                           if (auto t = ctx.reader.duration(value, "options.timeout"))
                             ctx.plan.options.timeout = *t;
+                        } else if (key == "noCookiesReset") {
+                          ctx.plan.options.no_cookies_reset =
+                              ctx.reader.boolean(value, "options.noCookiesReset").value_or(false);
                         } else if (key == "thresholds")
                           thresholds = value;
                         else if (key == "scenarios")

@@ -208,6 +208,9 @@ struct Options {
   std::string base_url;
   std::vector<Header> headers;
   Nanos timeout = 60 * kSecond;  // per request, k6's default
+  // k6's noCookiesReset: keep each VU's cookie jar across iterations instead of emptying it when
+  // an iteration starts.
+  bool no_cookies_reset = false;
   std::vector<Threshold> thresholds;
 };
 

@@ -50,6 +50,10 @@ class Http1ResponseParser {
 
   // Whether any byte of the current response has arrived.
   bool started() const { return bytes_seen_; }
+  // Whether the final (non-1xx) response head has been read: only body bytes, if any, follow.
+  bool head_complete() const {
+    return state_ != State::kStatusLine && state_ != State::kHeaders && state_ != State::kError;
+  }
   int status_code() const { return status_; }
   // Whether the connection may carry another request after this response.
   bool keep_alive() const { return keep_alive_; }

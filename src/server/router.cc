@@ -143,18 +143,41 @@ void Router::login(const Request& request, Response& response) const {
   if (body["password"].get_ref<const std::string&>() != kLoginPassword) {
     return json_error(response, 401, "wrong password");
   }
-  response.set_text(200, kJsonType, dump(json{{"token", signer_.issue(username)}}));
+  const std::string token = signer_.issue(username);
+  // The same token as a session cookie, so cookie-based flows can be tested too.
+  response.extra_headers = "Set-Cookie: session=" + token + "; Path=/; HttpOnly\r\n";
+  response.set_text(200, kJsonType, dump(json{{"token", token}}));
 }
+
+namespace {
+
+// The `session` cookie's value in a Cookie header ("a=1; session=x; b=2"), or empty.
+std::string_view session_cookie(std::string_view cookie_header) {
+  size_t pos = 0;
+  while (pos < cookie_header.size()) {
+    const size_t end = std::min(cookie_header.find(';', pos), cookie_header.size());
+    std::string_view pair = cookie_header.substr(pos, end - pos);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.substr(0, 8) == "session=") return pair.substr(8);
+    pos = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
 
 void Router::me(const Request& request, Response& response) const {
   const std::string_view authorization = request.header("Authorization");
   std::optional<std::string> user;
   if (authorization.size() > 7 && equals_ignore_case(authorization.substr(0, 7), "Bearer ")) {
     user = signer_.verify(authorization.substr(7));
+  } else if (const std::string_view session = session_cookie(request.header("Cookie"));
+             !session.empty()) {
+    user = signer_.verify(session);
   }
   if (!user) {
     response.extra_headers = "WWW-Authenticate: Bearer\r\n";
-    return json_error(response, 401, "missing or invalid bearer token");
+    return json_error(response, 401, "missing or invalid bearer token or session cookie");
   }
   response.set_text(200, kJsonType, dump(json{{"username", *user}}));
 }

@@ -100,6 +100,7 @@ TEST_F(RouterTest, LoginRules) {
   ASSERT_EQ(ok.status, 200);
   const std::string token = nlohmann::json::parse(ok.text_body())["token"];
   EXPECT_EQ(signer_.verify(token), "u");
+  EXPECT_EQ(ok.extra_headers, "Set-Cookie: session=" + token + "; Path=/; HttpOnly\r\n");
   EXPECT_EQ(post("/login", R"({"username":"u","password":"Secret"})").status, 401);
   EXPECT_EQ(post("/login", R"({"username":"","password":"secret"})").status, 400);
   EXPECT_EQ(post("/login", R"({"username":1,"password":"secret"})").status, 400);
@@ -126,6 +127,16 @@ TEST_F(RouterTest, MeNeedsAValidBearerToken) {
   EXPECT_EQ(get("/me", "Authorization: Basic dTpw\r\n").status, 401);
   EXPECT_EQ(get("/me", "Authorization: Bearer " + TokenSigner().issue("carol") + "\r\n").status,
             401);
+}
+
+TEST_F(RouterTest, MeAcceptsTheSessionCookieInstead) {
+  const std::string token = signer_.issue("dave");
+  Response me = get("/me", "Cookie: theme=dark; session=" + token + "; x=1\r\n");
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(me.text_body())["username"], "dave");
+  EXPECT_EQ(get("/me", "Cookie: session=" + token + "\r\n").status, 200);
+  EXPECT_EQ(get("/me", "Cookie: session=nope\r\n").status, 401);
+  EXPECT_EQ(get("/me", "Cookie: xsession=" + token + "\r\n").status, 401);
 }
 
 TEST_F(RouterTest, UnknownPathsAre404) {

@@ -83,6 +83,47 @@ TEST_F(PlanRunTest, LoginFlowCarriesTheTokenAndCountsPerName) {
   EXPECT_NE(run.out.find("login"), std::string::npos);
 }
 
+// A flow that asks /me before and after logging in, with no token handling of its own: only the
+// VU's cookie jar can carry the `session` cookie from /login to /me.
+std::string cookie_plan(bool keep_cookies) {
+  return std::string(
+             "options:\n"
+             "  baseUrl: ${BASE_URL}\n") +
+         (keep_cookies ? "  noCookiesReset: true\n" : "") +
+         "  scenarios:\n"
+         "    s: {executor: per-vu-iterations, vus: 2, iterations: 5}\n"
+         "flows:\n"
+         "  default:\n"
+         "    - {name: me_before, url: /me}\n"
+         "    - {name: login, method: POST, url: /login, json: {username: u, password: secret}}\n"
+         "    - {name: me_after, url: /me, checks: {status: 200}}\n"
+         "    - name: echo\n"
+         "      url: /echo\n"
+         "      headers: {Cookie: theme=dark}\n"
+         "      checks: {bodyContains: 'theme=dark; session='}\n";
+}
+
+TEST_F(PlanRunTest, CookieJarCarriesTheSessionAndIsEmptiedEachIteration) {
+  PlanRun run = run_plan_text("cookies", cookie_plan(false), server_.url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto& m = run.summary["metrics"];
+  EXPECT_EQ(m["http_reqs{name:me_after}"]["count"].get<int64_t>(), 10);
+  EXPECT_EQ(m["http_req_failed{name:me_after}"]["passes"].get<int64_t>(), 0);
+  EXPECT_EQ(m["checks"]["fails"].get<int64_t>(), 0) << run.out;
+  EXPECT_EQ(m["checks"]["passes"].get<int64_t>(), 20);
+  // Every iteration starts with an empty jar, so /me before the login is refused every time.
+  EXPECT_EQ(m["http_req_failed{name:me_before}"]["passes"].get<int64_t>(), 10);
+}
+
+TEST_F(PlanRunTest, NoCookiesResetKeepsTheJarAcrossIterations) {
+  PlanRun run = run_plan_text("cookies_kept", cookie_plan(true), server_.url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto& m = run.summary["metrics"];
+  // Only each VU's first iteration meets an empty jar.
+  EXPECT_EQ(m["http_req_failed{name:me_before}"]["passes"].get<int64_t>(), 2);
+  EXPECT_EQ(m["http_req_failed{name:me_after}"]["passes"].get<int64_t>(), 0);
+}
+
 TEST_F(PlanRunTest, InvalidPlanExits104BeforeAnyTraffic) {
   PlanRun run = run_plan_text("invalid",
                               "options:\n"
