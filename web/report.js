@@ -1,5 +1,6 @@
 // perfgate HTML report: draws one run from the results document embedded in #perfgate-data
-// (docs/results-format.md; `derived` holds what the formatter pre-computed from histograms).
+// (docs/results-format.md; `derived` holds what the formatter pre-computed: the percentile
+// spectrum from histograms, and the monitor's charts on the run's time axis).
 //
 // Safety: plan names, URLs, check names and server messages are data from users and servers, so
 // every value reaches the page through textContent (el() below), never through innerHTML.
@@ -18,6 +19,8 @@
   const series = results.series || {points: []};
   const points = series.points || [];
   const intervalS = series.interval_s || 1;
+  const monitor = results.monitor;  // `perfgate run --monitor`: docs/monitoring.md
+  const monitorCharts = derived.monitor || {};
   const charts = [];
   window.perfgateCharts = charts;
 
@@ -91,15 +94,23 @@
     return Math.max(320, Math.min(1180, (container.clientWidth || 900) - 8));
   }
 
-  function addChart(container, name, opts, data) {
+  function addChart(container, name, opts, data, height) {
     const holder = el('div', {class: 'chart', 'data-chart': name});
     container.appendChild(holder);
-    const u = new uPlot(Object.assign({width: chartWidth(container), height: 260}, opts), data, holder);
+    const u = new uPlot(Object.assign({width: chartWidth(container), height: height || 260}, opts), data, holder);
     charts.push({name: name, uplot: u});
     return u;
   }
 
   const xElapsed = {label: 'elapsed (s)', values: (u, ticks) => ticks.map((t) => `${t}s`)};
+  // Charts over run time share one cursor and, when the run was monitored, one x range (load
+  // intervals and monitor samples), so the same second sits at the same place in each.
+  function timeScale() {
+    const x = {time: false};
+    if (Array.isArray(monitorCharts.x_range)) x.range = monitorCharts.x_range.slice();
+    return x;
+  }
+  const timeCursor = () => ({sync: {key: 'perfgate-time'}});
   // Latency axes hold milliseconds; ticks read "850 µs", "12 ms" or "4.5 s" as the range needs.
   const msAxis = (label) => ({label: label, size: 70, values: (u, t) => t.map((v) => fmtAxisMs(v))});
   function fmtAxisMs(ms) {
@@ -186,7 +197,7 @@
       data.push(offered);
       ser.push({label: 'offered req/s', stroke: colors.grey, width: 2, dash: [6, 4]});
     }
-    addChart(s, 'throughput', {series: ser, scales: {x: {time: false}},
+    addChart(s, 'throughput', {series: ser, scales: {x: timeScale()}, cursor: timeCursor(),
                                axes: [xElapsed, {label: 'req/s', size: 64}]}, data);
   }
 
@@ -202,7 +213,8 @@
                  {label: 'max', stroke: colors.purple, width: 1, scale: 'ms'},
                  {label: 'errors/s', stroke: colors.red, fill: 'rgba(198,47,47,0.12)', width: 1, scale: 'err'}];
     const errAxis = {scale: 'err', side: 1, label: 'errors/s', grid: {show: false}, size: 56};
-    addChart(s, 'latency', {series: ser, scales: {x: {time: false}, err: {range: (u, lo, hi) => [0, Math.max(1, hi)]}},
+    addChart(s, 'latency', {series: ser, cursor: timeCursor(),
+                            scales: {x: timeScale(), err: {range: (u, lo, hi) => [0, Math.max(1, hi)]}},
                             axes: [xElapsed, Object.assign(msAxis('latency'), {scale: 'ms'}), errAxis]}, data);
   }
 
@@ -265,8 +277,122 @@
     const s = section('vus', 'Active virtual users');
     const data = [column('t'), column('vus')];
     addChart(s, 'vus', {series: [{}, {label: 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2}],
-                        scales: {x: {time: false}, y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
-                        axes: [xElapsed, {label: 'VUs', size: 56}]}, data);
+                        scales: {x: timeScale(), y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
+                        cursor: timeCursor(), axes: [xElapsed, {label: 'VUs', size: 56}]}, data);
+  }
+
+  // ---- system under test (the monitor) -------------------------------------------------------
+  // Drawn only when the results have a `monitor` section; the charts come from derived.monitor
+  // (src/report/html_report.h), the tables straight from the monitor's JSON.
+  const palette = [colors.blue, colors.orange, colors.green, colors.purple, colors.red, colors.teal, colors.grey];
+
+  function unitFormat(unit) {
+    // Below 1 kB/s fmtBytes would print raw fractions; axis ticks of an idle disk are 0.2, 0.4, ...
+    if (unit === 'bytes/s') return (v) => (v < 1000 ? `${fmtNum(v, 1)} B/s` : `${fmtBytes(v)}/s`);
+    if (unit === 'MB') return (v) => `${fmtNum(v, 1)} MB`;
+    if (unit.startsWith('%')) return (v) => `${fmtNum(v, 1)} %`;
+    return (v) => fmtNum(v, 1);
+  }
+
+  function renderMonitorChart(s, x, chart) {
+    const fmt = unitFormat(chart.unit || '');
+    s.appendChild(el('h3', null, chart.unit ? `${chart.title} (${chart.unit})` : chart.title));
+    const ser = [{label: 'elapsed', value: (u, v) => (v === null ? '–' : `${fmtNum(v, 1)} s`)}].concat(chart.series.map((m, i) => {
+      const line = {label: m.label, stroke: palette[i % palette.length], width: 2,
+                    value: (u, v) => (v === null || v === undefined ? '–' : fmt(v))};
+      if (m.limit) Object.assign(line, {dash: [6, 4], width: 1.5});
+      return line;
+    }));
+    const axis = {label: chart.unit || 'count', size: 78, values: (u, ticks) => ticks.map(fmt)};
+    addChart(s, `monitor-${chart.id}`, {
+      series: ser, cursor: timeCursor(),
+      scales: {x: timeScale(), y: {range: (u, lo, hi) => [0, hi > 0 ? hi * 1.1 : 1]}},
+      axes: [xElapsed, axis],
+    }, [x].concat(chart.series.map((m) => m.values)), 200);
+  }
+
+  function named(node, name) {
+    node.setAttribute('data-name', name);
+    return node;
+  }
+
+  function renderFindings(s) {
+    const severity = {critical: 'ko', warning: 'warn'};
+    const evidence = (e) => Object.entries(e || {}).map(([k, v]) => `${k} ${fmtNum(v, 3)}`).join(', ');
+    s.appendChild(el('h3', null, 'Findings'));
+    s.appendChild(named(table(['severity', 'subject', 'finding', 'evidence', 'recommendation'],
+                              (monitor.findings || []).map((f) => [
+                                {text: f.severity, cls: severity[f.severity] || ''}, {text: f.subject, cls: 'text'},
+                                {text: f.summary, cls: 'text'}, {text: evidence(f.evidence), cls: 'text'},
+                                {text: f.recommendation, cls: 'text'}])), 'findings'));
+  }
+
+  function leakRow(t) {
+    const l = t.leak || {};
+    const bound = (v, inf) => (v === null || v === undefined ? inf : fmtNum(v, 2));
+    const verdict = !l.analysed ? 'not analysed' : l.suspected ? 'leak suspected' : 'no leak';
+    return [t.label || t.spec, l.memory_metric, l.analysed ? fmtNum(l.slope_mb_per_hour, 2) : '–',
+            l.analysed ? `${bound(l.ci_low_mb_per_hour, '−∞')} … ${bound(l.ci_high_mb_per_hour, '+∞')}` : '–',
+            fmtNum(l.points, 0), fmtNum(l.threshold_mb_per_hour, 2),
+            {text: l.reason ? `${verdict}: ${l.reason}` : verdict, cls: l.suspected ? 'ko text' : 'text'}];
+  }
+
+  function renderLeaks(s) {
+    s.appendChild(el('h3', null, 'Memory growth'));
+    s.appendChild(named(table(['target', 'memory', 'slope (MB/hour)', '95% interval', 'points', 'threshold', 'verdict'],
+                              (monitor.targets || []).map(leakRow)), 'leaks'));
+  }
+
+  function renderEvents(s) {
+    const rows = [];
+    for (const t of monitor.targets || []) {
+      for (const e of t.events || []) {
+        rows.push([`${fmtNum(e.t_s + (monitorCharts.offset_s || 0), 1)} s`, t.label || t.spec, e.kind, {text: e.detail, cls: 'text'}]);
+      }
+    }
+    if (!rows.length) return;
+    s.appendChild(el('h3', null, 'Target events'));
+    s.appendChild(named(table(['time', 'target', 'event', 'detail'], rows), 'events'));
+  }
+
+  // k6-style metrics of the monitor: units follow the names (docs/monitoring.md).
+  function metricFormat(name) {
+    if (/_bytes_per_s/.test(name)) return unitFormat('bytes/s');
+    if (/_bytes/.test(name)) return fmtBytes;
+    if (/_percent/.test(name)) return unitFormat('%');
+    return (v) => fmtNum(v, 2);
+  }
+
+  function renderMonitorStats(s) {
+    const group = (n) => ['sut_', 'generator_', 'host_', 'monitor_'].findIndex((p) => n.startsWith(p));
+    const names = Object.keys(monitor.metrics || {}).sort((a, b) => group(a) - group(b) || a.localeCompare(b));
+    const rows = names.map((n) => {
+      const m = monitor.metrics[n];
+      const f = metricFormat(n);
+      const opt = (v) => (v === undefined || v === null ? '–' : f(v));
+      const value = m.count !== undefined ? `${fmtNum(m.count, 0)} (${fmtNum(m.rate, 2)}/s)` : opt(m.value);
+      return [n, opt(m.avg), opt(m.min), opt(m.med), opt(m['p(95)']), opt(m.max), value];
+    });
+    const sampler = monitor.sampler || {};
+    s.appendChild(el('h3', null, 'Summary statistics'));
+    s.appendChild(el('p', {class: 'note'}, `sut_* sums the monitored targets at each sample; the monitor took ` +
+                     `${fmtNum(sampler.samples, 0)} samples and used ${fmtNum(sampler.cpu_percent, 3)} % of one core.`));
+    s.appendChild(named(table(['metric', 'avg', 'min', 'med', 'p95', 'max', 'value'], rows), 'monitor-metrics'));
+  }
+
+  function renderMonitor() {
+    if (!monitor || typeof monitor !== 'object') return;
+    const s = section('monitor', 'System under test',
+                      `The monitored processes, sampled every ${fmtNum(monitor.interval_s, 2)} s, on the load charts' ` +
+                      'time axis (hover one chart to see the same moment in all). CPU is in % of one core: 200% = ' +
+                      'two cores busy.');
+    const chartList = monitorCharts.charts || [];
+    chartList.forEach((c) => renderMonitorChart(s, monitorCharts.x || [], c));
+    if (!chartList.length) s.appendChild(el('p', {class: 'empty'}, 'no samples recorded'));
+    renderFindings(s);
+    renderLeaks(s);
+    renderEvents(s);
+    renderMonitorStats(s);
   }
 
   function renderNames() {
@@ -335,13 +461,14 @@
   renderSpectrum();
   renderPhases();
   renderVus();
+  renderMonitor();
   renderNames();
   renderThresholdsAndChecks();
   renderErrors();
   renderTrendsTable();
   renderFooter();
   window.addEventListener('resize', () => {
-    for (const c of charts) c.uplot.setSize({width: chartWidth(c.uplot.root.parentNode.parentNode), height: 260});
+    for (const c of charts) c.uplot.setSize({width: chartWidth(c.uplot.root.parentNode.parentNode), height: c.uplot.height});
   });
   window.perfgateReady = true;
 })();

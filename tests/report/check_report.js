@@ -1,6 +1,7 @@
 // Opens a perfgate HTML report in headless Debian Chromium (playwright-core, never a downloaded
 // browser) from a file:// URL, and prints what a person would see as JSON on stdout: the
-// sections, each chart's series and whether each series really painted pixels, the verdict.
+// sections, each chart's series and whether each series really painted pixels, the verdict, the
+// named tables.
 // Exits 1 on any console error, page error or network request (a report must be self-contained),
 // and 2 on a usage or launch problem. The C++ test (report_browser_test.cc) asserts on the JSON.
 //
@@ -69,6 +70,9 @@ function inspectPage() {
     verdict: (document.getElementById('verdict') || {}).textContent,
     sections: [...document.querySelectorAll('section')].map((s) => s.id),
     charts,
+    // Tables a test names (data-name), as rows of cell texts, header row first.
+    tables: Object.fromEntries([...document.querySelectorAll('table[data-name]')].map((t) => [
+      t.getAttribute('data-name'), [...t.rows].map((r) => [...r.cells].map((c) => c.textContent))])),
     images: document.querySelectorAll('img').length,
     scripts: document.querySelectorAll('script').length,
     text: document.body.innerText,

@@ -2,8 +2,9 @@
 // (playwright-core), opens reports written by the `perfgate` binary and must show every section,
 // draw every chart series, log no console error and make no network request.
 //   - FixtureReport: `perfgate report` on the fixture results file (text that must be escaped).
-//   - LiveRunReport: a real short `perfgate run` against `perfgate serve`, --out json, then
-//     `perfgate report`; its screenshot is the one in docs/report-screenshot.png
+//   - MonitorFixtureReport: the same with a monitor section: the "System under test" charts.
+//   - LiveRunReport: a real short `perfgate run` against `perfgate serve`, monitoring the server,
+//     --out json, then `perfgate report`; its screenshot is the one in docs/report-screenshot.png
 //     (PERFGATE_UPDATE_SCREENSHOT=1 refreshes it).
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "core/atomic_file.h"
 #include "fixture.h"
+#include "monitor_fixture.h"
 #include "report/results_json.h"
 #include "test_util.h"
 
@@ -54,6 +56,31 @@ void expect_complete_page(const json& page, size_t min_charts) {
   }
 }
 
+std::vector<std::string> chart_names(const json& page) {
+  std::vector<std::string> names;
+  for (const json& chart : page["charts"]) names.push_back(chart["name"]);
+  return names;
+}
+
+const json& chart_named(const json& page, const std::string& name) {
+  for (const json& chart : page["charts"]) {
+    if (chart["name"] == name) return chart;
+  }
+  static const json kMissing = json::object();
+  ADD_FAILURE() << "no chart " << name;
+  return kMissing;
+}
+
+bool has(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+void expect_no_monitor_section(const json& page) {
+  EXPECT_FALSE(has(page.value("sections", std::vector<std::string>{}), "monitor"));
+  for (const std::string& name : chart_names(page)) EXPECT_NE(name.rfind("monitor-", 0), 0u);
+  EXPECT_EQ(page.value("text", "").find("System under test"), std::string::npos);
+}
+
 TEST(ReportBrowserTest, FixtureReport) {
   const std::string dir = testing::make_temp_dir();
   ASSERT_TRUE(
@@ -71,6 +98,80 @@ TEST(ReportBrowserTest, FixtureReport) {
   EXPECT_NE(text.find("<b>the generator</b> lagged"), std::string::npos);
   EXPECT_NE(text.find("✗"), std::string::npos);
   EXPECT_NE(text.find("✓"), std::string::npos);
+  expect_no_monitor_section(page);
+  std::filesystem::remove_all(dir);
+}
+
+// The number in a cell such as "1,234.5 %" (the page groups thousands with commas).
+double cell_number(std::string text) {
+  std::erase(text, ',');
+  return std::strtod(text.c_str(), nullptr);
+}
+
+// The rows of a named table, without its header; empty (and a failure) when it is missing.
+std::vector<std::vector<std::string>> table_rows(const json& page, const std::string& name) {
+  const json& tables = page.value("tables", json::object());
+  if (!tables.contains(name)) {
+    ADD_FAILURE() << "no table " << name;
+    return {};
+  }
+  auto rows = tables[name].get<std::vector<std::vector<std::string>>>();
+  if (!rows.empty()) rows.erase(rows.begin());
+  return rows;
+}
+
+TEST(ReportBrowserTest, MonitorFixtureReport) {
+  const std::string dir = testing::make_temp_dir();
+  const ResultsDocument doc = testing::make_fixture_with_monitor();
+  ASSERT_TRUE(write_file_atomically(dir + "/results.json", format_results_json(doc)));
+  const auto rc =
+      run_command(kBinary + " report " + dir + "/results.json -o " + dir + "/report.html");
+  ASSERT_EQ(rc.exit_code, 0) << rc.output;
+  const json page = open_in_chromium(dir + "/report.html", dir + "/monitor.png");
+  expect_complete_page(page, 12);  // every series of every chart painted, no console error
+  EXPECT_TRUE(has(page["sections"], "monitor"));
+  const auto names = chart_names(page);
+  for (const char* id : {"cpu", "memory", "disk", "network", "fds", "threads", "host-cpu"}) {
+    EXPECT_TRUE(has(names, std::string("monitor-") + id)) << id;
+  }
+  const json& cpu = chart_named(page, "monitor-cpu");
+  EXPECT_EQ(cpu["points"], testing::kMonitorSamples);
+  ASSERT_EQ(cpu["series"].size(), 4u);
+  EXPECT_EQ(cpu["series"][0]["label"], "app <cgroup> & co");
+  EXPECT_EQ(cpu["series"][0]["values"], testing::kMonitorSamples);
+  EXPECT_EQ(cpu["series"][1]["values"], testing::kMonitorSamples - 1);  // no sample at 6 s
+  EXPECT_EQ(chart_named(page, "monitor-memory")["series"].size(), 5u);
+
+  // Findings: the monitor's own sentences (with its numbers), one row each.
+  const auto findings = table_rows(page, "findings");
+  ASSERT_EQ(findings.size(), doc.monitor["findings"].size());
+  for (size_t i = 0; i < findings.size(); ++i) {
+    EXPECT_EQ(findings[i][0], doc.monitor["findings"][i]["severity"]);
+    EXPECT_EQ(findings[i][2], doc.monitor["findings"][i]["summary"]);
+  }
+  const auto leaks = table_rows(page, "leaks");
+  ASSERT_EQ(leaks.size(), 3u);
+  EXPECT_EQ(leaks[0][0], "app <cgroup> & co");
+  EXPECT_EQ(leaks[0][1], "memory_current_bytes");
+  const double slope = doc.monitor["targets"][0]["leak"]["slope_mb_per_hour"];
+  EXPECT_NEAR(cell_number(leaks[0][2]), slope, 0.01);
+  EXPECT_EQ(leaks[0][6].rfind("leak suspected", 0), 0u) << leaks[0][6];
+  EXPECT_EQ(leaks[2][6].rfind("not analysed", 0), 0u) << leaks[2][6];
+  const auto events = table_rows(page, "events");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0],
+            (std::vector<std::string>{"4 s", "pid 4242 (worker)", "exited", "pid 4242 exited"}));
+  // Summary statistics: every metric of the monitor, with its numbers.
+  const json& metrics = doc.monitor["metrics"];
+  const auto stats = table_rows(page, "monitor-metrics");
+  EXPECT_EQ(stats.size(), metrics.size());
+  for (const auto& row : stats) {
+    if (row[0] != "sut_cpu_percent") continue;
+    // app + worker summed where both have a sample (1..4 s): max 80% + 50%.
+    EXPECT_NEAR(cell_number(row[5]), metrics["sut_cpu_percent"]["max"].get<double>(), 0.05);
+    EXPECT_NEAR(cell_number(row[5]), 130.0, 0.05);
+    EXPECT_NEAR(cell_number(row[1]), metrics["sut_cpu_percent"]["avg"].get<double>(), 0.05);
+  }
   std::filesystem::remove_all(dir);
 }
 
@@ -127,6 +228,7 @@ class Child {
     }
     if (out_ != nullptr) std::fclose(out_);
   }
+  pid_t pid() const { return pid_; }
   std::string read_line() {
     char buffer[512] = {};
     if (out_ == nullptr || std::fgets(buffer, sizeof buffer, out_) == nullptr) return {};
@@ -150,6 +252,7 @@ TEST(ReportBrowserTest, LiveRunReport) {
   ASSERT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
   const std::string dir = testing::make_temp_dir();
   const auto run = run_command(kBinary + " run " + url + "/delay/2 --rate 300 --max-vus 20 -d 4s" +
+                               " --monitor pid:" + std::to_string(server.pid()) +
                                " --out json=" + dir + "/results.json 2>&1");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto rc =
@@ -158,6 +261,14 @@ TEST(ReportBrowserTest, LiveRunReport) {
   const json page = open_in_chromium(dir + "/report.html", dir + "/live.png");
   expect_complete_page(page, 5);
   EXPECT_EQ(page["verdict"], "PASSED");
+  // The server was monitored once a second for 4 s: its CPU and memory are charted.
+  EXPECT_TRUE(has(page["sections"], "monitor"));
+  for (const char* name : {"monitor-cpu", "monitor-memory", "monitor-threads"}) {
+    const json& chart = chart_named(page, name);
+    EXPECT_GE(chart.value("points", 0), 3) << name;
+    ASSERT_EQ(chart["series"].size(), 1u) << name;
+    EXPECT_NE(chart["series"][0]["label"].get<std::string>().find("perfgate"), std::string::npos);
+  }
   const char* update = std::getenv("PERFGATE_UPDATE_SCREENSHOT");
   if (update != nullptr && std::string(update) == "1") {
     std::filesystem::copy_file(dir + "/live.png",
