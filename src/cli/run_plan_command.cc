@@ -93,6 +93,32 @@ std::string checks_section(const engine::PlanRunResult& r, const engine::PlanInd
                      fails, lines);
 }
 
+// Extractions that found nothing leave empty variables behind, which later steps then send: say
+// so, by request name, rather than let it pass as a mystery of the server's.
+std::string extractions_section(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
+  int64_t total = 0;
+  std::string by_name;
+  for (size_t i = 0; i < index.names.size(); ++i) {
+    const int64_t n = r.totals.names[i].extract_failures;
+    if (n == 0) continue;
+    total += n;
+    by_name += fmt::format("{}{} {}", by_name.empty() ? "" : ", ", index.names[i], n);
+  }
+  if (total == 0) return "";
+  return fmt::format(
+      "\n  ⚠ extractions that found nothing: {} ({}); later steps used empty values\n", total,
+      by_name);
+}
+
+// " (worst 30s window, ending at 42s; 3 of 40 failed)" for windowed thresholds.
+std::string window_note(const engine::ThresholdReport& t) {
+  if (t.threshold->window == 0 || t.windows_evaluated == 0) return "";
+  return fmt::format(" (worst {} window, ending at {:.0f}s; {} of {} failed)",
+                     engine::format_window(t.threshold->window),
+                     static_cast<double>(t.observed_at) / kNanosPerSecond, t.windows_failed,
+                     t.windows_evaluated);
+}
+
 std::string thresholds_section(const engine::PlanRunResult& r) {
   if (r.thresholds.empty()) return "";
   std::string out = "\n  thresholds:\n";
@@ -102,8 +128,8 @@ std::string thresholds_section(const engine::PlanRunResult& r) {
     const std::string observed = status == plan::ThresholdStatus::kNoData
                                      ? "no data"
                                      : fmt::format("observed {:.4g}", t.outcome.observed);
-    out += fmt::format("    {} {:<36} {:<16} {}\n", mark, t.threshold->metric.key(),
-                       t.threshold->expression.source, observed);
+    out += fmt::format("    {} {:<36} {:<16} {}{}\n", mark, t.threshold->metric.key(),
+                       t.threshold->expression.source, observed, window_note(t));
   }
   return out;
 }
@@ -160,7 +186,16 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
         {"value", n.requests == 0 ? 0.0 : static_cast<double>(n.failed) / n.requests},
         {"passes", n.failed},
         {"fails", n.requests - n.failed}};
+    if (n.extract_failures > 0) {
+      metrics[fmt::format("extract_failures{{name:{}}}", index.names[i])] = {
+          {"count", n.extract_failures},
+          {"rate", static_cast<double>(n.extract_failures) / seconds}};
+    }
   }
+  int64_t extract_failures = 0;
+  for (const engine::NameStats& n : r.totals.names) extract_failures += n.extract_failures;
+  metrics["extract_failures"] = {{"count", extract_failures},
+                                 {"rate", static_cast<double>(extract_failures) / seconds}};
   if (!index.checks.empty()) {
     int64_t passes = 0, fails = 0;
     for (const engine::CheckStats& c : r.totals.checks) passes += c.passes, fails += c.fails;
@@ -353,7 +388,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   evaluate_monitor_thresholds(*result, doc.monitor);
   add_plan_outcomes(doc, *result, *index, plan);
   fmt::print("{}{}{}{}{}", report::format_console_summary(result->run),
-             names_table(*result, *index), checks_section(*result, *index),
+             names_table(*result, *index),
+             checks_section(*result, *index) + extractions_section(*result, *index),
              thresholds_section(*result), attached_lines);
   if (result->aborted) {
     fmt::print("\n  ABORTED at {:.1f}s by threshold {} (abortOnFail)\n",

@@ -151,11 +151,13 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
     check_results_[i] = inspector.passes(req.checks[i]) ? 1 : 0;
     all_passed &= check_results_[i] != 0;
   }
-  if (!error) {
-    for (const plan::Extract& ex : req.extracts) {
-      auto value = inspector.extract(ex);
-      if (ex.slot >= 0) vars_[ex.slot] = value ? std::move(*value) : std::string();
-    }
+  // A failed request extracts nothing: its variables become empty rather than keep a value
+  // from an earlier iteration (a stale token would hide the failure).
+  int64_t extract_failures = 0;
+  for (const plan::Extract& ex : req.extracts) {
+    auto value = error ? std::nullopt : inspector.extract(ex);
+    extract_failures += value ? 0 : 1;
+    if (ex.slot >= 0) vars_[ex.slot] = value ? std::move(*value) : std::string();
   }
   const Nanos since_start = now - worker_.shared().start;
   PlanMetrics& pm = worker_.metrics();
@@ -163,6 +165,7 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
   NameStats& ns = pm.names[step.name_id];
   ++m.http_reqs;
   ++ns.requests;
+  ns.extract_failures += extract_failures;
   m.data_sent += static_cast<int64_t>(written_);
   m.data_received += received_;
   received_ = 0;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "engine/metric_windows.h"
+
 namespace perfgate::engine {
 namespace {
 
@@ -28,6 +30,7 @@ void PlanMetrics::add(const PlanMetrics& other) {
     names[i].duration.add(other.names[i].duration);
     names[i].requests += other.names[i].requests;
     names[i].failed += other.names[i].failed;
+    names[i].extract_failures += other.names[i].extract_failures;
   }
   for (size_t i = 0; i < checks.size() && i < other.checks.size(); ++i) {
     checks[i].passes += other.checks[i].passes;
@@ -65,15 +68,80 @@ const HdrHistogram* PlanValues::trend(const plan::MetricSelector& metric) const 
   return nullptr;
 }
 
-std::optional<double> PlanValues::rate(int64_t trues, int64_t total) {
-  if (total == 0) return std::nullopt;
-  return static_cast<double>(trues) / static_cast<double>(total);
+std::optional<std::pair<int64_t, int64_t>> PlanValues::rate_counts(
+    const plan::MetricSelector& metric) const {
+  const results::MetricSet& b = totals_.base;
+  auto tag = single_tag(metric);
+  if (metric.name == "http_req_failed") {
+    if (metric.tags.empty()) return std::pair{b.failed_requests, b.http_reqs};
+    if (!tag || tag->first != "name") return std::nullopt;
+    auto id = index_of(names_, tag->second);
+    if (!id) return std::nullopt;
+    return std::pair{totals_.names[*id].failed, totals_.names[*id].requests};
+  }
+  if (metric.name == "checks") {
+    int64_t passes = 0, total = 0;
+    for (size_t i = 0; i < checks_.size(); ++i) {
+      if (!metric.tags.empty() && (!tag || tag->first != "check" || tag->second != checks_[i])) {
+        continue;
+      }
+      passes += totals_.checks[i].passes;
+      total += totals_.checks[i].passes + totals_.checks[i].fails;
+    }
+    return std::pair{passes, total};
+  }
+  return std::nullopt;
 }
 
-std::optional<double> PlanValues::counter(int64_t count, Aggregation aggregation) const {
+std::optional<int64_t> PlanValues::counter_count(const plan::MetricSelector& metric) const {
+  const results::MetricSet& b = totals_.base;
+  auto tag = single_tag(metric);
+  const bool by_name = tag && tag->first == "name";
+  if (!metric.tags.empty() && !by_name) return std::nullopt;
+  const std::optional<size_t> id = by_name ? index_of(names_, tag->second) : std::nullopt;
+  if (by_name && !id) return std::nullopt;
+  if (metric.name == "http_reqs") return id ? totals_.names[*id].requests : b.http_reqs;
+  if (metric.name == "extract_failures") {
+    if (id) return totals_.names[*id].extract_failures;
+    int64_t sum = 0;
+    for (const NameStats& n : totals_.names) sum += n.extract_failures;
+    return sum;
+  }
+  if (id) return std::nullopt;  // the other counters carry no name tag
+  if (metric.name == "iterations") return b.iterations;
+  if (metric.name == "dropped_iterations") return b.dropped_iterations;
+  if (metric.name == "data_sent") return b.data_sent;
+  if (metric.name == "data_received") return b.data_received;
+  return std::nullopt;
+}
+
+std::optional<double> PlanValues::trend_value(const HdrHistogram& h, Aggregation aggregation,
+                                              double percentile) {
+  if (h.count() == 0) return std::nullopt;
+  const double ms = 1.0 / 1000.0;  // histograms hold microseconds; thresholds milliseconds
+  switch (aggregation) {
+    case Aggregation::kAvg:
+      return h.mean() * ms;
+    case Aggregation::kMin:
+      return static_cast<double>(h.min()) * ms;
+    case Aggregation::kMax:
+      return static_cast<double>(h.max()) * ms;
+    case Aggregation::kMed:
+      return static_cast<double>(h.value_at_percentile(50)) * ms;
+    case Aggregation::kPercentile:
+      return static_cast<double>(h.value_at_percentile(percentile)) * ms;
+    case Aggregation::kCount:
+      return static_cast<double>(h.count());
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<double> PlanValues::counter_value(int64_t count, Aggregation aggregation,
+                                                Nanos span) {
   if (aggregation == Aggregation::kCount) return static_cast<double>(count);
-  if (aggregation == Aggregation::kRate && elapsed_ > 0) {
-    return static_cast<double>(count) * kNanosPerSecond / static_cast<double>(elapsed_);
+  if (aggregation == Aggregation::kRate && span > 0) {
+    return static_cast<double>(count) * kNanosPerSecond / static_cast<double>(span);
   }
   return std::nullopt;
 }
@@ -86,58 +154,15 @@ std::optional<double> PlanValues::aggregate(const plan::MetricSelector& metric,
       return custom_.aggregate(metric, aggregation, percentile, window);
     }
   }
-  if (const HdrHistogram* h = trend(metric)) {
-    if (h->count() == 0) return std::nullopt;
-    const double ms = 1.0 / 1000.0;  // histograms hold microseconds; thresholds milliseconds
-    switch (aggregation) {
-      case Aggregation::kAvg:
-        return h->mean() * ms;
-      case Aggregation::kMin:
-        return static_cast<double>(h->min()) * ms;
-      case Aggregation::kMax:
-        return static_cast<double>(h->max()) * ms;
-      case Aggregation::kMed:
-        return static_cast<double>(h->value_at_percentile(50)) * ms;
-      case Aggregation::kPercentile:
-        return static_cast<double>(h->value_at_percentile(percentile)) * ms;
-      case Aggregation::kCount:
-        return static_cast<double>(h->count());
-      default:
-        return std::nullopt;
-    }
+  if (window > 0 && windows_ != nullptr) {
+    return windows_->aggregate(metric, aggregation, percentile, window, elapsed_);
   }
-  const results::MetricSet& b = totals_.base;
-  auto tag = single_tag(metric);
-  if (metric.name == "http_req_failed") {
-    if (metric.tags.empty()) return rate(b.failed_requests, b.http_reqs);
-    if (!tag || tag->first != "name") return std::nullopt;
-    auto id = index_of(names_, tag->second);
-    if (!id) return std::nullopt;
-    return rate(totals_.names[*id].failed, totals_.names[*id].requests);
+  if (const HdrHistogram* h = trend(metric)) return trend_value(*h, aggregation, percentile);
+  if (auto counts = rate_counts(metric)) {
+    if (counts->second == 0) return std::nullopt;
+    return static_cast<double>(counts->first) / static_cast<double>(counts->second);
   }
-  if (metric.name == "checks") {
-    int64_t passes = 0, total = 0;
-    for (size_t i = 0; i < checks_.size(); ++i) {
-      if (!metric.tags.empty() && (!tag || tag->first != "check" || tag->second != checks_[i])) {
-        continue;
-      }
-      passes += totals_.checks[i].passes;
-      total += totals_.checks[i].passes + totals_.checks[i].fails;
-    }
-    return rate(passes, total);
-  }
-  if (!metric.tags.empty()) {
-    if (metric.name == "http_reqs" && tag && tag->first == "name") {
-      auto id = index_of(names_, tag->second);
-      return id ? counter(totals_.names[*id].requests, aggregation) : std::nullopt;
-    }
-    return std::nullopt;
-  }
-  if (metric.name == "http_reqs") return counter(b.http_reqs, aggregation);
-  if (metric.name == "iterations") return counter(b.iterations, aggregation);
-  if (metric.name == "dropped_iterations") return counter(b.dropped_iterations, aggregation);
-  if (metric.name == "data_sent") return counter(b.data_sent, aggregation);
-  if (metric.name == "data_received") return counter(b.data_received, aggregation);
+  if (auto count = counter_count(metric)) return counter_value(*count, aggregation, elapsed_);
   return std::nullopt;
 }
 

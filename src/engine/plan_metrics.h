@@ -22,6 +22,7 @@ struct NameStats {
   HdrHistogram duration = HdrHistogram::for_latency_micros();  // microseconds
   int64_t requests = 0;
   int64_t failed = 0;
+  int64_t extract_failures = 0;  // extractions that found nothing (the variable became "")
 };
 
 struct CheckStats {
@@ -50,34 +51,50 @@ struct PlanMetrics {
   std::vector<int64_t> starts_by_second;
 };
 
-// Threshold queries over a run's merged totals. `elapsed` divides counter rates.
+class MetricWindows;
+
+// Threshold queries over a run's merged totals. `elapsed` divides counter rates. Thresholds with
+// a `window` read custom metrics from their samples and built-in ones from `windows` (when given;
+// otherwise the whole run is used).
 class PlanValues final : public plan::MetricValues {
  public:
   PlanValues(const plan::Plan& plan, const std::vector<std::string>& names,
              const std::vector<std::string>& checks, const PlanMetrics& totals,
-             const plan::MetricSamples& custom, Nanos elapsed)
+             const plan::MetricSamples& custom, Nanos elapsed,
+             const MetricWindows* windows = nullptr)
       : plan_(plan),
         names_(names),
         checks_(checks),
         totals_(totals),
         custom_(custom),
-        elapsed_(elapsed) {}
+        elapsed_(elapsed),
+        windows_(windows) {}
 
-  // `window` is not supported for built-in metrics: they are evaluated over the whole run.
   std::optional<double> aggregate(const plan::MetricSelector& metric, plan::Aggregation aggregation,
                                   double percentile, Nanos window) const override;
 
- private:
+  // The parts of a built-in metric, for MetricWindows: a trend's histogram (microseconds), a
+  // rate's (trues, total), a counter's count; nullptr/nullopt when `metric` is not of that kind
+  // or names an unknown tag value.
   const HdrHistogram* trend(const plan::MetricSelector& metric) const;
-  std::optional<double> counter(int64_t count, plan::Aggregation aggregation) const;
-  static std::optional<double> rate(int64_t trues, int64_t total);
+  std::optional<std::pair<int64_t, int64_t>> rate_counts(const plan::MetricSelector& metric) const;
+  std::optional<int64_t> counter_count(const plan::MetricSelector& metric) const;
 
+  // k6's trend aggregations of `h` (microseconds) in milliseconds; count as a number.
+  static std::optional<double> trend_value(const HdrHistogram& h, plan::Aggregation aggregation,
+                                           double percentile);
+  // A counter's count or its rate per second over `span`.
+  static std::optional<double> counter_value(int64_t count, plan::Aggregation aggregation,
+                                             Nanos span);
+
+ private:
   const plan::Plan& plan_;
   const std::vector<std::string>& names_;
   const std::vector<std::string>& checks_;
   const PlanMetrics& totals_;
   const plan::MetricSamples& custom_;
   Nanos elapsed_;
+  const MetricWindows* windows_;
 };
 
 }  // namespace perfgate::engine

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/health.h"
+#include "engine/metric_windows.h"
 #include "engine/plan_worker.h"
 #include "plan/schedule.h"
 
@@ -35,6 +36,12 @@ class PlanCoordinator {
         interval_(index.names.size(), index.checks.size()),
         result_(result) {
     for (const plan::CustomMetric& m : plan.metrics) result_->custom.declare(m.name, m.type);
+    for (const plan::Threshold& t : plan.options.thresholds) {
+      result_->thresholds.push_back({&t, {}});
+      const bool custom = std::any_of(plan.metrics.begin(), plan.metrics.end(),
+                                      [&](const auto& m) { return m.name == t.metric.name; });
+      if (t.window > 0 && !custom) windows_.watch(t.metric, t.window);
+    }
   }
 
   void run();
@@ -43,7 +50,7 @@ class PlanCoordinator {
   void collect(Nanos now, bool final);
   void take_intervals();
   void add_point(Nanos now);
-  bool check_abort(Nanos now);
+  bool evaluate_live(Nanos now, bool final);
   bool all_finished() const {
     return std::all_of(workers_.begin(), workers_.end(),
                        [](const auto& w) { return w->finished(); });
@@ -57,6 +64,7 @@ class PlanCoordinator {
   std::vector<std::unique_ptr<PlanWorker>> workers_;
   std::vector<std::thread> threads_;
   PlanMetrics interval_;
+  MetricWindows windows_;
   PlanRunResult* result_;
 };
 
@@ -79,14 +87,16 @@ void PlanCoordinator::run() {
     if (now >= next_second) {
       collect(now, false);
       next_second += kNanosPerSecond;
-      if (check_abort(now)) break;
+      if (evaluate_live(now, false)) break;
     }
     std::this_thread::sleep_for(
         std::chrono::nanoseconds(std::clamp<Nanos>(next_second - now, 0, kPoll)));
   }
   for (auto& w : workers_) w->request_stop();
   for (auto& t : threads_) t.join();
-  collect(clock_.now(), true);
+  const Nanos end = clock_.now();
+  collect(end, true);
+  evaluate_live(end, true);
 }
 
 void PlanCoordinator::collect(Nanos now, bool final) {
@@ -101,6 +111,10 @@ void PlanCoordinator::collect(Nanos now, bool final) {
     result_->custom.add(plan_.metrics[s.metric].name, s.at, s.value);
   }
   result_->custom.set_now(now - shared_.start);
+  if (!windows_.empty()) {
+    windows_.add_second(PlanValues(plan_, index_.names, index_.checks, interval_, result_->custom,
+                                   kNanosPerSecond));
+  }
   result_->totals.add(interval_);
   result_->run.totals = result_->totals.base;
   interval_.reset();
@@ -162,24 +176,70 @@ void PlanCoordinator::add_point(Nanos now) {
   }
 }
 
-// abortOnFail thresholds, evaluated on the totals so far.
-bool PlanCoordinator::check_abort(Nanos now) {
+// Once a second: abortOnFail thresholds on the totals so far, and windowed thresholds over their
+// last window once a full window has passed (at the end of the run in any case). Returns whether
+// an abortOnFail threshold stops the run.
+bool PlanCoordinator::evaluate_live(Nanos now, bool final) {
   const Nanos elapsed = now - shared_.start;
-  PlanValues values(plan_, index_.names, index_.checks, result_->totals, result_->custom, elapsed);
-  for (const plan::Threshold& t : plan_.options.thresholds) {
-    if (!t.abort_on_fail) continue;
+  PlanValues values(plan_, index_.names, index_.checks, result_->totals, result_->custom, elapsed,
+                    &windows_);
+  for (ThresholdReport& report : result_->thresholds) {
+    const plan::Threshold& t = *report.threshold;
+    const bool windowed = t.window > 0;
+    if (windowed ? !final && elapsed < t.window : !t.abort_on_fail || final) continue;
     const plan::ThresholdOutcome outcome = plan::evaluate(t, values, elapsed);
-    if (!outcome.abort) continue;
+    if (windowed) report.note_window(outcome, elapsed);
+    if (!outcome.abort || final) continue;
     result_->aborted = true;
     result_->aborted_at = elapsed;
-    result_->abort_reason = fmt::format("{} {} (observed {:.4g})", t.metric.key(),
-                                        t.expression.source, outcome.observed);
+    result_->abort_reason =
+        fmt::format("{} {}{} (observed {:.4g})", t.metric.key(), t.expression.source,
+                    windowed ? " over the last " + format_window(t.window) : "", outcome.observed);
     return true;
   }
   return false;
 }
 
 }  // namespace
+
+namespace {
+
+// Whether `a` violates `e` further than `b` does (for < and <=: larger; for > and >=: smaller).
+bool worse(const plan::ThresholdExpression& e, double a, double b) {
+  switch (e.comparison) {
+    case plan::Comparison::kLess:
+    case plan::Comparison::kLessEqual:
+      return a > b;
+    case plan::Comparison::kGreater:
+    case plan::Comparison::kGreaterEqual:
+      return a < b;
+    default:
+      return false;  // == and !=: the first failing window is reported
+  }
+}
+
+}  // namespace
+
+void ThresholdReport::note_window(const plan::ThresholdOutcome& window, Nanos at) {
+  if (window.status == plan::ThresholdStatus::kNoData) return;
+  ++windows_evaluated;
+  if (window.status == plan::ThresholdStatus::kFail) ++windows_failed;
+  const plan::ThresholdExpression& e = threshold->expression;
+  const bool replace = windows_evaluated == 1 || worse(e, window.observed, outcome.observed) ||
+                       (window.status == plan::ThresholdStatus::kFail && e.holds(outcome.observed));
+  if (replace) {
+    outcome.observed = window.observed;
+    observed_at = at;
+  }
+  outcome.status = windows_failed > 0 ? plan::ThresholdStatus::kFail : plan::ThresholdStatus::kPass;
+}
+
+std::string format_window(Nanos window) {
+  if (window % (60 * kNanosPerSecond) == 0)
+    return fmt::format("{}m", window / (60 * kNanosPerSecond));
+  if (window % kNanosPerSecond == 0) return fmt::format("{}s", window / kNanosPerSecond);
+  return fmt::format("{}ms", window / kNanosPerMilli);
+}
 
 bool PlanRunResult::thresholds_failed() const {
   return std::any_of(thresholds.begin(), thresholds.end(), [](const ThresholdReport& r) {
@@ -210,8 +270,10 @@ Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
   assess_health(process_cpu_seconds() - cpu_before, threads, online, &result->run);
   PlanValues values(plan, index.names, index.checks, result->totals, result->custom,
                     result->run.meta.elapsed);
-  for (const plan::Threshold& t : plan.options.thresholds) {
-    result->thresholds.push_back({&t, plan::evaluate(t, values, result->run.meta.elapsed)});
+  for (ThresholdReport& report : result->thresholds) {  // windowed ones are done live
+    if (report.threshold->window == 0) {
+      report.outcome = plan::evaluate(*report.threshold, values, result->run.meta.elapsed);
+    }
   }
   return std::move(*result);
 }

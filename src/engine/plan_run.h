@@ -1,7 +1,9 @@
 // Plan runs: executes a loaded Plan on worker threads (PlanWorker) with the caller's thread as
 // coordinator. Once a second the coordinator collects every worker's PlanMetrics into the
-// per-second series and the totals, reports progress, and evaluates abortOnFail thresholds
-// (after their delayAbortEval); at the end it evaluates every threshold.
+// per-second series and the totals, reports progress, evaluates abortOnFail thresholds (after
+// their delayAbortEval) and every threshold with a `window` over its last window; at the end it
+// evaluates every threshold. A windowed threshold fails when any full window failed (or, in a
+// run shorter than the window, the whole run); its report carries the worst window.
 //
 // Thread-safety: run_plan() is called from one thread; `interrupt` may be set from a signal
 // handler.
@@ -31,7 +33,15 @@ struct PlanRunOptions {
 
 struct ThresholdReport {
   const plan::Threshold* threshold = nullptr;
-  plan::ThresholdOutcome outcome;
+  plan::ThresholdOutcome outcome;  // for a windowed threshold: of its worst window
+  // Windowed thresholds only: windows evaluated and failed, and when the reported (worst)
+  // window ended, since the start.
+  int windows_evaluated = 0;
+  int windows_failed = 0;
+  Nanos observed_at = 0;
+
+  // Folds in the outcome of the window that ended at `at`.
+  void note_window(const plan::ThresholdOutcome& window, Nanos at);
 };
 
 struct PlanRunResult {
@@ -46,6 +56,9 @@ struct PlanRunResult {
   std::string abort_reason;                 // "http_req_failed rate<0.2 (observed 0.5)"
   bool thresholds_failed() const;
 };
+
+// "30s", "1m", "250ms": how summaries name a threshold's window.
+std::string format_window(Nanos window);
 
 Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
                                const results::RunMetadata& meta, const PlanRunOptions& options);

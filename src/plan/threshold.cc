@@ -239,7 +239,8 @@ const std::vector<std::string_view>& builtin_metric_names() {
                                                        "http_req_receiving",
                                                        "http_req_duration",
                                                        "http_req_failed",
-                                                       "group_duration"};
+                                                       "group_duration",
+                                                       "extract_failures"};
   return kNames;
 }
 
@@ -248,7 +249,7 @@ std::optional<MetricType> builtin_metric_type(std::string_view name) {
   if (name == "vus" || name == "vus_max") return MetricType::kGauge;
   if (name == "checks" || name == "http_req_failed") return MetricType::kRate;
   if (name == "iterations" || name == "dropped_iterations" || name == "data_received" ||
-      name == "data_sent" || name == "http_reqs") {
+      name == "data_sent" || name == "http_reqs" || name == "extract_failures") {
     return MetricType::kCounter;
   }
   for (std::string_view known : builtin_metric_names()) {

@@ -124,6 +124,64 @@ TEST_F(PlanRunTest, NoCookiesResetKeepsTheJarAcrossIterations) {
   EXPECT_EQ(m["http_req_failed{name:me_after}"]["passes"].get<int64_t>(), 0);
 }
 
+// One second of 500s inside four seconds of 200s, at 100 requests/s each: 20% of the whole run
+// fails, but every 2 s window that holds the bad second fails a third of its requests.
+TEST_F(PlanRunTest, WindowedThresholdOnABuiltInMetricCatchesTheBadWindow) {
+  PlanRun run = run_plan_text(
+      "window",
+      "options:\n"
+      "  baseUrl: ${BASE_URL}\n"
+      "  thresholds:\n"
+      "    http_req_failed:\n"
+      "      - rate<0.28\n"
+      "      - {threshold: rate<0.27, window: 2s}\n"
+      "    http_req_duration:\n"
+      "      - {threshold: p(99)<1000, window: 2s}\n"
+      "  scenarios:\n"
+      "    good: {executor: constant-arrival-rate, rate: 100, duration: 4s, preAllocatedVUs: 4,"
+      " exec: good}\n"
+      "    bad: {executor: constant-arrival-rate, rate: 100, duration: 1s, startTime: 1s,"
+      " preAllocatedVUs: 4, exec: bad}\n"
+      "flows:\n"
+      "  good: [{name: good, url: /status/200}]\n"
+      "  bad: [{name: bad, url: /status/500}]\n",
+      server_.url());
+  EXPECT_EQ(run.exit_code, 99) << run.out << run.err;
+  const auto& failed = run.summary["metrics"]["http_req_failed"];
+  EXPECT_NEAR(failed["value"].get<double>(), 0.2, 0.03);
+  EXPECT_FALSE(failed["thresholds"]["rate<0.28"].get<bool>()) << "the whole run passes";
+  EXPECT_TRUE(failed["thresholds"]["rate<0.27"].get<bool>()) << "a 2 s window fails";
+  EXPECT_NE(run.out.find("✗ http_req_failed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("✓ http_req_failed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("worst 2s window"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("✓ http_req_duration"), std::string::npos) << run.out;
+}
+
+TEST_F(PlanRunTest, FailedExtractionsAreCountedAndCanBeGated) {
+  PlanRun run = run_plan_text("extract",
+                              "options:\n"
+                              "  baseUrl: ${BASE_URL}\n"
+                              "  thresholds:\n"
+                              "    extract_failures: ['count==0']\n"
+                              "  scenarios:\n"
+                              "    s: {executor: per-vu-iterations, vus: 2, iterations: 4}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - name: catalog\n"
+                              "      url: /json\n"
+                              "      extract:\n"
+                              "        first: {json: '$.items[0].id'}\n"
+                              "        gone: {json: $.nope}\n"
+                              "    - {name: item, url: '/echo?id={{first}}&x={{gone}}'}\n",
+                              server_.url());
+  EXPECT_EQ(run.exit_code, 99) << run.out << run.err;
+  const auto& m = run.summary["metrics"];
+  EXPECT_EQ(m["extract_failures"]["count"].get<int64_t>(), 8);  // `gone`, once per iteration
+  EXPECT_EQ(m["extract_failures{name:catalog}"]["count"].get<int64_t>(), 8);
+  EXPECT_NE(run.out.find("extractions that found nothing: 8 (catalog 8)"), std::string::npos)
+      << run.out;
+}
+
 TEST_F(PlanRunTest, InvalidPlanExits104BeforeAnyTraffic) {
   PlanRun run = run_plan_text("invalid",
                               "options:\n"
