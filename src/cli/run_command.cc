@@ -52,6 +52,7 @@ struct RunOptions {
   std::string body;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timeout = "5s";
+  std::string timer_resolution = "250us";
   std::string summary_json;
   AttachmentOptions attach;  // --out, --monitor
 };
@@ -85,6 +86,8 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
   app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
+  app.add_option("--timer-resolution", o.timer_resolution,
+                 "how closely arrivals keep their schedule: 0 exact (most CPU), default 250us");
   app.add_option("--summary-json", o.summary_json,
                  "write the summary as JSON (k6 summary-export shape)");
   add_attachment_options(app, o.attach);
@@ -129,6 +132,9 @@ Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
   if (!timeout) return timeout.error();
   if (*timeout <= 0) return make_error("--timeout must be above 0");
   config.timeout = config.drop_after = *timeout;
+  auto resolution = parse_duration(o.timer_resolution);
+  if (!resolution) return resolution.error();
+  config.timer_resolution = *resolution;
   if (!o.rate.empty()) {
     if (vus_given)
       return make_error("--vus and --rate exclude each other",

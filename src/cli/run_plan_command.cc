@@ -18,6 +18,7 @@
 #include "cli/run_attachments.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
+#include "core/units.h"
 #include "engine/plan_run.h"
 #include "net/socket.h"
 #include "plan/loader.h"
@@ -44,6 +45,7 @@ struct PlanOptions {
   double duration_scale = 0;  // 0: PERFGATE_DURATION_SCALE or 1
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string timer_resolution = "250us";
   AttachmentOptions attach;  // --out, --monitor
 };
 
@@ -322,8 +324,16 @@ int run_plan_main(const std::vector<std::string>& args) {
   app.add_option("--summary-json", o.summary_json, "write the summary as JSON (k6 shape)");
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--timer-resolution", o.timer_resolution,
+                 "how closely arrivals and think times keep their schedule: 0 exact (most "
+                 "CPU), default 250us");
   add_attachment_options(app, o.attach);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+  auto resolution = parse_duration(o.timer_resolution);
+  if (!resolution) {
+    fmt::print(stderr, "error: --timer-resolution: {}\n", resolution.error().describe());
+    return kExitUsage;
+  }
   auto scale = duration_scale(o.duration_scale);
   if (!scale) {
     fmt::print(stderr, "error: {}\n", scale.error().describe());
@@ -362,6 +372,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   std::signal(SIGTERM, on_plan_signal);
   engine::PlanRunOptions options;
   options.threads = o.threads;
+  options.timer_resolution = *resolution;
   options.interrupt = &g_plan_interrupted;
   options.user_agent = fmt::format("perfgate/{}", kVersion);
   const bool tty = isatty(STDOUT_FILENO) == 1;

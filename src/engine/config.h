@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "net/address.h"
+#include "net/event_loop.h"
 #include "results/run_result.h"
 
 namespace perfgate::engine {
@@ -30,6 +31,8 @@ struct EngineConfig {
   // Open model: a scheduled iteration still waiting for a free VU this long after its scheduled
   // time is dropped (counted in dropped_iterations) instead of started.
   Nanos drop_after = 5 * kNanosPerSecond;
+  // How closely timers (open-model arrivals above all) are kept; see net/event_loop.h.
+  Nanos timer_resolution = net::EventLoop::kDefaultTimerResolution;
 };
 
 // The default --max-vus for a rate: enough VUs for every request to take 100 ms at that rate

@@ -73,6 +73,7 @@ void PlanCoordinator::run() {
   shared_.start = clock_.now() + 5 * kNanosPerMilli;  // every worker is up before the start
   shared_.timeout = plan_.options.timeout;
   shared_.user_agent = options_.user_agent;
+  shared_.timer_resolution = options_.timer_resolution;
   for (int i = 0; i < shared_.workers; ++i) {
     workers_.push_back(std::make_unique<PlanWorker>(shared_, clock_, i));
   }

@@ -18,6 +18,7 @@
 #include "engine/engine.h"
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
+#include "net/event_loop.h"
 #include "plan/metric_samples.h"
 #include "plan/plan.h"
 #include "results/run_result.h"
@@ -27,6 +28,7 @@ namespace perfgate::engine {
 struct PlanRunOptions {
   int threads = 1;
   std::string user_agent = "perfgate";  // unless a step sets its own User-Agent
+  Nanos timer_resolution = net::EventLoop::kDefaultTimerResolution;  // see net/event_loop.h
   const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const LiveStatus&)> on_second;
 };

@@ -40,6 +40,7 @@ struct PlanShared {
   Nanos start = 0;    // clock time of the plan's start
   Nanos timeout = 0;  // default request timeout (options.timeout)
   std::string user_agent = "perfgate";
+  Nanos timer_resolution = net::EventLoop::kDefaultTimerResolution;
   std::atomic<bool> stop{false};               // cut everything now (abort, interrupt)
   std::deque<std::atomic<int64_t>> claimed;    // shared-iterations: iterations claimed
   std::deque<std::atomic<uint64_t>> sequence;  // per scenario: iterations started (feeders)

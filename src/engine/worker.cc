@@ -32,6 +32,7 @@ Worker::Worker(const EngineConfig& config, const Clock& clock, int index, int wo
     idle_.reserve(vu_capacity_);
   }
   next_sweep_ = start + kSweepInterval;
+  loop_.set_timer_resolution(config.timer_resolution);
 }
 
 Worker::~Worker() {

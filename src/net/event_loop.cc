@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,21 +79,43 @@ int EventLoop::run_due_timers() {
 }
 
 int EventLoop::poll(Nanos max_wait) {
+  const Nanos now = clock_.now();
   Nanos wait = max_wait;
   if (!timers_.empty()) {
-    const Nanos until_timer = std::max<Nanos>(0, timers_.front().deadline - clock_.now());
+    const Nanos until_timer = std::max<Nanos>(0, timers_.front().deadline - now);
     wait = wait < 0 ? until_timer : std::min(wait, until_timer);
   }
-  // Round up so that a timer 0.3 ms away does not spin with a 0 ms timeout.
-  const int timeout_ms =
-      wait < 0 ? -1 : static_cast<int>((wait + kNanosPerMilli - 1) / kNanosPerMilli);
-  const int n = epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), timeout_ms);
+  if (wait > 0 && resolution_ > 0) {  // end the wait on the resolution's grid
+    const Nanos deadline = now + wait;
+    wait = (deadline + resolution_ - 1) / resolution_ * resolution_ - now;
+  }
+  const int n = wait_for_events(wait);
   int handled = 0;
   for (int i = 0; i < n; ++i) {
     static_cast<IoHandler*>(ready_[i].data.ptr)->on_io(ready_[i].events);
     ++handled;
   }
   return handled + run_due_timers();
+}
+
+int EventLoop::wait_for_events(Nanos wait) {
+  if (!slack_set_) {
+    slack_set_ = true;
+    prctl(PR_SET_TIMERSLACK, 1000UL);  // nanoseconds; the default 50 µs would blur timers
+  }
+  const int size = static_cast<int>(ready_.size());
+  if (precise_waits_) {
+    const timespec timeout{static_cast<time_t>(wait / kNanosPerSecond),
+                           static_cast<long>(wait % kNanosPerSecond)};
+    const int n =
+        epoll_pwait2(epoll_fd_, ready_.data(), size, wait < 0 ? nullptr : &timeout, nullptr);
+    if (n >= 0 || errno != ENOSYS) return n;
+    precise_waits_ = false;  // an older kernel: whole milliseconds from now on
+  }
+  // Round up so that a timer 0.3 ms away does not spin with a 0 ms timeout.
+  const int timeout_ms =
+      wait < 0 ? -1 : static_cast<int>((wait + kNanosPerMilli - 1) / kNanosPerMilli);
+  return epoll_wait(epoll_fd_, ready_.data(), size, timeout_ms);
 }
 
 void EventLoop::wake() {
