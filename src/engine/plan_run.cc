@@ -257,7 +257,16 @@ Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
       static_cast<int>(std::clamp<int64_t>(options.threads, 1, std::max<int64_t>(most_vus, 1)));
   auto result = std::make_unique<PlanRunResult>(index);
   result->run.meta = meta;
-  result->run.meta.duration = plan::plan_duration(plan);
+  result->run.meta.duration = plan::plan_regular_duration(plan);
+  std::string executors;
+  for (const plan::Scenario& s : plan.scenarios) {
+    const std::string_view name = plan::executor_name(s.executor);
+    if (executors.find(name) == std::string::npos) {
+      executors += fmt::format("{}{}", executors.empty() ? "" : ", ", name);
+    }
+  }
+  result->run.meta.description = fmt::format("plan: {} scenario(s) ({}), up to {} VUs",
+                                             plan.scenarios.size(), executors, most_vus);
   result->run.meta.threads = threads;
   result->run.meta.timeout = plan.options.timeout;
   const bool open = std::any_of(plan.scenarios.begin(), plan.scenarios.end(),

@@ -223,6 +223,12 @@ Nanos plan_duration(const Plan& plan) {
   return end;
 }
 
+Nanos plan_regular_duration(const Plan& plan) {
+  Nanos end = 0;
+  for (const Scenario& s : plan.scenarios) end = std::max(end, s.start_time + regular_duration(s));
+  return end;
+}
+
 std::optional<std::int64_t> planned_iterations(const Scenario& s) {
   switch (s.executor) {
     case ExecutorKind::kPerVuIterations:

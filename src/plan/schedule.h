@@ -102,6 +102,8 @@ Nanos regular_duration(const Scenario& scenario);
 Nanos total_duration(const Scenario& scenario);
 // The end of the last scenario on the plan's axis: max(startTime + total_duration).
 Nanos plan_duration(const Plan& plan);
+// The same without gracefulStop: when the last scenario stops scheduling work.
+Nanos plan_regular_duration(const Plan& plan);
 
 // Iterations the executor will start when nothing is dropped: the start-time count for
 // arrival-rate executors, vus * iterations or iterations for the iteration-based ones; nullopt

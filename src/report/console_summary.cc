@@ -71,7 +71,8 @@ void append_errors(const RunResult& r, std::string& out) {
 std::string header(const RunResult& r) {
   const auto& m = r.meta;
   const std::string shape =
-      m.model == results::Model::kOpen
+      !m.description.empty() ? m.description
+      : m.model == results::Model::kOpen
           ? fmt::format("open model: {:g} iterations/s, up to {} VUs", m.rate, m.max_vus)
           : fmt::format("closed model: {} VUs", m.vus);
   return fmt::format("\n  perfgate {} run of {}\n  {} for {}, {} thread(s){}\n\n", m.version,

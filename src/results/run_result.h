@@ -32,6 +32,9 @@ struct RunMetadata {
   int max_vus = 0;  // open model: VU (connection) cap; closed model: same as vus
   double rate = 0;  // open model: scheduled iterations per second; closed model: 0
   Nanos timeout = 0;
+  // What ran, for the summary's header when it is not one model's shape (a plan's scenarios);
+  // not stored in results files.
+  std::string description;
 };
 
 // One second of the run (the interval ending at t_seconds).

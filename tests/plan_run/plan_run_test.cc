@@ -111,6 +111,9 @@ TEST_F(PlanRunTest, CookieJarCarriesTheSessionAndIsEmptiedEachIteration) {
   EXPECT_EQ(m["http_req_failed{name:me_after}"]["passes"].get<int64_t>(), 0);
   EXPECT_EQ(m["checks"]["fails"].get<int64_t>(), 0) << run.out;
   EXPECT_EQ(m["checks"]["passes"].get<int64_t>(), 20);
+  EXPECT_NE(run.out.find("plan: 1 scenario(s) (per-vu-iterations), up to 2 VUs"),
+            std::string::npos)
+      << run.out;
   // Every iteration starts with an empty jar, so /me before the login is refused every time.
   EXPECT_EQ(m["http_req_failed{name:me_before}"]["passes"].get<int64_t>(), 10);
 }
