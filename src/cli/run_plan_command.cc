@@ -215,6 +215,23 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
   if (r.totals.group_duration.count() > 0) {
     metrics["group_duration"] = trend_json(r.totals.group_duration);
   }
+  // Sub-metrics the thresholds declared, in k6's shapes (as k6's summary export lists them).
+  for (size_t i = 0; i < index.subs.subs.size(); ++i) {
+    const engine::SubMetric& sub = index.subs.subs[i];
+    const engine::SubStats& s = r.totals.subs[i];
+    if (s.samples == 0) continue;
+    nlohmann::json& out = metrics[sub.key];
+    if (s.trend) {
+      out.update(trend_json(*s.trend));
+    } else if (sub.source == engine::SubSource::kRequestFailed ||
+               sub.source == engine::SubSource::kChecks) {
+      out.update({{"value", s.total == 0 ? 0.0 : static_cast<double>(s.count) / s.total},
+                  {"passes", s.count},
+                  {"fails", s.total - s.count}});
+    } else {
+      out.update({{"count", s.count}, {"rate", static_cast<double>(s.count) / seconds}});
+    }
+  }
   for (const plan::CustomMetric& m : plan.metrics) metrics[m.name] = custom_json(m, r.custom);
   // k6's summary-export: "thresholds": {"<expression>": <true when it failed>}.
   for (const engine::ThresholdReport& t : r.thresholds) {
@@ -347,6 +364,9 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (!index) {
     fmt::print(stderr, "error: {}\n", index.error().describe());
     return kExitInvalidPlan;
+  }
+  for (const std::string& warning : index->subs.warnings) {
+    fmt::print(stderr, "{}: warning: {}\n", plan.file, warning);
   }
   if (!o.summary_json.empty()) {
     if (auto ok = check_writable(o.summary_json); !ok) {

@@ -16,9 +16,6 @@ namespace perfgate::engine {
 namespace {
 
 using results::ErrorClass;
-using results::Trend;
-
-int64_t micros(Nanos duration) { return (std::max<Nanos>(duration, 0) + 500) / kNanosPerMicro; }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -127,9 +124,7 @@ void FlowVu::after_request(Nanos now) {
 void FlowVu::finish_iteration(Nanos now) {
   const bool backoff = connect_failed_;
   connect_failed_ = false;
-  auto& m = worker_.metrics().base;
-  ++m.iterations;
-  m.trend(Trend::kIterationDuration).record(micros(now - iteration_scheduled_));
+  record_iteration(now - iteration_scheduled_);
   end_iteration(now, backoff);
 }
 
@@ -160,44 +155,13 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
     if (ex.slot >= 0) vars_[ex.slot] = value ? std::move(*value) : std::string();
   }
   const Nanos since_start = now - worker_.shared().start;
+  const RequestSample sample = measure(now, status, error);
   PlanMetrics& pm = worker_.metrics();
-  results::MetricSet& m = pm.base;
-  NameStats& ns = pm.names[step.name_id];
-  ++m.http_reqs;
-  ++ns.requests;
-  ns.extract_failures += extract_failures;
-  m.data_sent += static_cast<int64_t>(written_);
-  m.data_received += received_;
-  received_ = 0;
-  if (error) {
-    ++m.failed_requests;
-    ++ns.failed;
-    m.count_error(*error);
-    ++m.statuses[0];
-  } else {
-    ++m.statuses[std::min<size_t>(static_cast<size_t>(status), results::kStatusSlots - 1)];
-    if (status >= 400) {
-      ++m.failed_requests;
-      ++ns.failed;
-      m.count_error(status >= 500 ? ErrorClass::kHttp5xx : ErrorClass::kHttp4xx);
-    }
-    const bool first = first_request_;
-    m.trend(Trend::kBlocked).record(first ? micros(picked_up_ - iteration_scheduled_) : 0);
-    m.trend(Trend::kConnecting)
-        .record(fresh_connection_ ? micros(connect_end_ - connect_start_) : 0);
-    m.trend(Trend::kSending).record(micros(send_end_ - send_start_));
-    m.trend(Trend::kWaiting).record(micros(first_byte_ - send_end_));
-    m.trend(Trend::kReceiving).record(micros(now - first_byte_));
-    m.trend(Trend::kDuration).record(micros(duration));
-    if (driver_.open_model()) {
-      m.trend(Trend::kDurationUncorrected).record(micros(now - send_start_));
-      if (first) m.trend(Trend::kScheduleLag).record(micros(send_start_ - iteration_scheduled_));
-    }
-    ns.duration.record(micros(duration));
-  }
-  for (size_t i = 0; i < req.checks.size(); ++i) {
-    (check_results_[i] ? pm.checks[step.check_ids[i]].passes
-                       : pm.checks[step.check_ids[i]].fails)++;
+  record_sample(step, sample);
+  pm.names[step.name_id].extract_failures += extract_failures;
+  const auto& subs = worker_.shared().index.subs;
+  if (!subs.subs.empty()) {
+    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample);
   }
   for (const plan::Record& r : req.records) {
     double value = r.constant;

@@ -10,6 +10,7 @@
 // Thread-safety: owned by one worker thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -74,7 +75,22 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   void parse_head(std::string_view* body, bool want_body);
   void render_cookie_header(const protocols::HttpUrl& url, int64_t unix_millis, std::string* out);
   void store_cookies();
+  // The numbers of one finished request (see flow_metrics.cc).
+  struct RequestSample {
+    int status = 0;       // 0: no response
+    bool failed = false;  // a transport error or a status >= 400
+    std::optional<results::ErrorClass> error;
+    bool timed = false;  // a response arrived, so `trends` hold values (microseconds)
+    std::array<int64_t, results::kTrendCount> trends{};
+    std::array<bool, results::kTrendCount> has{};
+    int64_t sent = 0, received = 0;
+  };
   void record(const FlatStep& step, Nanos now, std::optional<results::ErrorClass> error);
+  RequestSample measure(Nanos now, int status, std::optional<results::ErrorClass> error);
+  void record_sample(const FlatStep& step, const RequestSample& sample);
+  void record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
+                   const RequestSample& sample);
+  void record_iteration(Nanos duration);
   void after_request(Nanos now);
   void finish_iteration(Nanos now);
   void end_iteration(Nanos now, bool backoff);

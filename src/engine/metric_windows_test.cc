@@ -13,17 +13,32 @@ using results::Trend;
 
 class MetricWindowsTest : public ::testing::Test {
  protected:
+  MetricWindowsTest() {
+    index_.names = {"a"};
+    SubMetric duration{*plan::parse_metric_selector("http_req_duration{name:a}"), "",
+                       SubSource::kRequestTrend, Trend::kDuration};
+    SubMetric failed{*plan::parse_metric_selector("http_req_failed{name:a}"), "",
+                     SubSource::kRequestFailed};
+    for (SubMetric* sub : {&duration, &failed}) {
+      sub->key = sub->selector.key();
+      index_.subs.subs.push_back(*sub);
+    }
+  }
+
   // Hands one second to `windows`: `requests` requests of `latency_us`, `failed` of them failed,
   // all under the request name "a".
   void second(int64_t requests, int64_t failed, int64_t latency_us) {
-    PlanMetrics m(names_.size(), checks_.size());
+    PlanMetrics m(index_);
     m.base.http_reqs = requests;
     m.base.failed_requests = failed;
     m.names[0].requests = requests;
     m.names[0].failed = failed;
     m.base.trend(Trend::kDuration).record(latency_us, requests);
     m.names[0].duration.record(latency_us, requests);
-    windows_.add_second(PlanValues(plan_, names_, checks_, m, samples_, kNanosPerSecond));
+    m.subs[0].trend->record(latency_us, requests);
+    m.subs[1].count = failed;
+    m.subs[1].total = requests;
+    windows_.add_second(PlanValues(plan_, index_, m, samples_, kNanosPerSecond));
   }
   std::optional<double> get(const char* key, Aggregation a, Nanos window, double p = 0,
                             Nanos elapsed = 100 * kNanosPerSecond) {
@@ -31,8 +46,7 @@ class MetricWindowsTest : public ::testing::Test {
   }
 
   plan::Plan plan_;
-  std::vector<std::string> names_{"a"};
-  std::vector<std::string> checks_;
+  PlanIndex index_;
   plan::MetricSamples samples_;
   MetricWindows windows_;
 };

@@ -50,17 +50,18 @@ std::optional<std::string> static_origin(const std::string& source) {
   return origin + "/";
 }
 
-Result<void> flatten(const std::vector<plan::Step>& steps, PlanIndex& index,
-                     std::vector<FlatStep>& out) {
+Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& group,
+                     PlanIndex& index, std::vector<FlatStep>& out) {
   for (const plan::Step& step : steps) {
     FlatStep flat;
+    flat.group = group;
     if (step.kind == plan::Step::Kind::kThink) {
       flat.kind = FlatStep::Kind::kThink;
       flat.think = &step.think;
     } else if (step.kind == plan::Step::Kind::kGroup) {
       flat.kind = FlatStep::Kind::kGroupBegin;
       out.push_back(flat);
-      if (auto ok = flatten(step.steps, index, out); !ok) return ok;
+      if (auto ok = flatten(step.steps, group + "::" + step.group, index, out); !ok) return ok;
       flat.kind = FlatStep::Kind::kGroupEnd;
     } else {
       flat.request = &step.request;
@@ -119,8 +120,9 @@ Result<PlanIndex> build_plan_index(const plan::Plan& plan) {
   PlanIndex index;
   for (const plan::Flow& flow : plan.flows) {
     index.flows.emplace_back();
-    if (auto ok = flatten(flow.steps, index, index.flows.back()); !ok) return ok.error();
+    if (auto ok = flatten(flow.steps, "", index, index.flows.back()); !ok) return ok.error();
   }
+  index.subs = build_sub_metrics(plan, index.flows, index.checks);
   return index;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/sub_metrics.h"
 #include "net/address.h"
 #include "plan/plan.h"
 #include "protocols/url.h"
@@ -26,6 +27,7 @@ struct FlatStep {
   bool needs_body = false;  // checks or extractions read headers/body: keep the response bytes
   bool literal_url = false;
   protocols::HttpUrl url;  // when literal_url
+  std::string group;       // k6's group tag: "" at the top, "::outer::inner" inside groups
 };
 
 struct PlanIndex {
@@ -33,6 +35,7 @@ struct PlanIndex {
   std::vector<std::string> names;             // request `name` tags
   std::vector<std::string> checks;            // check names
   std::map<std::string, net::Address> hosts;  // "host:port" -> resolved address
+  SubMetricIndex subs;                        // tag-filtered sub-metrics of the thresholds
 };
 
 // Multiplies every duration of the plan's schedule (startTime, duration, stages, gracefulStop,

@@ -10,12 +10,6 @@ namespace {
 
 using plan::Aggregation;
 
-std::optional<size_t> index_of(const std::vector<std::string>& list, const std::string& value) {
-  auto it = std::find(list.begin(), list.end(), value);
-  if (it == list.end()) return std::nullopt;
-  return static_cast<size_t>(it - list.begin());
-}
-
 // The only tag a built-in selector may carry, or "" when it has none. Several tags: unsupported.
 std::optional<std::pair<std::string, std::string>> single_tag(const plan::MetricSelector& m) {
   if (m.tags.size() != 1) return std::nullopt;
@@ -36,6 +30,7 @@ void PlanMetrics::add(const PlanMetrics& other) {
     checks[i].passes += other.checks[i].passes;
     checks[i].fails += other.checks[i].fails;
   }
+  for (size_t i = 0; i < subs.size() && i < other.subs.size(); ++i) subs[i].add(other.subs[i]);
   custom.insert(custom.end(), other.custom.begin(), other.custom.end());
   group_duration.add(other.group_duration);
   if (starts_by_second.size() < other.starts_by_second.size()) {
@@ -50,64 +45,65 @@ void PlanMetrics::reset() {
   base.reset();
   for (NameStats& n : names) n = NameStats{};
   for (CheckStats& c : checks) c = CheckStats{};
+  for (SubStats& s : subs) s.reset();
   custom.clear();
   group_duration.reset();
   starts_by_second.clear();
 }
 
+const SubStats* PlanValues::sub(const plan::MetricSelector& metric) const {
+  auto id = index_.subs.find(metric);
+  if (!id || *id >= totals_.subs.size()) return nullptr;
+  return &totals_.subs[*id];
+}
+
 const HdrHistogram* PlanValues::trend(const plan::MetricSelector& metric) const {
-  if (metric.name == "group_duration" && metric.tags.empty()) return &totals_.group_duration;
+  if (!metric.tags.empty()) {
+    const SubStats* s = sub(metric);
+    return s && s->trend ? &*s->trend : nullptr;
+  }
+  if (metric.name == "group_duration") return &totals_.group_duration;
   for (size_t t = 0; t < results::kTrendCount; ++t) {
-    if (results::kTrendNames[t] != metric.name) continue;
-    if (metric.tags.empty()) return &totals_.base.trends[t];
-    auto tag = single_tag(metric);
-    if (!tag || tag->first != "name" || metric.name != "http_req_duration") return nullptr;
-    auto id = index_of(names_, tag->second);
-    return id ? &totals_.names[*id].duration : nullptr;
+    if (results::kTrendNames[t] == metric.name) return &totals_.base.trends[t];
   }
   return nullptr;
 }
 
 std::optional<std::pair<int64_t, int64_t>> PlanValues::rate_counts(
     const plan::MetricSelector& metric) const {
-  const results::MetricSet& b = totals_.base;
-  auto tag = single_tag(metric);
+  if (metric.name != "http_req_failed" && metric.name != "checks") return std::nullopt;
+  if (!metric.tags.empty()) {
+    const SubStats* s = sub(metric);
+    if (!s) return std::nullopt;
+    return std::pair{s->count, s->total};
+  }
   if (metric.name == "http_req_failed") {
-    if (metric.tags.empty()) return std::pair{b.failed_requests, b.http_reqs};
-    if (!tag || tag->first != "name") return std::nullopt;
-    auto id = index_of(names_, tag->second);
-    if (!id) return std::nullopt;
-    return std::pair{totals_.names[*id].failed, totals_.names[*id].requests};
+    return std::pair{totals_.base.failed_requests, totals_.base.http_reqs};
   }
-  if (metric.name == "checks") {
-    int64_t passes = 0, total = 0;
-    for (size_t i = 0; i < checks_.size(); ++i) {
-      if (!metric.tags.empty() && (!tag || tag->first != "check" || tag->second != checks_[i])) {
-        continue;
-      }
-      passes += totals_.checks[i].passes;
-      total += totals_.checks[i].passes + totals_.checks[i].fails;
-    }
-    return std::pair{passes, total};
-  }
-  return std::nullopt;
+  int64_t passes = 0, total = 0;
+  for (const CheckStats& c : totals_.checks) passes += c.passes, total += c.passes + c.fails;
+  return std::pair{passes, total};
 }
 
 std::optional<int64_t> PlanValues::counter_count(const plan::MetricSelector& metric) const {
   const results::MetricSet& b = totals_.base;
-  auto tag = single_tag(metric);
-  const bool by_name = tag && tag->first == "name";
-  if (!metric.tags.empty() && !by_name) return std::nullopt;
-  const std::optional<size_t> id = by_name ? index_of(names_, tag->second) : std::nullopt;
-  if (by_name && !id) return std::nullopt;
-  if (metric.name == "http_reqs") return id ? totals_.names[*id].requests : b.http_reqs;
-  if (metric.name == "extract_failures") {
-    if (id) return totals_.names[*id].extract_failures;
+  if (metric.name == "extract_failures") {  // per request name, kept in NameStats
+    auto tag = single_tag(metric);
+    if (!metric.tags.empty() && (!tag || tag->first != "name")) return std::nullopt;
     int64_t sum = 0;
-    for (const NameStats& n : totals_.names) sum += n.extract_failures;
+    for (size_t i = 0; i < index_.names.size() && i < totals_.names.size(); ++i) {
+      if (metric.tags.empty() || index_.names[i] == tag->second) {
+        sum += totals_.names[i].extract_failures;
+      }
+    }
     return sum;
   }
-  if (id) return std::nullopt;  // the other counters carry no name tag
+  if (!metric.tags.empty()) {
+    const SubStats* s = sub(metric);
+    if (!s || s->trend || s->samples == 0) return std::nullopt;
+    return s->count;
+  }
+  if (metric.name == "http_reqs") return b.http_reqs;
   if (metric.name == "iterations") return b.iterations;
   if (metric.name == "dropped_iterations") return b.dropped_iterations;
   if (metric.name == "data_sent") return b.data_sent;

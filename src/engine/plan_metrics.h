@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/plan_index.h"
+#include "engine/sub_metrics.h"
 #include "plan/metric_samples.h"
 #include "plan/plan.h"
 #include "results/metric_set.h"
@@ -37,13 +39,17 @@ struct CustomSample {
 };
 
 struct PlanMetrics {
-  PlanMetrics(size_t names, size_t checks) : names(names), checks(checks) {}
+  PlanMetrics(size_t names, size_t checks, std::vector<SubStats> subs = {})
+      : names(names), checks(checks), subs(std::move(subs)) {}
+  explicit PlanMetrics(const PlanIndex& index)
+      : PlanMetrics(index.names.size(), index.checks.size(), make_sub_stats(index.subs)) {}
   void add(const PlanMetrics& other);
   void reset();
 
   results::MetricSet base;
   std::vector<NameStats> names;    // indexed like PlanIndex::names
   std::vector<CheckStats> checks;  // indexed like PlanIndex::checks
+  std::vector<SubStats> subs;      // indexed like PlanIndex::subs.subs
   std::vector<CustomSample> custom;
   HdrHistogram group_duration = HdrHistogram::for_latency_micros();
   // Iterations that started in second k of the run (actual start, not the scheduled one), so the
@@ -53,18 +59,17 @@ struct PlanMetrics {
 
 class MetricWindows;
 
-// Threshold queries over a run's merged totals. `elapsed` divides counter rates. Thresholds with
-// a `window` read custom metrics from their samples and built-in ones from `windows` (when given;
-// otherwise the whole run is used).
+// Threshold queries over a run's merged totals. `elapsed` divides counter rates. Tagged built-in
+// selectors read their sub-metric (PlanIndex::subs). Thresholds with a `window` read custom
+// metrics from their samples and built-in ones from `windows` (when given; otherwise the whole
+// run is used).
 class PlanValues final : public plan::MetricValues {
  public:
-  PlanValues(const plan::Plan& plan, const std::vector<std::string>& names,
-             const std::vector<std::string>& checks, const PlanMetrics& totals,
+  PlanValues(const plan::Plan& plan, const PlanIndex& index, const PlanMetrics& totals,
              const plan::MetricSamples& custom, Nanos elapsed,
              const MetricWindows* windows = nullptr)
       : plan_(plan),
-        names_(names),
-        checks_(checks),
+        index_(index),
         totals_(totals),
         custom_(custom),
         elapsed_(elapsed),
@@ -88,9 +93,10 @@ class PlanValues final : public plan::MetricValues {
                                              Nanos span);
 
  private:
+  const SubStats* sub(const plan::MetricSelector& metric) const;
+
   const plan::Plan& plan_;
-  const std::vector<std::string>& names_;
-  const std::vector<std::string>& checks_;
+  const PlanIndex& index_;
   const PlanMetrics& totals_;
   const plan::MetricSamples& custom_;
   Nanos elapsed_;

@@ -33,7 +33,7 @@ class PlanCoordinator {
         index_(index),
         options_(options),
         shared_(plan, index, threads),
-        interval_(index.names.size(), index.checks.size()),
+        interval_(index),
         result_(result) {
     for (const plan::CustomMetric& m : plan.metrics) result_->custom.declare(m.name, m.type);
     for (const plan::Threshold& t : plan.options.thresholds) {
@@ -113,8 +113,7 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   }
   result_->custom.set_now(now - shared_.start);
   if (!windows_.empty()) {
-    windows_.add_second(PlanValues(plan_, index_.names, index_.checks, interval_, result_->custom,
-                                   kNanosPerSecond));
+    windows_.add_second(PlanValues(plan_, index_, interval_, result_->custom, kNanosPerSecond));
   }
   result_->totals.add(interval_);
   result_->run.totals = result_->totals.base;
@@ -182,8 +181,7 @@ void PlanCoordinator::add_point(Nanos now) {
 // an abortOnFail threshold stops the run.
 bool PlanCoordinator::evaluate_live(Nanos now, bool final) {
   const Nanos elapsed = now - shared_.start;
-  PlanValues values(plan_, index_.names, index_.checks, result_->totals, result_->custom, elapsed,
-                    &windows_);
+  PlanValues values(plan_, index_, result_->totals, result_->custom, elapsed, &windows_);
   for (ThresholdReport& report : result_->thresholds) {
     const plan::Threshold& t = *report.threshold;
     const bool windowed = t.window > 0;
@@ -278,8 +276,7 @@ Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
   PlanCoordinator(plan, index, options, threads, result.get()).run();
   const int online = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   assess_health(process_cpu_seconds() - cpu_before, threads, online, &result->run);
-  PlanValues values(plan, index.names, index.checks, result->totals, result->custom,
-                    result->run.meta.elapsed);
+  PlanValues values(plan, index, result->totals, result->custom, result->run.meta.elapsed);
   for (ThresholdReport& report : result->thresholds) {  // windowed ones are done live
     if (report.threshold->window == 0) {
       report.outcome = plan::evaluate(*report.threshold, values, result->run.meta.elapsed);

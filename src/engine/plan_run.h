@@ -47,8 +47,7 @@ struct ThresholdReport {
 };
 
 struct PlanRunResult {
-  explicit PlanRunResult(const PlanIndex& index)
-      : totals(index.names.size(), index.checks.size()) {}
+  explicit PlanRunResult(const PlanIndex& index) : totals(index) {}
   results::RunResult run;
   PlanMetrics totals;                       // run.totals is totals.base
   plan::MetricSamples custom;               // the plan's custom metrics

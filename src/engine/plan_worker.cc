@@ -14,7 +14,7 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
       index_(index),
       loop_(clock),
       read_buffer_(new char[kReadBufferBytes]),
-      shard_(shared.index.names.size(), shared.index.checks.size()) {
+      shard_(shared.index) {
   loop_.set_timer_resolution(shared.timer_resolution);
   for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {
     drivers_.push_back(std::make_unique<ScenarioDriver>(*this, s));

@@ -116,9 +116,21 @@ void ScenarioDriver::arrivals(Nanos now) {
     if (vu != nullptr) {
       vu->start_iteration(*next_start_, now);
     } else {
-      ++worker_.metrics().base.dropped_iterations;
+      count_dropped();
     }
     next_start_ = next_arrival();
+  }
+}
+
+void ScenarioDriver::count_dropped() {
+  PlanMetrics& metrics = worker_.metrics();
+  ++metrics.base.dropped_iterations;
+  const SubMetricIndex& subs = worker_.shared().index.subs;
+  if (subs.subs.empty()) return;
+  for (size_t id : subs.iterations[index_]) {
+    if (subs.subs[id].source != SubSource::kDroppedIterations) continue;
+    ++metrics.subs[id].count;
+    ++metrics.subs[id].samples;
   }
 }
 

@@ -47,6 +47,7 @@ class ScenarioDriver final : public net::TimerHandler {
   bool may_continue(FlowVu& vu, Nanos now);
   std::optional<Nanos> next_arrival();
   FlowVu* free_vu();
+  void count_dropped();  // an arrival found no free VU
   void create_vus(int64_t count);
   void finish_if_idle(Nanos now);
 

@@ -111,8 +111,7 @@ TEST_F(PlanRunTest, CookieJarCarriesTheSessionAndIsEmptiedEachIteration) {
   EXPECT_EQ(m["http_req_failed{name:me_after}"]["passes"].get<int64_t>(), 0);
   EXPECT_EQ(m["checks"]["fails"].get<int64_t>(), 0) << run.out;
   EXPECT_EQ(m["checks"]["passes"].get<int64_t>(), 20);
-  EXPECT_NE(run.out.find("plan: 1 scenario(s) (per-vu-iterations), up to 2 VUs"),
-            std::string::npos)
+  EXPECT_NE(run.out.find("plan: 1 scenario(s) (per-vu-iterations), up to 2 VUs"), std::string::npos)
       << run.out;
   // Every iteration starts with an empty jar, so /me before the login is refused every time.
   EXPECT_EQ(m["http_req_failed{name:me_before}"]["passes"].get<int64_t>(), 10);
@@ -158,6 +157,51 @@ TEST_F(PlanRunTest, WindowedThresholdOnABuiltInMetricCatchesTheBadWindow) {
   EXPECT_NE(run.out.find("✓ http_req_failed"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("worst 2s window"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("✓ http_req_duration"), std::string::npos) << run.out;
+}
+
+// k6's sub-metrics: thresholds narrowed by any tag a sample carries.
+TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
+  PlanRun run = run_plan_text(
+      "submetrics",
+      "options:\n"
+      "  baseUrl: ${BASE_URL}\n"
+      "  thresholds:\n"
+      "    'http_reqs{scenario:shop}': ['count==12']\n"
+      "    'http_reqs{kind:api}': ['count==12']\n"
+      "    'http_reqs{status:404}': ['count==4']\n"
+      "    'http_req_failed{method:POST}': ['rate==1']\n"
+      "    'http_req_failed{expected_response:true}': ['rate==0']\n"
+      "    'http_req_duration{group:::cart}': ['count==4']\n"
+      "    'http_req_duration{status:200,scenario:shop}': ['count==4']\n"
+      "    'checks{check:status in [404]}': ['rate==1']\n"
+      "    'iterations{scenario:shop}': ['count==4']\n"
+      "    'iteration_duration{kind:api}': ['count==4']\n"
+      "    'http_reqs{kind:typo}': ['count>0']\n"
+      "  scenarios:\n"
+      "    shop:\n"
+      "      executor: per-vu-iterations\n"
+      "      vus: 2\n"
+      "      iterations: 2\n"
+      "      tags: {kind: api}\n"
+      "flows:\n"
+      "  default:\n"
+      "    - {name: home, url: /}\n"
+      "    - group: cart\n"
+      "      steps:\n"
+      "        - {name: missing, url: /nope, checks: {status: 404}}\n"
+      "    - {name: wrong, method: POST, url: /login, json: {username: u, password: x}}\n",
+      server_.url());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(run.out.find("    ✗ "), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("no data"), run.out.rfind("no data")) << "only the typo" << run.out;
+  EXPECT_NE(run.err.find("warning: threshold on http_reqs{kind:typo} matches no request"),
+            std::string::npos)
+      << run.err;
+  const auto& m = run.summary["metrics"];
+  EXPECT_EQ(m["http_reqs{status:404}"]["count"].get<int64_t>(), 4);
+  EXPECT_EQ(m["http_req_failed{method:POST}"]["passes"].get<int64_t>(), 4);
+  EXPECT_EQ(m["iteration_duration{kind:api}"]["count"].get<int64_t>(), 4);
+  EXPECT_FALSE(m["http_reqs{kind:typo}"].contains("count"));
 }
 
 TEST_F(PlanRunTest, FailedExtractionsAreCountedAndCanBeGated) {

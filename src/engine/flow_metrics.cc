@@ -1,0 +1,129 @@
+// FlowVu: turning a finished request or iteration into metrics — the worker's totals, the
+// per-name table, checks, and the tag-filtered sub-metrics thresholds declared; see flow_vu.h.
+#include <algorithm>
+
+#include "engine/flow_vu.h"
+#include "engine/plan_worker.h"
+#include "engine/scenario_driver.h"
+
+namespace perfgate::engine {
+namespace {
+
+using results::ErrorClass;
+using results::Trend;
+
+int64_t micros(Nanos duration) { return (std::max<Nanos>(duration, 0) + 500) / kNanosPerMicro; }
+
+}  // namespace
+
+FlowVu::RequestSample FlowVu::measure(Nanos now, int status, std::optional<ErrorClass> error) {
+  RequestSample s;
+  s.status = status;
+  s.error = error;
+  s.failed = error.has_value() || status >= 400;
+  s.sent = static_cast<int64_t>(written_);
+  s.received = received_;
+  received_ = 0;
+  if (error) return s;
+  s.timed = true;
+  auto set = [&s](Trend t, int64_t value) {
+    s.trends[static_cast<size_t>(t)] = value;
+    s.has[static_cast<size_t>(t)] = true;
+  };
+  const bool first = first_request_;
+  set(Trend::kBlocked, first ? micros(picked_up_ - iteration_scheduled_) : 0);
+  set(Trend::kConnecting, fresh_connection_ ? micros(connect_end_ - connect_start_) : 0);
+  set(Trend::kSending, micros(send_end_ - send_start_));
+  set(Trend::kWaiting, micros(first_byte_ - send_end_));
+  set(Trend::kReceiving, micros(now - first_byte_));
+  set(Trend::kDuration, micros(now - request_scheduled_));
+  if (driver_.open_model()) {
+    set(Trend::kDurationUncorrected, micros(now - send_start_));
+    if (first) set(Trend::kScheduleLag, micros(send_start_ - iteration_scheduled_));
+  }
+  return s;
+}
+
+void FlowVu::record_sample(const FlatStep& step, const RequestSample& s) {
+  PlanMetrics& pm = worker_.metrics();
+  results::MetricSet& m = pm.base;
+  NameStats& ns = pm.names[step.name_id];
+  ++m.http_reqs;
+  ++ns.requests;
+  m.data_sent += s.sent;
+  m.data_received += s.received;
+  ++m.statuses[std::min<size_t>(static_cast<size_t>(s.status), results::kStatusSlots - 1)];
+  if (s.failed) {
+    ++m.failed_requests;
+    ++ns.failed;
+    m.count_error(s.error           ? *s.error
+                  : s.status >= 500 ? ErrorClass::kHttp5xx
+                                    : ErrorClass::kHttp4xx);
+  }
+  for (size_t t = 0; t < results::kTrendCount; ++t) {
+    if (s.has[t]) m.trends[t].record(s.trends[t]);
+  }
+  if (s.timed) ns.duration.record(s.trends[static_cast<size_t>(Trend::kDuration)]);
+  for (size_t i = 0; i < step.check_ids.size(); ++i) {
+    (check_results_[i] ? pm.checks[step.check_ids[i]].passes
+                       : pm.checks[step.check_ids[i]].fails)++;
+  }
+}
+
+void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
+                         const RequestSample& s) {
+  const PlanIndex& index = worker_.shared().index;
+  std::vector<SubStats>& stats = worker_.metrics().subs;
+  for (const SubMatch& match : matches) {
+    if (!match.accepts(s.status)) continue;
+    const SubMetric& sub = index.subs.subs[match.sub];
+    SubStats& st = stats[match.sub];
+    ++st.samples;
+    switch (sub.source) {
+      case SubSource::kRequestTrend:
+        if (s.has[static_cast<size_t>(sub.trend)]) {
+          st.trend->record(s.trends[static_cast<size_t>(sub.trend)]);
+        }
+        break;
+      case SubSource::kRequests:
+        ++st.count;
+        break;
+      case SubSource::kRequestFailed:
+        st.count += s.failed ? 1 : 0;
+        ++st.total;
+        break;
+      case SubSource::kChecks:
+        for (size_t i = 0; i < step.check_ids.size(); ++i) {
+          if (match.check && index.checks[step.check_ids[i]] != *match.check) continue;
+          st.count += check_results_[i];
+          ++st.total;
+        }
+        break;
+      case SubSource::kDataSent:
+        st.count += s.sent;
+        break;
+      case SubSource::kDataReceived:
+        st.count += s.received;
+        break;
+      default:
+        break;  // iteration sources never match a request
+    }
+  }
+}
+
+void FlowVu::record_iteration(Nanos duration) {
+  const int64_t duration_us = micros(duration);
+  PlanMetrics& pm = worker_.metrics();
+  ++pm.base.iterations;
+  pm.base.trend(Trend::kIterationDuration).record(duration_us);
+  const auto& subs = worker_.shared().index.subs;
+  if (subs.subs.empty()) return;
+  for (size_t id : subs.iterations[driver_.scenario_index()]) {
+    SubStats& st = pm.subs[id];
+    ++st.samples;
+    if (subs.subs[id].source == SubSource::kIterations) ++st.count;
+    if (subs.subs[id].source == SubSource::kIterationDuration) st.trend->record(duration_us);
+  }
+}
+
+}  // namespace perfgate::engine
