@@ -150,6 +150,13 @@ std::optional<double> PlanValues::aggregate(const plan::MetricSelector& metric,
       return custom_.aggregate(metric, aggregation, percentile, window);
     }
   }
+  if ((metric.name == "vus" || metric.name == "vus_max") && metric.tags.empty()) {
+    const results::VuGauge* gauge = metric.name == "vus" ? vus_ : vus_max_;
+    if (gauge == nullptr) return std::nullopt;
+    if (aggregation == Aggregation::kMin) return static_cast<double>(gauge->min);
+    if (aggregation == Aggregation::kMax) return static_cast<double>(gauge->max);
+    return static_cast<double>(gauge->value);
+  }
   if (window > 0 && windows_ != nullptr) {
     return windows_->aggregate(metric, aggregation, percentile, window, elapsed_);
   }

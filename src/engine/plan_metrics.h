@@ -16,6 +16,7 @@
 #include "plan/metric_samples.h"
 #include "plan/plan.h"
 #include "results/metric_set.h"
+#include "results/run_result.h"
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::engine {
@@ -78,6 +79,12 @@ class PlanValues final : public plan::MetricValues {
   std::optional<double> aggregate(const plan::MetricSelector& metric, plan::Aggregation aggregation,
                                   double percentile, Nanos window) const override;
 
+  // The vus and vus_max gauges (value, min, max) as the run has seen them so far.
+  void set_gauges(const results::VuGauge& vus, const results::VuGauge& vus_max) {
+    vus_ = &vus;
+    vus_max_ = &vus_max;
+  }
+
   // The parts of a built-in metric, for MetricWindows: a trend's histogram (microseconds), a
   // rate's (trues, total), a counter's count; nullptr/nullopt when `metric` is not of that kind
   // or names an unknown tag value.
@@ -101,6 +108,8 @@ class PlanValues final : public plan::MetricValues {
   const plan::MetricSamples& custom_;
   Nanos elapsed_;
   const MetricWindows* windows_;
+  const results::VuGauge* vus_ = nullptr;
+  const results::VuGauge* vus_max_ = nullptr;
 };
 
 }  // namespace perfgate::engine

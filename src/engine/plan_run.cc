@@ -66,6 +66,7 @@ class PlanCoordinator {
   PlanMetrics interval_;
   MetricWindows windows_;
   PlanRunResult* result_;
+  int64_t collections_ = 0;
 };
 
 void PlanCoordinator::run() {
@@ -120,8 +121,10 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   interval_.reset();
   int64_t allocated = 0;
   for (auto& w : workers_) allocated += w->allocated_vus();
-  result_->run.vus_max.max = std::max(result_->run.vus_max.max, allocated);
-  result_->run.vus_max.value = allocated;
+  auto& vus_max = result_->run.vus_max;
+  vus_max.min = collections_++ == 0 ? allocated : std::min(vus_max.min, allocated);
+  vus_max.max = std::max(vus_max.max, allocated);
+  vus_max.value = allocated;
 }
 
 // Flips every worker's shard and merges the retired halves into interval_. A worker that does not
@@ -182,6 +185,7 @@ void PlanCoordinator::add_point(Nanos now) {
 bool PlanCoordinator::evaluate_live(Nanos now, bool final) {
   const Nanos elapsed = now - shared_.start;
   PlanValues values(plan_, index_, result_->totals, result_->custom, elapsed, &windows_);
+  values.set_gauges(result_->run.vus, result_->run.vus_max);
   for (ThresholdReport& report : result_->thresholds) {
     const plan::Threshold& t = *report.threshold;
     const bool windowed = t.window > 0;
@@ -277,6 +281,7 @@ Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
   const int online = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   assess_health(process_cpu_seconds() - cpu_before, threads, online, &result->run);
   PlanValues values(plan, index, result->totals, result->custom, result->run.meta.elapsed);
+  values.set_gauges(result->run.vus, result->run.vus_max);
   for (ThresholdReport& report : result->thresholds) {  // windowed ones are done live
     if (report.threshold->window == 0) {
       report.outcome = plan::evaluate(*report.threshold, values, result->run.meta.elapsed);

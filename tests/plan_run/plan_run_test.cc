@@ -177,6 +177,7 @@ TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
       "    'iterations{scenario:shop}': ['count==4']\n"
       "    'iteration_duration{kind:api}': ['count==4']\n"
       "    'http_reqs{kind:typo}': ['count>0']\n"
+      "    vus_max: ['max==2', 'value==2']\n"
       "  scenarios:\n"
       "    shop:\n"
       "      executor: per-vu-iterations\n"
