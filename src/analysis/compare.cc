@@ -195,6 +195,11 @@ Result<Severity> parse_severity(std::string_view text) {
                     "use none, minor, major or critical");
 }
 
+bool is_run_length_count(const Metric& m) {
+  if (m.stat == "count" || m.name == "vus" || m.name == "vus_max") return true;
+  return m.stat == "total" || m.stat == "failed" || m.stat == "passes" || m.stat == "fails";
+}
+
 Severity Comparison::worst_regression() const {
   Severity worst = Severity::kNone;
   for (const auto& m : metrics) {
@@ -219,8 +224,13 @@ Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
   out.baseline_source = baseline.source;
   out.current_source = current.source;
   out.options = options;
+  const bool leave_out_counts = !options.all && options.metric_filters.empty();
   for (const Metric& c : current.metrics) {
     if (!selected(c.key(), options)) continue;
+    if (leave_out_counts && is_run_length_count(c)) {
+      ++out.counts_left_out;
+      continue;
+    }
     const Metric* b = baseline.find(c.key());
     if (b == nullptr) {
       out.metrics.push_back({.key = c.key(),
@@ -235,6 +245,7 @@ Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
   }
   for (const Metric& b : baseline.metrics) {
     if (!selected(b.key(), options) || current.find(b.key()) != nullptr) continue;
+    if (leave_out_counts && is_run_length_count(b)) continue;
     out.metrics.push_back({.key = b.key(),
                            .unit = b.unit,
                            .direction = b.direction,

@@ -44,7 +44,15 @@ struct CompareOptions {
   double minor = 0.10, major = 0.25, critical = 0.50;
   stats::BootstrapOptions bootstrap;
   std::vector<std::string> metric_filters;  // substrings of keys to keep; empty keeps all
+  // Also judge counts that grow with the run's length and configuration (see
+  // is_run_length_count); without it they are left out unless a metric filter names them.
+  bool all = false;
 };
+
+// Counts that measure how long or how wide a run was, not how fast it went: the "count" stat of
+// any metric, absolute totals of rates (http_req_failed total/failed, checks passes/fails) and
+// the vus/vus_max gauges. Two runs of different lengths would "regress" on them.
+bool is_run_length_count(const Metric& metric);
 
 struct MetricComparison {
   std::string key;
@@ -67,6 +75,7 @@ struct Comparison {
   std::string baseline_source, current_source;
   CompareOptions options;
   std::vector<MetricComparison> metrics;
+  int counts_left_out = 0;  // run-length counts not judged (CompareOptions::all is false)
 
   // The most severe regression (kNone when there is none or only sub-minor ones).
   Severity worst_regression() const;

@@ -36,12 +36,18 @@ std::string side_value(const MetricComparison& m, bool baseline) {
 std::string summary_line(const Comparison& c, Severity fail_on) {
   int failures = 0;
   for (const auto& m : c.metrics) failures += is_failure(m, fail_on);
+  const std::string left_out =
+      c.counts_left_out == 0
+          ? ""
+          : fmt::format(
+                "; {} counts that grow with the run's length not judged (--all judges them)",
+                c.counts_left_out);
   return fmt::format(
       "{} metrics: {} regressions ({} at or above {}), {} improvements, {} unchanged, {} with "
-      "insufficient data, {} missing on one side",
+      "insufficient data, {} missing on one side{}",
       c.metrics.size(), c.count(Verdict::kRegression), failures, to_string(fail_on),
       c.count(Verdict::kImprovement), c.count(Verdict::kNoChange),
-      c.count(Verdict::kInsufficientData), c.count(Verdict::kMissing));
+      c.count(Verdict::kInsufficientData), c.count(Verdict::kMissing), left_out);
 }
 
 }  // namespace

@@ -104,6 +104,40 @@ TEST(Compare, SingleValuesFallBackToThresholdAndSaySo) {
   EXPECT_EQ(only(*compare(set_of({base}), set_of({cur}), {})).verdict, Verdict::kNoChange);
 }
 
+TEST(Compare, CountsThatGrowWithTheRunAreOnlyJudgedWhenAskedFor) {
+  const Metric reqs{.name = "http_reqs", .stat = "count", .value = 1000};
+  const Metric rate{.name = "http_reqs",
+                    .stat = "rate",
+                    .unit = "/s",
+                    .direction = Direction::kHigherIsBetter,
+                    .value = 100};
+  const Metric failed_total{.name = "http_req_failed", .stat = "total", .value = 1000};
+  const Metric vus{.name = "vus", .stat = "max", .value = 10};
+  auto twice = [](Metric m) {
+    m.value *= 2;
+    return m;
+  };
+  const MetricSet base = set_of({reqs, rate, failed_total, vus});
+  const MetricSet cur = set_of({twice(reqs), rate, twice(failed_total), twice(vus)});
+  auto by_default = compare(base, cur, {});
+  ASSERT_TRUE(by_default);
+  ASSERT_EQ(by_default->metrics.size(), 1u);
+  EXPECT_EQ(only(*by_default).key, "http_reqs rate");
+  EXPECT_EQ(by_default->counts_left_out, 3);
+  EXPECT_NE(compare_to_table(*by_default, Severity::kMajor).find("3 counts that grow"),
+            std::string::npos);
+  CompareOptions all;
+  all.all = true;
+  auto everything = compare(base, cur, all);
+  EXPECT_EQ(everything->metrics.size(), 4u);
+  EXPECT_EQ(everything->counts_left_out, 0);
+  CompareOptions named;
+  named.metric_filters = {"http_req_failed"};
+  auto filtered = compare(base, cur, named);
+  ASSERT_EQ(filtered->metrics.size(), 1u);
+  EXPECT_EQ(only(*filtered).verdict, Verdict::kRegression) << "a filter that names it judges it";
+}
+
 TEST(Compare, HistogramsCompareTheirOwnPercentile) {
   std::mt19937_64 rng(5);
   std::lognormal_distribution<double> d(std::log(1000.0), 0.3);

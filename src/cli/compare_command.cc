@@ -64,6 +64,8 @@ void add_options(CLI::App& app, CompareArgs& a) {
       ->check(CLI::Range(100, 10'000'000));
   app.add_option("--seed", a.options.bootstrap.seed, "bootstrap seed")->capture_default_str();
   app.add_option("--metric", a.options.metric_filters, "only metrics whose name contains this");
+  app.add_flag("--all", a.options.all,
+               "also judge counts that grow with the run's length (http_reqs count, ...)");
   app.add_option("--history-db", a.history_db,
                  "history database for history:SPEC sources (default .perfgate/history.db)");
   app.add_option("--json", a.json_out, "write JSON to FILE ('-': stdout)");
