@@ -171,7 +171,9 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
       plan::RenderContext context{vars_, number_, iteration_, 0, &rng_};
       value = std::strtod(r.text.render(context).c_str(), nullptr);
     }
-    pm.custom.push_back({r.metric, since_start, value});
+    pm.custom.push_back({r.metric, since_start, value,
+                         static_cast<uint32_t>(driver_.scenario_index()),
+                         static_cast<uint32_t>(flow_), static_cast<uint32_t>(step_)});
   }
 }
 

@@ -37,6 +37,10 @@ struct CustomSample {
   size_t metric = 0;  // index into Plan::metrics
   Nanos at = 0;       // since the run start
   double value = 0;
+  // The request that recorded it, for its tags (scenario, name, method, group, scenario tags).
+  uint32_t scenario = 0;
+  uint32_t flow = 0;
+  uint32_t step = 0;
 };
 
 struct PlanMetrics {

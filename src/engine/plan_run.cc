@@ -49,6 +49,7 @@ class PlanCoordinator {
  private:
   void collect(Nanos now, bool final);
   void take_intervals();
+  plan::MetricSamples::Tags custom_sample_tags(const CustomSample& s) const;
   void add_point(Nanos now);
   bool evaluate_live(Nanos now, bool final);
   bool all_finished() const {
@@ -101,6 +102,18 @@ void PlanCoordinator::run() {
   evaluate_live(end, true);
 }
 
+// The tags of the request step that recorded a custom sample, as its requests carry them.
+plan::MetricSamples::Tags PlanCoordinator::custom_sample_tags(const CustomSample& s) const {
+  const plan::Scenario& scenario = plan_.scenarios[s.scenario];
+  const FlatStep& step = index_.flows[s.flow][s.step];
+  plan::MetricSamples::Tags tags = {{"scenario", scenario.name},
+                                    {"name", step.request->name},
+                                    {"method", step.request->method},
+                                    {"group", step.group}};
+  for (const auto& [key, value] : scenario.tags) tags.emplace_back(key, value);
+  return tags;
+}
+
 void PlanCoordinator::collect(Nanos now, bool final) {
   if (final) {
     for (auto& w : workers_) w->shard().drain(&interval_);  // threads joined
@@ -110,7 +123,7 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   if (final) result_->run.meta.elapsed = now - shared_.start;
   if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now);
   for (const CustomSample& s : interval_.custom) {
-    result_->custom.add(plan_.metrics[s.metric].name, s.at, s.value);
+    result_->custom.add(plan_.metrics[s.metric].name, s.at, s.value, custom_sample_tags(s));
   }
   result_->custom.set_now(now - shared_.start);
   if (!windows_.empty()) {

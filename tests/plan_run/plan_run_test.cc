@@ -178,15 +178,18 @@ TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
       "    'iteration_duration{kind:api}': ['count==4']\n"
       "    'http_reqs{kind:typo}': ['count>0']\n"
       "    vus_max: ['max==2', 'value==2']\n"
+      "    'done{scenario:shop,name:home}': ['count==4']\n"
+      "    'done{kind:api,group:::cart}': ['count==0']\n"
       "  scenarios:\n"
       "    shop:\n"
       "      executor: per-vu-iterations\n"
       "      vus: 2\n"
       "      iterations: 2\n"
       "      tags: {kind: api}\n"
+      "metrics: {done: counter}\n"
       "flows:\n"
       "  default:\n"
-      "    - {name: home, url: /}\n"
+      "    - {name: home, url: /, record: {done: 1}}\n"
       "    - group: cart\n"
       "      steps:\n"
       "        - {name: missing, url: /nope, checks: {status: 404}}\n"
@@ -194,7 +197,11 @@ TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
       server_.url());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(run.out.find("    ✗ "), std::string::npos) << run.out;
-  EXPECT_EQ(run.out.find("no data"), run.out.rfind("no data")) << "only the typo" << run.out;
+  // Only the typo and the custom metric nothing in the cart group records have no data.
+  EXPECT_NE(run.out.find("http_reqs{kind:typo}                 count>0          no data"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("observed 4"), std::string::npos) << run.out;
   EXPECT_NE(run.err.find("warning: threshold on http_reqs{kind:typo} matches no request"),
             std::string::npos)
       << run.err;
