@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <string>
+#include <thread>
 
 #include "plan_test_support.h"
 
@@ -235,6 +237,38 @@ TEST_F(PlanRunTest, FailedExtractionsAreCountedAndCanBeGated) {
   EXPECT_EQ(m["extract_failures{name:catalog}"]["count"].get<int64_t>(), 8);
   EXPECT_NE(run.out.find("extractions that found nothing: 8 (catalog 8)"), std::string::npos)
       << run.out;
+}
+
+TEST_F(PlanRunTest, CtrlCStopsAPlanGracefullyAndStillWritesEverything) {
+  const std::string plan_path = temp_path("sigint.yaml");
+  std::ofstream(plan_path) << "options:\n"
+                              "  baseUrl: "
+                           << server_.url()
+                           << "\n"
+                              "  thresholds: {http_req_failed: ['rate<0.01']}\n"
+                              "  scenarios:\n"
+                              "    s: {executor: constant-vus, vus: 2, duration: 60s}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - {name: root, url: /}\n"
+                              "    - think: 5ms\n";
+  const std::string summary = temp_path("sigint_summary.json");
+  const std::string results = temp_path("sigint_results.json");
+  ChildProcess run({"run", plan_path, "--summary-json", summary, "--out", "json=" + results});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(std::chrono::seconds(15)), 105) << run.out() << run.err();
+  EXPECT_NE(run.out().find("INTERRUPTED"), std::string::npos) << run.out();
+  EXPECT_NE(run.out().find("✓ http_req_failed"), std::string::npos) << run.out();
+  std::ifstream summary_in(summary), results_in(results);
+  const auto s = nlohmann::json::parse(summary_in, nullptr, false);
+  const auto r = nlohmann::json::parse(results_in, nullptr, false);
+  ASSERT_TRUE(s.is_object()) << "summary JSON written after Ctrl-C";
+  ASSERT_TRUE(r.is_object()) << "results file written after Ctrl-C";
+  EXPECT_TRUE(s["perfgate"]["interrupted"].get<bool>());
+  EXPECT_GT(s["metrics"]["http_reqs{name:root}"]["count"].get<int64_t>(), 10);
+  EXPECT_LT(s["perfgate"]["elapsed_s"].get<double>(), 10.0);
+  for (const std::string& path : {plan_path, summary, results}) std::filesystem::remove(path);
 }
 
 TEST_F(PlanRunTest, InvalidPlanExits104BeforeAnyTraffic) {
