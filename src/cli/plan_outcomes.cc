@@ -94,16 +94,11 @@ std::string thresholds_section(const engine::PlanRunResult& r) {
   return out;
 }
 
+// A trend in k6's shape plus its sample count (sub-metric tables read it).
 nlohmann::json trend_json(const HdrHistogram& h) {
-  auto ms = [](int64_t us) { return static_cast<double>(us) / 1000.0; };
-  return {{"avg", h.mean() / 1000.0},
-          {"min", ms(h.min())},
-          {"med", ms(h.value_at_percentile(50))},
-          {"max", ms(h.max())},
-          {"p(90)", ms(h.value_at_percentile(90))},
-          {"p(95)", ms(h.value_at_percentile(95))},
-          {"p(99)", ms(h.value_at_percentile(99))},
-          {"count", h.count()}};
+  nlohmann::json out = report::trend_summary_json(h);
+  out["count"] = h.count();
+  return out;
 }
 
 // Custom metrics in k6's shapes, from the samples.

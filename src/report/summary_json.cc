@@ -122,6 +122,8 @@ json perfgate_json(const RunResult& r) {
 
 }  // namespace
 
+json trend_summary_json(const HdrHistogram& h) { return trend_json(h); }
+
 std::string format_summary_json(const RunResult& result) {
   json root = {{"metrics", metrics_json(result)}, {"perfgate", perfgate_json(result)}};
   return root.dump(2) + "\n";
