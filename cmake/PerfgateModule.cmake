@@ -22,6 +22,8 @@ function(perfgate_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  # Tests may include test support from outside src/ (e.g. "fuzz/seed_corpus.h").
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${name} PRIVATE
     PERFGATE_BINARY="$<TARGET_FILE:perfgate>"
     PERFGATE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -2,28 +2,16 @@
 // the normal build, so every seed — and every crash input added to the corpus — stays fixed.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <vector>
+#include "fuzz/seed_corpus.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
+namespace perfgate::fuzz {
 namespace {
 
 TEST(ImportersFuzzReplay, EveryCorpusInputIsHandled) {
-  const std::filesystem::path corpus =
-      std::filesystem::path(PERFGATE_SOURCE_DIR) / "fuzz" / "corpus" / "importers";
-  int replayed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
-              0)
-        << entry.path();
-    ++replayed;
-  }
-  EXPECT_GE(replayed, 10);
+  const std::vector<std::string> seeds = read_seed_corpus("importers");
+  for (size_t i = 0; i < seeds.size(); ++i) EXPECT_EQ(run_fuzz_target(seeds[i]), 0) << "seed " << i;
+  EXPECT_GE(seeds.size(), 10u);
 }
 
 }  // namespace
+}  // namespace perfgate::fuzz

@@ -2,34 +2,23 @@
 // CI exercises the target and its whole-vs-split consistency check without libFuzzer.
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <vector>
+#include "fuzz/seed_corpus.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
+namespace perfgate::fuzz {
 namespace {
 
 TEST(Http1ResponseFuzzReplay, SeedCorpusRunsClean) {
-  const std::filesystem::path corpus =
-      std::filesystem::path(PERFGATE_SOURCE_DIR) / "fuzz/corpus/http1_response";
-  int replayed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
+  const std::vector<std::string> seeds = read_seed_corpus("http1_response");
+  for (std::string input : seeds) {
     // The target aborts on any inconsistency; every piece size is tried, not just the seed's.
-    for (uint8_t flags = 0; flags < 64; ++flags) {
-      std::vector<uint8_t> input = bytes;
-      if (input.empty()) input.push_back(0);
-      input[0] = flags;
-      EXPECT_EQ(LLVMFuzzerTestOneInput(input.data(), input.size()), 0);
+    if (input.empty()) input.push_back('\0');
+    for (int flags = 0; flags < 64; ++flags) {
+      input[0] = static_cast<char>(flags);
+      EXPECT_EQ(run_fuzz_target(input), 0);
     }
-    ++replayed;
   }
-  EXPECT_GE(replayed, 10) << "seed corpus missing";
+  EXPECT_GE(seeds.size(), 10u) << "seed corpus missing";
 }
 
 }  // namespace
+}  // namespace perfgate::fuzz

@@ -3,31 +3,18 @@
 // broken invariant, which fails this test.
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <string>
+#include "fuzz/seed_corpus.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
-
+namespace perfgate::fuzz {
 namespace {
 
-void run(const std::string& input) {
-  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
-}
-
 TEST(RequestFuzzReplay, SeedCorpusAndAllItsPrefixesKeepTheInvariants) {
-  const std::filesystem::path corpus =
-      std::filesystem::path(PERFGATE_SOURCE_DIR) / "fuzz/corpus/http1_request";
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (size_t n = 0; n <= input.size(); ++n) run(input.substr(0, n));
-    ++files;
+  const std::vector<std::string> seeds = read_seed_corpus("http1_request");
+  for (const std::string& seed : seeds) {
+    for (size_t n = 0; n <= seed.size(); ++n) run_fuzz_target(seed.substr(0, n));
   }
-  EXPECT_GE(files, 10) << "seed corpus missing at " << corpus;
+  EXPECT_GE(seeds.size(), 10u) << "seed corpus missing";
 }
 
 }  // namespace
+}  // namespace perfgate::fuzz
