@@ -35,6 +35,7 @@ constexpr const char* kRunHelp =
     "latency then counts from each scheduled start (coordinated-omission corrected).\n\n"
     "Examples:\n"
     "  perfgate run http://127.0.0.1:8080/ --vus 50 --duration 30s\n"
+    "  perfgate run http://127.0.0.1:8080/ -c 50 -n 100000          # as with hey or ab\n"
     "  perfgate run http://127.0.0.1:8080/api --rate 2000 --duration 1m --max-vus 500\n"
     "  perfgate run http://127.0.0.1:8080/login -X POST -H 'Content-Type: application/json' \\\n"
     "      --body @login.json --summary-json summary.json\n\n"
@@ -45,6 +46,8 @@ struct RunOptions {
   std::string url;
   int vus = 10;
   std::string duration = "10s";
+  bool duration_given = false;
+  int64_t requests = 0;
   std::string rate;
   int max_vus = 0;
   std::string method = "GET";
@@ -71,10 +74,15 @@ int bad_input(const Error& error) {
 
 void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("url", o.url, "target URL, http://host[:port]/path")->required();
-  app.add_option("-u,--vus", o.vus, "closed model: concurrent VUs (default 10)")
+  app.add_option("-u,-c,--vus,--connections", o.vus,
+                 "closed model: concurrent VUs, one connection each (default 10)")
       ->check(CLI::PositiveNumber)
       ->each([&](const std::string&) { vus_given = true; });
-  app.add_option("-d,--duration", o.duration, "how long to run, e.g. 30s, 2m (default 10s)");
+  app.add_option("-d,--duration", o.duration, "how long to run, e.g. 30s, 2m (default 10s)")
+      ->each([&o](const std::string&) { o.duration_given = true; });
+  app.add_option("-n,--requests", o.requests,
+                 "stop after this many requests (with -d: whichever comes first)")
+      ->check(CLI::PositiveNumber);
   app.add_option("-r,--rate", o.rate, "open model: requests per second, e.g. 500 or 6000/m");
   app.add_option("--max-vus", o.max_vus,
                  "open model: most requests in flight (default max(100, rate/10))")
@@ -83,7 +91,7 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)")
       ->allow_extra_args(false);  // one value per -H, so a URL after -H stays the URL
   app.add_option("--body", o.body, "request body: TEXT, or @FILE to read it from a file");
-  app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
+  app.add_option("-t,--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
   app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
   app.add_option("--timer-resolution", o.timer_resolution,
@@ -127,7 +135,7 @@ Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
   auto duration = parse_duration(o.duration);
   if (!duration) return duration.error();
   if (*duration <= 0) return make_error("--duration must be above 0");
-  config.duration = *duration;
+  config.duration = o.requests > 0 && !o.duration_given ? results::kNoDurationLimit : *duration;
   auto timeout = parse_duration(o.timeout);
   if (!timeout) return timeout.error();
   if (*timeout <= 0) return make_error("--timeout must be above 0");
@@ -144,12 +152,18 @@ Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
     if (*rate <= 0) return make_error(fmt::format("invalid rate \"{}\": must be above 0", o.rate));
     config.model = results::Model::kOpen;
     config.rate = *rate;
+    if (o.requests > 0) {  // arrivals j = 0..n-1 are due at j/rate: end between the last two
+      const auto span = static_cast<Nanos>((static_cast<double>(o.requests) - 0.5) *
+                                           static_cast<double>(kNanosPerSecond) / *rate);
+      config.duration = o.duration_given ? std::min(*duration, span) : span;
+    }
     config.max_vus = o.max_vus > 0 ? o.max_vus : engine::default_max_vus(*rate);
   } else if (o.max_vus > 0) {
     return make_error("--max-vus needs --rate", "the closed model uses --vus");
   }
   config.vus = o.vus;
   config.threads = o.threads;
+  config.requests = o.requests;
   auto spec = build_request(o, *url);
   if (!spec) return spec.error();
   auto request = protocols::write_http1_request(*spec);

@@ -26,6 +26,10 @@ struct EngineConfig {
   double rate = 0;  // open model: iterations per second, over all workers
   int max_vus = 0;  // open model: most VUs (connections) that may be busy at once
   Nanos duration = 10 * kNanosPerSecond;
+  // Closed model: stop after this many requests in all, split evenly over the workers as hey and
+  // ab do (0: no limit; the duration still caps the run). The open model turns a count into the
+  // duration that schedules exactly that many arrivals.
+  int64_t requests = 0;
   Nanos timeout = 5 * kNanosPerSecond;  // connect timeout and request timeout
   Nanos grace = kDefaultGracePeriod;    // in-flight requests may finish this long after the end
   // Open model: a scheduled iteration still waiting for a free VU this long after its scheduled

@@ -66,6 +66,10 @@ void Coordinator::run() {
       break;
     }
     if (now >= end) break;
+    if (std::all_of(workers_.begin(), workers_.end(),
+                    [](const auto& w) { return w->finished(); })) {
+      break;  // every worker finished its share of --requests
+    }
     if (now >= next_second) {
       collect_second(now);
       next_second += kNanosPerSecond;
@@ -91,11 +95,16 @@ void Coordinator::collect_second(Nanos now) {
   const Nanos give_up = clock_.now() + kFlipTimeout;
   for (size_t i = 0; i < workers_.size(); ++i) {
     MetricShard& shard = workers_[i]->shard();
-    while (!shard.flip_acknowledged() && clock_.now() < give_up) {
+    while (!shard.flip_acknowledged() && !workers_[i]->finished() && clock_.now() < give_up) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    // A worker that did not answer keeps its numbers for the next collection.
-    if (shard.flip_acknowledged()) shard.take_retired(&interval_);
+    // A finished worker no longer touches its shard; one that did not answer keeps its numbers
+    // for the next collection.
+    if (workers_[i]->finished()) {
+      shard.drain(&interval_);
+    } else if (shard.flip_acknowledged()) {
+      shard.take_retired(&interval_);
+    }
   }
   add_point(interval_, now);
   interval_.reset();
@@ -170,6 +179,7 @@ Result<results::RunResult> run(const EngineConfig& input, const results::RunMeta
   result->meta = meta;
   result->meta.model = config.model;
   result->meta.duration = config.duration;
+  result->meta.requests = config.model == results::Model::kClosed ? config.requests : 0;
   result->meta.threads = config.threads;
   result->meta.vus = open ? 0 : config.vus;
   result->meta.max_vus = open ? config.max_vus : config.vus;

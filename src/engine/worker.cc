@@ -32,6 +32,8 @@ Worker::Worker(const EngineConfig& config, const Clock& clock, int index, int wo
     idle_.reserve(vu_capacity_);
   }
   next_sweep_ = start + kSweepInterval;
+  if (!open && config.requests > 0)
+    budget_ = static_cast<int64_t>(share_of(config.requests, workers, index));
   loop_.set_timer_resolution(config.timer_resolution);
 }
 
@@ -44,13 +46,17 @@ void Worker::run() {
   if (!scheduler_) {  // closed model: every VU starts its first iteration now
     for (size_t i = 0; i < vu_capacity_; ++i) vus_.emplace_back(this);
     allocated_gauge_.store(static_cast<int64_t>(vus_.size()), std::memory_order_relaxed);
-    for (Vu& vu : vus_) begin_iteration(vu, now, now);
+    for (Vu& vu : vus_) {
+      if (claim_request()) begin_iteration(vu, now, now);
+    }
   }
   while (true) {
     shard_.poll_flip();
     now = clock_.now();
     dispatch_arrivals(now);  // before begin_stop: iterations due before the end still start
-    if (!stopping_ && (now >= end_ || stop_requested_.load(std::memory_order_acquire))) {
+    const bool all_sent = budget_ == 0 && busy_ == 0;  // --requests done
+    if (!stopping_ &&
+        (now >= end_ || all_sent || stop_requested_.load(std::memory_order_acquire))) {
       begin_stop(now);
     }
     if (now >= next_sweep_) sweep(now);
@@ -60,6 +66,7 @@ void Worker::run() {
   }
   for (Vu& vu : vus_) close_connection(vu);
   busy_gauge_.store(0, std::memory_order_relaxed);
+  finished_.store(true, std::memory_order_release);
 }
 
 Nanos Worker::poll_wait(Nanos now) const {
@@ -125,7 +132,7 @@ void Worker::sweep(Nanos now) {
       case Vu::State::kBackoff:
         vu.deadline = 0;
         vu.state = Vu::State::kIdle;
-        if (!stopping_) begin_iteration(vu, now, now);
+        if (!stopping_ && claim_request()) begin_iteration(vu, now, now);
         break;
       case Vu::State::kIdle:
         vu.deadline = 0;

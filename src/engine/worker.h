@@ -65,6 +65,8 @@ class Worker {
 
   void request_stop() { stop_requested_.store(true, std::memory_order_release); }
   void wake() { loop_.wake(); }
+  // Whether run() has returned (e.g. its share of --requests is done).
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
   MetricShard& shard() { return shard_; }
   int64_t busy_vus() const { return busy_gauge_.load(std::memory_order_relaxed); }
   int64_t allocated_vus() const { return allocated_gauge_.load(std::memory_order_relaxed); }
@@ -85,6 +87,14 @@ class Worker {
   void close_connection(Vu& vu);
 
   void begin_stop(Nanos now);
+  // Closed model: takes one request from the worker's share of --requests; false when none is
+  // left (always true without a limit).
+  bool claim_request() {
+    if (budget_ < 0) return true;
+    if (budget_ == 0) return false;
+    --budget_;
+    return true;
+  }
   void dispatch_arrivals(Nanos now);
   Vu* free_vu();
   void sweep(Nanos now);
@@ -102,12 +112,14 @@ class Worker {
   std::optional<ArrivalScheduler> scheduler_;  // open model only
   uint64_t dropped_reported_ = 0;
   MetricShard shard_;
-  int64_t busy_ = 0;  // VUs in an iteration
-  int nesting_ = 0;   // begin_iteration depth, to stop failure -> retry recursion
+  int64_t busy_ = 0;     // VUs in an iteration
+  int64_t budget_ = -1;  // closed model: requests this worker may still start (-1: no limit)
+  int nesting_ = 0;      // begin_iteration depth, to stop failure -> retry recursion
   bool stopping_ = false;
   Nanos grace_deadline_ = 0;
   Nanos next_sweep_ = 0;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> finished_{false};
   std::atomic<int64_t> busy_gauge_{0};
   std::atomic<int64_t> allocated_gauge_{0};
 };

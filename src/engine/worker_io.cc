@@ -243,7 +243,7 @@ void Worker::end_iteration(Vu& vu, Nanos now, bool connect_failed) {
     vu.deadline = now + 1;
     return;
   }
-  begin_iteration(vu, now, now);
+  if (claim_request()) begin_iteration(vu, now, now);
 }
 
 void Worker::close_connection(Vu& vu) {

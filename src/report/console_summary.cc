@@ -75,8 +75,14 @@ std::string header(const RunResult& r) {
       : m.model == results::Model::kOpen
           ? fmt::format("open model: {:g} iterations/s, up to {} VUs", m.rate, m.max_vus)
           : fmt::format("closed model: {} VUs", m.vus);
-  return fmt::format("\n  perfgate {} run of {}\n  {} for {}, {} thread(s){}\n\n", m.version,
-                     m.target_url, shape, format_duration(m.duration), m.threads,
+  // -n without -d: the run lasts as long as the requests take.
+  const bool count_only = m.requests > 0 && m.duration >= results::kNoDurationLimit;
+  const std::string extent = m.requests == 0 ? fmt::format("for {}", format_duration(m.duration))
+                             : count_only    ? fmt::format("{} requests", m.requests)
+                                          : fmt::format("{} requests or {}, whichever ends first",
+                                                        m.requests, format_duration(m.duration));
+  return fmt::format("\n  perfgate {} run of {}\n  {}{}{}, {} thread(s){}\n\n", m.version,
+                     m.target_url, shape, m.requests == 0 ? " " : ", ", extent, m.threads,
                      r.interrupted ? " — INTERRUPTED" : "");
 }
 
@@ -131,9 +137,12 @@ std::string format_progress_line(double elapsed_seconds, double total_seconds, i
                                    ? 0.0
                                    : 100.0 * static_cast<double>(totals.failed_requests) /
                                          static_cast<double>(totals.http_reqs);
-  return fmt::format("  {:.0f}s/{:.0f}s  vus {}  {} req/s  p95 {}  errors {:.2f}%", elapsed_seconds,
-                     total_seconds, vus, last_second.requests, us(last_second.p95_us),
-                     error_percent);
+  const std::string total =
+      total_seconds * kNanosPerSecond >= static_cast<double>(results::kNoDurationLimit)
+          ? std::string()
+          : fmt::format("/{:.0f}s", total_seconds);
+  return fmt::format("  {:.0f}s{}  vus {}  {} req/s  p95 {}  errors {:.2f}%", elapsed_seconds,
+                     total, vus, last_second.requests, us(last_second.p95_us), error_percent);
 }
 
 }  // namespace perfgate::report

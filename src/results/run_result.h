@@ -19,6 +19,9 @@ namespace perfgate::results {
 
 enum class Model : uint8_t { kClosed, kOpen };
 
+// The duration of a run bounded only by its request count (`-n` without `-d`).
+inline constexpr Nanos kNoDurationLimit = 24 * 3600 * kNanosPerSecond;
+
 struct RunMetadata {
   std::string version;       // perfgate version that produced the run
   std::string command_line;  // the command as typed, for reproducing it
@@ -26,6 +29,7 @@ struct RunMetadata {
   std::string target_url;
   int64_t start_unix_nanos = 0;  // wall-clock start
   Nanos duration = 0;            // configured duration
+  int64_t requests = 0;          // closed model: the request count asked for (-n); 0: none
   Nanos elapsed = 0;             // actual time from the start to the last result
   int threads = 0;
   int vus = 0;      // closed model: VUs; open model: 0

@@ -77,6 +77,30 @@ TEST(RunIntegration, ClosedModelCountsAreConsistent) {
   EXPECT_GE(s["perfgate"]["time_series"].size(), 2u);
 }
 
+// hey/ab style: -c connections and -n requests in all, split over -t threads; the run ends when
+// the last request is answered, not at a duration.
+TEST(RunIntegration, RequestCountStopsTheRunAfterExactlyN) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.url().empty());
+  const json closed =
+      run_with_summary("count", {"run", serve.url() + "/", "-c", "7", "-n", "10001", "-t", "2"});
+  ASSERT_TRUE(closed.is_object());
+  EXPECT_EQ(closed["metrics"]["http_reqs"]["count"].get<int64_t>(), 10001);
+  EXPECT_EQ(closed["metrics"]["iterations"]["count"].get<int64_t>(), 10001);
+  EXPECT_EQ(sum_of_responses(closed), 10001);
+  EXPECT_LT(closed["perfgate"]["elapsed_s"].get<double>(), 8.0);
+  // A duration that ends first wins: 2 VUs x 50 ms per request cannot do 1000 in 1 s.
+  const json capped = run_with_summary(
+      "count_capped", {"run", serve.url() + "/delay/50", "-c", "2", "-n", "1000", "-d", "1s"});
+  ASSERT_TRUE(capped.is_object());
+  EXPECT_LT(capped["metrics"]["http_reqs"]["count"].get<int64_t>(), 100);
+  // The open model schedules exactly n arrivals.
+  const json open =
+      run_with_summary("count_open", {"run", serve.url() + "/", "-r", "1000", "-n", "1500"});
+  ASSERT_TRUE(open.is_object());
+  EXPECT_EQ(open["metrics"]["http_reqs"]["count"].get<int64_t>(), 1500);
+}
+
 TEST(RunIntegration, OpenModelHoldsTheRate) {
   ServeProcess serve;
   ASSERT_FALSE(serve.url().empty());
