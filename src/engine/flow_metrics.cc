@@ -44,7 +44,7 @@ FlowVu::RequestSample FlowVu::measure(Nanos now, int status, std::optional<Error
   return s;
 }
 
-void FlowVu::record_sample(const FlatStep& step, const RequestSample& s) {
+void FlowVu::record_sample(const FlatStep& step, const RequestSample& s, bool with_checks) {
   PlanMetrics& pm = worker_.metrics();
   results::MetricSet& m = pm.base;
   NameStats& ns = pm.names[step.name_id];
@@ -64,6 +64,7 @@ void FlowVu::record_sample(const FlatStep& step, const RequestSample& s) {
     if (s.has[t]) m.trends[t].record(s.trends[t]);
   }
   if (s.timed) ns.duration.record(s.trends[static_cast<size_t>(Trend::kDuration)]);
+  if (!with_checks) return;
   for (size_t i = 0; i < step.check_ids.size(); ++i) {
     (check_results_[i] ? pm.checks[step.check_ids[i]].passes
                        : pm.checks[step.check_ids[i]].fails)++;
@@ -71,7 +72,7 @@ void FlowVu::record_sample(const FlatStep& step, const RequestSample& s) {
 }
 
 void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
-                         const RequestSample& s) {
+                         const RequestSample& s, bool with_checks) {
   const PlanIndex& index = worker_.shared().index;
   std::vector<SubStats>& stats = worker_.metrics().subs;
   for (const SubMatch& match : matches) {
@@ -93,7 +94,7 @@ void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& s
         ++st.total;
         break;
       case SubSource::kChecks:
-        for (size_t i = 0; i < step.check_ids.size(); ++i) {
+        for (size_t i = 0; with_checks && i < step.check_ids.size(); ++i) {
           if (match.check && index.checks[step.check_ids[i]] != *match.check) continue;
           st.count += check_results_[i];
           ++st.total;

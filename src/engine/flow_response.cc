@@ -11,6 +11,7 @@
 #include "engine/plan_worker.h"
 #include "engine/scenario_driver.h"
 #include "plan/runtime.h"
+#include "protocols/url.h"
 
 namespace perfgate::engine {
 namespace {
@@ -85,8 +86,18 @@ void FlowVu::parse_head(std::string_view* body, bool want_body) {
   if (!want_body) return;
   *body = all.substr(end + 4);
   if (chunked) {
-    dechunk(*body, body_);
-    *body = body_;
+    dechunk(*body, dechunked_);
+    *body = dechunked_;
+  }
+}
+
+// A redirect answer: a request sample of the step without checks, extractions or records.
+void FlowVu::record_hop(const FlatStep& step, Nanos now) {
+  const RequestSample sample = measure(now, parser_.status_code(), std::nullopt);
+  record_sample(step, sample, /*with_checks=*/false);
+  const auto& subs = worker_.shared().index.subs;
+  if (!subs.subs.empty()) {
+    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample, false);
   }
 }
 
@@ -102,7 +113,13 @@ void FlowVu::store_cookies() {
 void FlowVu::complete(Nanos now) {
   timer_ = 0;
   if (!parser_.keep_alive()) close_connection();
-  record(worker_.shared().index.flows[flow_][step_], now, std::nullopt);
+  const FlatStep& step = worker_.shared().index.flows[flow_][step_];
+  headers_.clear();
+  response_body_ = {};
+  parse_head(&response_body_, keep_bytes_);
+  store_cookies();
+  if (follow_redirect(step, now)) return;
+  record(step, now, std::nullopt);
   after_request(now);
 }
 
@@ -110,8 +127,45 @@ void FlowVu::fail(ErrorClass error, Nanos now) {
   timer_ = 0;
   close_connection();
   connect_failed_ |= is_connect_error(error);
+  headers_.clear();
+  response_body_ = {};
   record(worker_.shared().index.flows[flow_][step_], now, error);
   after_request(now);
+}
+
+// k6 follows up to maxRedirects redirects: each hop is a request sample of the step (no checks,
+// extractions or records: those read the final response). 303, and 301/302 after a POST, become
+// GET without a body, as browsers do; 307/308 repeat the method and body. A Location on a host
+// that was not resolved before the run (or https://) is not followed: the 3xx is the answer.
+bool FlowVu::follow_redirect(const FlatStep& step, Nanos now) {
+  const int status = parser_.status_code();
+  if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+    return false;
+  }
+  if (redirects_ >= worker_.shared().plan.options.max_redirects) return false;
+  auto location = std::find_if(headers_.begin(), headers_.end(), [](const auto& h) {
+    return h.first.size() == 8 && strncasecmp(h.first.data(), "Location", 8) == 0;
+  });
+  if (location == headers_.end()) return false;
+  auto target = protocols::resolve_http_url(current_url_, location->second);
+  if (!target || !worker_.shared().index.hosts.count(host_key(*target))) return false;
+  record_hop(step, now);
+  ++redirects_;
+  first_request_ = false;
+  request_scheduled_ = now;
+  current_url_ = std::move(*target);
+  const bool to_get = status == 303 || ((status == 301 || status == 302) && method_ == "POST");
+  if (to_get) {
+    if (method_ != "HEAD") method_ = "GET";
+    body_.clear();
+  }
+  const net::Address* address = nullptr;
+  if (!build_request(step, render_context(), &address)) {
+    fail(ErrorClass::kConnectError, now);
+    return true;
+  }
+  dispatch(*address, now);
+  return true;
 }
 
 void FlowVu::after_request(Nanos now) {
@@ -132,13 +186,7 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
   const plan::RequestStep& req = *step.request;
   const int status = error ? 0 : parser_.status_code();
   const Nanos duration = now - request_scheduled_;
-  std::string_view body;
-  headers_.clear();
-  if (!error) {
-    parse_head(&body, keep_bytes_);
-    store_cookies();
-  }
-  plan::ResponseView view{status, headers_, body, now - send_start_};
+  plan::ResponseView view{status, headers_, response_body_, now - send_start_};
   plan::ResponseInspector inspector(view);
   check_results_.assign(req.checks.size(), 0);
   bool all_passed = true;
@@ -157,11 +205,11 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
   const Nanos since_start = now - worker_.shared().start;
   const RequestSample sample = measure(now, status, error);
   PlanMetrics& pm = worker_.metrics();
-  record_sample(step, sample);
+  record_sample(step, sample, /*with_checks=*/true);
   pm.names[step.name_id].extract_failures += extract_failures;
   const auto& subs = worker_.shared().index.subs;
   if (!subs.subs.empty()) {
-    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample);
+    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample, true);
   }
   for (const plan::Record& r : req.records) {
     double value = r.constant;

@@ -176,22 +176,38 @@ void FlowVu::abort() {
   state_ = State::kIdle;
 }
 
-bool FlowVu::render_request(const FlatStep& step, const net::Address** address) {
-  const plan::RequestStep& req = *step.request;
+plan::RenderContext FlowVu::render_context() {
   plan::RenderContext context{vars_, number_, iteration_, 0, &rng_};
   context.unix_millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  protocols::HttpUrl parsed;
-  const protocols::HttpUrl* url = &step.url;
-  if (!step.literal_url) {
+  return context;
+}
+
+bool FlowVu::render_request(const FlatStep& step, const net::Address** address) {
+  const plan::RequestStep& req = *step.request;
+  const plan::RenderContext context = render_context();
+  if (step.literal_url) {
+    current_url_ = step.url;
+  } else {
     url_.clear();
     req.url.render(context, url_);
     auto result = protocols::parse_http_url(url_);
     if (!result) return false;
-    parsed = std::move(*result);
-    url = &parsed;
+    current_url_ = std::move(*result);
   }
+  method_ = req.method;
+  body_.clear();
+  req.body.render(context, body_);
+  return build_request(step, context, address);
+}
+
+// The request bytes for current_url_, method_ and body_ with the step's headers and the jar's
+// cookies; false when the host was not resolved before the run or a header would inject a line.
+bool FlowVu::build_request(const FlatStep& step, const plan::RenderContext& context,
+                           const net::Address** address) {
+  const plan::RequestStep& req = *step.request;
+  const protocols::HttpUrl* url = &current_url_;
   value_ = host_key(*url);
   const auto& hosts = worker_.shared().index.hosts;
   auto it = hosts.find(value_);
@@ -201,7 +217,7 @@ bool FlowVu::render_request(const FlatStep& step, const net::Address** address) 
   connection_key_ = value_;
 
   request_.clear();
-  request_.append(req.method).append(" ").append(url->target).append(" HTTP/1.1\r\nHost: ");
+  request_.append(method_).append(" ").append(url->target).append(" HTTP/1.1\r\nHost: ");
   request_.append(url->authority).append("\r\n");
   bool user_agent = false, cookie = false;
   cookie_host_ = url->host;
@@ -224,13 +240,11 @@ bool FlowVu::render_request(const FlatStep& step, const net::Address** address) 
   }
   if (!user_agent)
     request_.append("User-Agent: ").append(worker_.shared().user_agent).append("\r\n");
-  body_.clear();
-  req.body.render(context, body_);
-  if (!body_.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+  if (!body_.empty() || method_ == "POST" || method_ == "PUT" || method_ == "PATCH") {
     request_.append("Content-Length: ").append(std::to_string(body_.size())).append("\r\n");
   }
   request_.append("\r\n").append(body_);
-  head_ = req.method == "HEAD";
+  head_ = method_ == "HEAD";
   return true;
 }
 
@@ -249,10 +263,16 @@ void FlowVu::begin_request(const FlatStep& step, Nanos now) {
   const net::Address* address = nullptr;
   request_scheduled_ = first_request_ && driver_.open_model() ? iteration_scheduled_ : now;
   keep_bytes_ = step.needs_body;
-  retried_ = false;
+  redirects_ = 0;
   if (!render_request(step, &address)) return fail(ErrorClass::kConnectError, now);
-  address_ = address;
-  if (fd_ < 0) return start_connect(*address, now);
+  dispatch(*address, now);
+}
+
+// Sends request_ to `address`: on the open keep-alive connection, or a new one.
+void FlowVu::dispatch(const net::Address& address, Nanos now) {
+  retried_ = false;
+  address_ = &address;
+  if (fd_ < 0) return start_connect(address, now);
   fresh_connection_ = false;
   send_request(now);
 }

@@ -23,6 +23,7 @@
 #include "engine/plan_index.h"
 #include "net/address.h"
 #include "net/event_loop.h"
+#include "plan/template.h"
 #include "protocols/cookie_jar.h"
 #include "protocols/http1_response_parser.h"
 #include "results/metric_set.h"
@@ -65,7 +66,12 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   void load_row_variables();
   void next_step(Nanos now);
   void begin_request(const FlatStep& step, Nanos now);
+  plan::RenderContext render_context();
   bool render_request(const FlatStep& step, const net::Address** address);
+  bool build_request(const FlatStep& step, const plan::RenderContext& context,
+                     const net::Address** address);
+  void dispatch(const net::Address& address, Nanos now);
+  bool follow_redirect(const FlatStep& step, Nanos now);
   void start_connect(const net::Address& address, Nanos now);
   void on_connect_ready(uint32_t events, Nanos now);
   void send_request(Nanos now);
@@ -86,10 +92,11 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
     int64_t sent = 0, received = 0;
   };
   void record(const FlatStep& step, Nanos now, std::optional<results::ErrorClass> error);
+  void record_hop(const FlatStep& step, Nanos now);
   RequestSample measure(Nanos now, int status, std::optional<results::ErrorClass> error);
-  void record_sample(const FlatStep& step, const RequestSample& sample);
+  void record_sample(const FlatStep& step, const RequestSample& sample, bool with_checks);
   void record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
-                   const RequestSample& sample);
+                   const RequestSample& sample, bool with_checks);
   void record_iteration(Nanos duration);
   void after_request(Nanos now);
   void finish_iteration(Nanos now);
@@ -129,7 +136,10 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   int64_t received_ = 0;         // response bytes read for the current request
   bool connect_failed_ = false;  // in this iteration: the driver backs off before the next
   std::vector<char> check_results_;
-  std::string url_, request_, value_, response_, body_;
+  std::string url_, request_, value_, response_, body_, method_, dechunked_;
+  protocols::HttpUrl current_url_;  // of the request in flight (redirects resolve against it)
+  int redirects_ = 0;               // redirects followed for the current step
+  std::string_view response_body_;  // of the final response, when the step keeps bytes
   protocols::Http1ResponseParser parser_;
   std::vector<std::pair<std::string_view, std::string_view>> headers_;
   protocols::CookieJar cookies_;

@@ -129,12 +129,22 @@ void load_secrets(LoadContext& ctx, const YAML::Node& node) {
   }
 }
 
+void load_max_redirects(LoadContext& ctx, const YAML::Node& node) {
+  int value = -1;
+  if (node.IsScalar() && YAML::convert<int>::decode(node, value) && value >= 0 && value <= 100) {
+    ctx.plan.options.max_redirects = value;
+    return;
+  }
+  ctx.reader.error(node, "expected a whole number of redirects 0..100 for options.maxRedirects",
+                   "0 turns following redirects off; k6's default is 10");
+}
+
 }  // namespace
 
 void load_options(LoadContext& ctx, const YAML::Node& node) {
   static const std::vector<std::string_view> kKeys = {
-      "baseUrl", "headers", "timeout",  "noCookiesReset", "thresholds", "scenarios",
-      "secrets", "vus",     "duration", "iterations",     "stages"};
+      "baseUrl",   "headers", "timeout", "noCookiesReset", "maxRedirects", "thresholds",
+      "scenarios", "secrets", "vus",     "duration",       "iterations",   "stages"};
   std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
   bool shortcut = false;
   ctx.reader.for_each(node, "options", kKeys,
@@ -149,6 +159,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                         } else if (key == "noCookiesReset") {
                           ctx.plan.options.no_cookies_reset =
                               ctx.reader.boolean(value, "options.noCookiesReset").value_or(false);
+                        } else if (key == "maxRedirects") {
+                          load_max_redirects(ctx, value);
                         } else if (key == "thresholds")
                           thresholds = value;
                         else if (key == "scenarios")

@@ -211,6 +211,7 @@ struct Options {
   // k6's noCookiesReset: keep each VU's cookie jar across iterations instead of emptying it when
   // an iteration starts.
   bool no_cookies_reset = false;
+  int max_redirects = 10;  // k6's maxRedirects: 3xx answers followed per request step
   std::vector<Threshold> thresholds;
 };
 

@@ -94,5 +94,22 @@ TEST(HttpUrl, RejectsWhatItCannotLoad) {
   }
 }
 
+TEST(HttpUrl, ResolvesLocationHeaders) {
+  const HttpUrl base = *parse_http_url("http://shop.test:8080/a/b/page?x=1");
+  auto target = [&](std::string_view location) {
+    auto url = resolve_http_url(base, location);
+    return url ? url->authority + url->target : "error: " + url.error().message;
+  };
+  EXPECT_EQ(target("/login?next=%2F"), "shop.test:8080/login?next=%2F");
+  EXPECT_EQ(target("other"), "shop.test:8080/a/b/other");
+  EXPECT_EQ(target("?y=2"), "shop.test:8080/a/b/page?y=2");
+  EXPECT_EQ(target("/p#frag"), "shop.test:8080/p");
+  EXPECT_EQ(target("HTTP://127.0.0.1:9/x"), "127.0.0.1:9/x");
+  EXPECT_EQ(target("//cdn.test/img"), "cdn.test/img");
+  EXPECT_EQ(target(""), "shop.test:8080/a/b/page?x=1");
+  EXPECT_FALSE(resolve_http_url(base, "https://shop.test/"));
+  EXPECT_FALSE(resolve_http_url(base, "/a b"));
+}
+
 }  // namespace
 }  // namespace perfgate::protocols

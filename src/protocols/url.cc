@@ -86,4 +86,32 @@ Result<HttpUrl> parse_http_url(std::string_view text) {
   return url;
 }
 
+Result<HttpUrl> resolve_http_url(const HttpUrl& base, std::string_view reference) {
+  reference = reference.substr(0, reference.find('#'));
+  const auto lower_prefix = [&](std::string_view prefix) {
+    if (reference.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(reference[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  if (lower_prefix("http://") || lower_prefix("https://")) return parse_http_url(reference);
+  if (reference.substr(0, 2) == "//") return parse_http_url("http:" + std::string(reference));
+  std::string target;
+  if (!reference.empty() && reference.front() == '/') {
+    target = reference;
+  } else {
+    const std::string_view path = std::string_view(base.target).substr(0, base.target.find('?'));
+    target = std::string(path.substr(0, path.rfind('/') + 1));
+    if (reference.empty()) {
+      target = base.target;
+    } else if (reference.front() == '?') {
+      target = std::string(path) + std::string(reference);
+    } else {
+      target += reference;
+    }
+  }
+  return parse_http_url("http://" + base.authority + target);
+}
+
 }  // namespace perfgate::protocols

@@ -24,4 +24,9 @@ struct HttpUrl {
 // Rejects other schemes, user-info, empty hosts, bad ports, and spaces or control characters.
 Result<HttpUrl> parse_http_url(std::string_view text);
 
+// Resolves a Location header value against the URL it answered (RFC 3986 5.2 for the forms
+// servers send): absolute "http://h/p", scheme-relative "//h/p", absolute path "/p?q", and paths
+// relative to the base's directory ("p", "../p" is taken literally). https:// is refused.
+Result<HttpUrl> resolve_http_url(const HttpUrl& base, std::string_view reference);
+
 }  // namespace perfgate::protocols

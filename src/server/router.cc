@@ -59,6 +59,17 @@ void bytes_route(uint64_t n, bool chunked, Response& response) {
   response.generated_bytes = n;
 }
 
+// /redirect/n answers 302 to /redirect/n-1, and /redirect/0 answers 200: n hops in all.
+void redirect_route(uint64_t n, Response& response) {
+  if (n == 0) {
+    response.owned_body = "redirects done\n";
+    return;
+  }
+  response.status = 302;
+  response.extra_headers = "Location: /redirect/" + std::to_string(n - 1) + "\r\n";
+  response.owned_body = "302 Found\n";
+}
+
 void status_route(uint64_t code, Response& response) {
   if (code < 200 || code > 599) return bad_request(response, "status must be 200..599");
   response.status = static_cast<int>(code);
@@ -101,6 +112,10 @@ void Router::route(const Request& request, Response& response) const {
     }
     response.delay_ms = static_cast<int64_t>(*ms);
     response.owned_body = "delayed " + std::to_string(*ms) + " ms\n";
+  } else if (starts_with(path, "/redirect/")) {
+    const auto n = number_after(path, "/redirect/");
+    if (!n || *n > 100) return bad_request(response, "redirects must be 0..100");
+    redirect_route(*n, response);
   } else if (starts_with(path, "/status/")) {
     const auto code = number_after(path, "/status/");
     if (!code) return bad_request(response, "status must be 200..599");

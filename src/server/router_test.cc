@@ -139,6 +139,17 @@ TEST_F(RouterTest, MeAcceptsTheSessionCookieInstead) {
   EXPECT_EQ(get("/me", "Cookie: xsession=" + token + "\r\n").status, 401);
 }
 
+TEST_F(RouterTest, RedirectCountsDown) {
+  const Response hop = get("/redirect/3");
+  EXPECT_EQ(hop.status, 302);
+  EXPECT_EQ(hop.extra_headers, "Location: /redirect/2\r\n");
+  const Response done = get("/redirect/0");
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(done.text_body(), "redirects done\n");
+  EXPECT_EQ(get("/redirect/101").status, 400);
+  EXPECT_EQ(get("/redirect/x").status, 400);
+}
+
 TEST_F(RouterTest, UnknownPathsAre404) {
   EXPECT_EQ(get("/nope").status, 404);
   EXPECT_EQ(get("/jsonx").status, 404);

@@ -214,6 +214,34 @@ TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
   EXPECT_FALSE(m["http_reqs{kind:typo}"].contains("count"));
 }
 
+// As k6: redirects are followed (maxRedirects, default 10), each hop is a request sample of the
+// step, and checks judge the final answer.
+TEST_F(PlanRunTest, RedirectsAreFollowedAndEachHopIsASample) {
+  const std::string flow =
+      "flows:\n"
+      "  default:\n"
+      "    - name: hops\n"
+      "      url: /redirect/3\n"
+      "      checks: {status: 200, bodyContains: redirects done}\n";
+  auto plan = [&](const std::string& extra) {
+    return "options:\n  baseUrl: ${BASE_URL}\n" + extra +
+           "  scenarios:\n    s: {executor: per-vu-iterations, vus: 2, iterations: 3}\n" + flow;
+  };
+  PlanRun followed = run_plan_text("redirects", plan(""), server_.url());
+  ASSERT_EQ(followed.exit_code, 0) << followed.out << followed.err;
+  const auto& m = followed.summary["metrics"];
+  EXPECT_EQ(m["http_reqs{name:hops}"]["count"].get<int64_t>(), 6 * 4);  // 3 redirects + answer
+  EXPECT_EQ(m["checks"]["passes"].get<int64_t>(), 12);
+  EXPECT_EQ(m["checks"]["fails"].get<int64_t>(), 0);
+  EXPECT_EQ(followed.summary["perfgate"]["responses"]["302"].get<int64_t>(), 18);
+
+  PlanRun capped = run_plan_text("redirects_capped", plan("  maxRedirects: 1\n"), server_.url());
+  ASSERT_EQ(capped.exit_code, 0) << capped.out << capped.err;
+  const auto& c = capped.summary["metrics"];
+  EXPECT_EQ(c["http_reqs{name:hops}"]["count"].get<int64_t>(), 6 * 2);
+  EXPECT_EQ(c["checks"]["fails"].get<int64_t>(), 12) << "the final answer is a 302";
+}
+
 TEST_F(PlanRunTest, FailedExtractionsAreCountedAndCanBeGated) {
   PlanRun run = run_plan_text("extract",
                               "options:\n"
