@@ -33,8 +33,16 @@ function(perfgate_test name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-                       DISCOVERY_TIMEOUT 30)
+  gtest_discover_tests(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} DISCOVERY_TIMEOUT 30)
+  # Labels are set by a script ctest includes after the discovered tests: a list passed through
+  # gtest_discover_tests' PROPERTIES is split on the way, so "integration;heavy" became LABELS
+  # integration plus a bogus property "heavy" - and `ctest -LE heavy` ran the heavy tests.
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+  file(WRITE ${labels_file}
+       "foreach(test IN LISTS ${name}_TESTS)\n"
+       "  set_tests_properties(\"\${test}\" PROPERTIES LABELS \"${T_LABELS}\")\n"
+       "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
   # Only integration tests run the binary; unit tests must not wait for every module to build.
   if("integration" IN_LIST T_LABELS)
     add_dependencies(${name} perfgate)
