@@ -38,11 +38,11 @@ test: build
 
 asan: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure -LE heavy
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure -LE "heavy|timing"
 
 tsan: deps build/tsan/build.ninja
 	cmake --build build/tsan -j $(JOBS)
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan -j $(JOBS) --output-on-failure -LE heavy
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan -j $(JOBS) --output-on-failure -LE "heavy|timing"
 
 bench: build
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2; done
