@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "engine/plan_index.h"
 #include "plan/explain.h"
 #include "plan/loader.h"
 #include "plan/redact.h"
@@ -34,6 +35,11 @@ int plan_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "{}: {} error{}; the plan is invalid\n", path, errors.size(),
                errors.size() == 1 ? "" : "s");
     return kExitInvalidPlan;
+  }
+  // Sub-metric filters that no sample can match: the same warnings `perfgate run` prints.
+  if (auto index = engine::build_plan_index(loaded.plan, /*resolve_hosts=*/false)) {
+    for (const std::string& w : index->subs.warnings)
+      fmt::print(stderr, "{}: warning: {}\n", path, w);
   }
   if (!explain_path.empty()) {
     fmt::print("{}", plan::explain_plan(loaded.plan, plan::Redactor::for_plan(loaded.plan)));

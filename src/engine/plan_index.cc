@@ -51,7 +51,7 @@ std::optional<std::string> static_origin(const std::string& source) {
 }
 
 Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& group,
-                     PlanIndex& index, std::vector<FlatStep>& out) {
+                     bool resolve_hosts, PlanIndex& index, std::vector<FlatStep>& out) {
   for (const plan::Step& step : steps) {
     FlatStep flat;
     flat.group = group;
@@ -61,7 +61,10 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
     } else if (step.kind == plan::Step::Kind::kGroup) {
       flat.kind = FlatStep::Kind::kGroupBegin;
       out.push_back(flat);
-      if (auto ok = flatten(step.steps, group + "::" + step.group, index, out); !ok) return ok;
+      if (auto ok = flatten(step.steps, group + "::" + step.group, resolve_hosts, index, out);
+          !ok) {
+        return ok;
+      }
       flat.kind = FlatStep::Kind::kGroupEnd;
     } else {
       flat.request = &step.request;
@@ -70,7 +73,7 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
         flat.check_ids.push_back(intern(index.checks, check.name));
       }
       flat.needs_body = needs_body(step.request);
-      if (auto origin = static_origin(step.request.url.source())) {
+      if (auto origin = resolve_hosts ? static_origin(step.request.url.source()) : std::nullopt) {
         auto url = protocols::parse_http_url(*origin);
         if (!url) return url.error();
         const std::string key = host_key(*url);
@@ -116,11 +119,13 @@ void scale_plan_durations(plan::Plan& plan, double factor) {
   }
 }
 
-Result<PlanIndex> build_plan_index(const plan::Plan& plan) {
+Result<PlanIndex> build_plan_index(const plan::Plan& plan, bool resolve_hosts) {
   PlanIndex index;
   for (const plan::Flow& flow : plan.flows) {
     index.flows.emplace_back();
-    if (auto ok = flatten(flow.steps, "", index, index.flows.back()); !ok) return ok.error();
+    if (auto ok = flatten(flow.steps, "", resolve_hosts, index, index.flows.back()); !ok) {
+      return ok.error();
+    }
   }
   index.subs = build_sub_metrics(plan, index.flows, index.checks);
   return index;

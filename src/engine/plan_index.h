@@ -44,8 +44,9 @@ struct PlanIndex {
 void scale_plan_durations(plan::Plan& plan, double factor);
 
 // Flattens, numbers and resolves. Errors: a literal URL that does not parse, a host that does
-// not resolve.
-Result<PlanIndex> build_plan_index(const plan::Plan& plan);
+// not resolve. Without `resolve_hosts` (plan --check) no name is looked up and `hosts` stays
+// empty.
+Result<PlanIndex> build_plan_index(const plan::Plan& plan, bool resolve_hosts = true);
 
 // "host:port" key of a parsed URL, as used in PlanIndex::hosts.
 std::string host_key(const protocols::HttpUrl& url);

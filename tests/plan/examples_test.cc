@@ -54,7 +54,37 @@ TEST(Examples, EachPassesPlanCheck) {
     const CommandResult r = run_perfgate("plan --check " + path.string());
     EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.output;
     EXPECT_NE(r.output.find(": ok ("), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
   }
+}
+
+// A tag filter that no request can carry is still a valid plan, but --check says it will have no
+// data, without looking up any host name.
+TEST(Examples, CheckWarnsAboutSubMetricsNoSampleCanMatch) {
+  const fs::path path = fs::temp_directory_path() / "perfgate_check_warning.yaml";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(
+      "options:\n"
+      "  baseUrl: http://no-such-host.invalid:8080\n"
+      "  thresholds:\n"
+      "    'http_req_duration{scenario:typo}': ['p(95)<100']\n"
+      "    'http_req_duration{scenario:default}': ['p(95)<100']\n"
+      "  vus: 1\n"
+      "  duration: 1s\n"
+      "flows:\n"
+      "  default:\n"
+      "    - {url: /}\n",
+      f);
+  std::fclose(f);
+  const CommandResult r = run_perfgate("plan --check " + path.string());
+  fs::remove(path);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: threshold on http_req_duration{scenario:typo} matches no "
+                          "request"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("{scenario:default} matches"), std::string::npos) << r.output;
 }
 
 TEST(Examples, ExplainShowsStagesChartAndRedactsSecrets) {
