@@ -64,10 +64,13 @@ void FlowVu::record_sample(const FlatStep& step, const RequestSample& s, bool wi
     if (s.has[t]) m.trends[t].record(s.trends[t]);
   }
   if (s.timed) ns.duration.record(s.trends[static_cast<size_t>(Trend::kDuration)]);
-  if (!with_checks) return;
-  for (size_t i = 0; i < step.check_ids.size(); ++i) {
+  for (size_t i = 0; with_checks && i < step.check_ids.size(); ++i) {
     (check_results_[i] ? pm.checks[step.check_ids[i]].passes
                        : pm.checks[step.check_ids[i]].fails)++;
+  }
+  const SubMetricIndex& subs = worker_.shared().index.subs;
+  if (!subs.subs.empty()) {
+    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, s, with_checks);
   }
 }
 

@@ -93,12 +93,7 @@ void FlowVu::parse_head(std::string_view* body, bool want_body) {
 
 // A redirect answer: a request sample of the step without checks, extractions or records.
 void FlowVu::record_hop(const FlatStep& step, Nanos now) {
-  const RequestSample sample = measure(now, parser_.status_code(), std::nullopt);
-  record_sample(step, sample, /*with_checks=*/false);
-  const auto& subs = worker_.shared().index.subs;
-  if (!subs.subs.empty()) {
-    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample, false);
-  }
+  record_sample(step, measure(now, parser_.status_code(), std::nullopt), /*with_checks=*/false);
 }
 
 void FlowVu::store_cookies() {
@@ -114,7 +109,6 @@ void FlowVu::complete(Nanos now) {
   timer_ = 0;
   if (!parser_.keep_alive()) close_connection();
   const FlatStep& step = worker_.shared().index.flows[flow_][step_];
-  headers_.clear();
   response_body_ = {};
   parse_head(&response_body_, keep_bytes_);
   store_cookies();
@@ -207,10 +201,6 @@ void FlowVu::record(const FlatStep& step, Nanos now, std::optional<ErrorClass> e
   PlanMetrics& pm = worker_.metrics();
   record_sample(step, sample, /*with_checks=*/true);
   pm.names[step.name_id].extract_failures += extract_failures;
-  const auto& subs = worker_.shared().index.subs;
-  if (!subs.subs.empty()) {
-    record_subs(subs.for_step(driver_.scenario_index(), flow_, step_), step, sample, true);
-  }
   for (const plan::Record& r : req.records) {
     double value = r.constant;
     if (r.value == plan::Record::Value::kDuration) value = static_cast<double>(duration) / 1e6;
