@@ -86,26 +86,7 @@ void Coordinator::run() {
 }
 
 void Coordinator::collect_second(Nanos now) {
-  std::vector<bool> asked(workers_.size(), false);
-  for (size_t i = 0; i < workers_.size(); ++i) {
-    workers_[i]->shard().request_flip();
-    workers_[i]->wake();
-    asked[i] = true;
-  }
-  const Nanos give_up = clock_.now() + kFlipTimeout;
-  for (size_t i = 0; i < workers_.size(); ++i) {
-    MetricShard& shard = workers_[i]->shard();
-    while (!shard.flip_acknowledged() && !workers_[i]->finished() && clock_.now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    // A finished worker no longer touches its shard; one that did not answer keeps its numbers
-    // for the next collection.
-    if (workers_[i]->finished()) {
-      shard.drain(&interval_);
-    } else if (shard.flip_acknowledged()) {
-      shard.take_retired(&interval_);
-    }
-  }
+  collect_shards(workers_, clock_, kFlipTimeout, &interval_);
   add_point(interval_, now);
   interval_.reset();
 }

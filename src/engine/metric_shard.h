@@ -20,8 +20,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 
+#include "core/clock.h"
 #include "results/metric_set.h"
 
 namespace perfgate::engine {
@@ -75,5 +78,30 @@ class Shard {
 };
 
 using MetricShard = Shard<results::MetricSet>;
+
+// One collection by the coordinator: flips the shard of every running worker, waits up to
+// `timeout` for the flips, and merges the retired halves into `into`. A finished worker no
+// longer touches its shard, so both halves are taken; one that did not answer in time keeps its
+// numbers for the next collection. Workers need shard(), wake() and finished().
+template <typename Workers, typename Set>
+void collect_shards(Workers& workers, const Clock& clock, Nanos timeout, Set* into) {
+  for (auto& w : workers) {
+    if (w->finished()) continue;
+    w->shard().request_flip();
+    w->wake();
+  }
+  const Nanos give_up = clock.now() + timeout;
+  for (auto& w : workers) {
+    auto& shard = w->shard();
+    while (!shard.flip_acknowledged() && !w->finished() && clock.now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (w->finished()) {
+      shard.drain(into);
+    } else if (shard.flip_acknowledged()) {
+      shard.take_retired(into);
+    }
+  }
+}
 
 }  // namespace perfgate::engine

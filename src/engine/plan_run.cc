@@ -48,7 +48,6 @@ class PlanCoordinator {
 
  private:
   void collect(Nanos now, bool final);
-  void take_intervals();
   plan::MetricSamples::Tags custom_sample_tags(const CustomSample& s) const;
   void add_point(Nanos now);
   bool evaluate_live(Nanos now, bool final);
@@ -118,7 +117,7 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   if (final) {
     for (auto& w : workers_) w->shard().drain(&interval_);  // threads joined
   } else {
-    take_intervals();
+    collect_shards(workers_, clock_, kFlipTimeout, &interval_);
   }
   if (final) result_->run.meta.elapsed = now - shared_.start;
   if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now);
@@ -138,29 +137,6 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   vus_max.min = collections_++ == 0 ? allocated : std::min(vus_max.min, allocated);
   vus_max.max = std::max(vus_max.max, allocated);
   vus_max.value = allocated;
-}
-
-// Flips every worker's shard and merges the retired halves into interval_. A worker that does not
-// answer within kFlipTimeout keeps its numbers for the next collection; a finished worker no
-// longer touches its shard, so both halves are taken.
-void PlanCoordinator::take_intervals() {
-  for (auto& w : workers_) {
-    if (w->finished()) continue;
-    w->shard().request_flip();
-    w->wake();
-  }
-  const Nanos give_up = clock_.now() + kFlipTimeout;
-  for (auto& w : workers_) {
-    Shard<PlanMetrics>& shard = w->shard();
-    while (!shard.flip_acknowledged() && !w->finished() && clock_.now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    if (w->finished()) {
-      shard.drain(&interval_);
-    } else if (shard.flip_acknowledged()) {
-      shard.take_retired(&interval_);
-    }
-  }
 }
 
 void PlanCoordinator::add_point(Nanos now) {
