@@ -5,8 +5,11 @@ JOBS ?= $(shell nproc)
 
 # Debian packages, by what needs them. `deps` installs the missing ones (a no-op when present).
 BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nlohmann-json3-dev \
-  libyaml-cpp-dev libcli11-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev libboost-dev nodejs
-TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps
+  libyaml-cpp-dev libcli11-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev libboost-dev nodejs \
+  libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler \
+  libsnappy-dev ccache
+TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps \
+  openssl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps build debug demo test test-unit asan tsan bench format format-check clean
