@@ -19,7 +19,7 @@ constexpr size_t kMaxLingerBytes = 1024 * 1024;
 
 }  // namespace
 
-Connection::Connection(Worker& worker, int fd) : worker_(worker), fd_(fd) {}
+Connection::Connection(Worker& worker, int fd, SSL* ssl) : worker_(worker), fd_(fd), ssl_(ssl) {}
 
 Connection::~Connection() { close(); }
 
@@ -74,7 +74,7 @@ void Connection::pump() {
 // Writes out_ until done (true) or the socket is full or failed (false).
 bool Connection::flush() {
   while (out_pos_ < out_.size()) {
-    const ssize_t n = send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    const ssize_t n = write_some(out_.data() + out_pos_, out_.size() - out_pos_);
     if (n > 0) {
       out_pos_ += static_cast<size_t>(n);
     } else if (n < 0 && errno == EINTR) {
@@ -96,7 +96,7 @@ bool Connection::flush() {
 // One read into the worker's buffer. False when there is nothing more to read for now.
 bool Connection::read_available() {
   auto& buffer = worker_.read_buffer();
-  const ssize_t n = recv(fd_, buffer.data(), buffer.size(), 0);
+  const ssize_t n = read_some(buffer.data(), buffer.size());
   if (n > 0) {
     consume(std::string_view(buffer.data(), static_cast<size_t>(n)));
     return true;
@@ -152,7 +152,7 @@ size_t Connection::serve_requests(std::string_view input) {
 void Connection::linger() {
   if (!lingering_) {
     lingering_ = true;
-    shutdown(fd_, SHUT_WR);
+    shutdown_output();
   }
   auto& buffer = worker_.read_buffer();
   for (;;) {
@@ -167,6 +167,8 @@ void Connection::linger() {
 void Connection::close() {
   if (fd_ < 0) return;
   worker_.loop().remove(fd_);
+  if (ssl_ != nullptr) SSL_free(ssl_);
+  ssl_ = nullptr;
   ::close(fd_);
   fd_ = -1;
 }

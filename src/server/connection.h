@@ -14,8 +14,15 @@
 // Lifetime: close() only marks the connection; the worker deletes it when its entry points
 // return, and not before a pending delay timer has fired (the timer queue holds a pointer).
 //
+// TLS: with an SSL session (perfgate serve --tls) every byte goes through OpenSSL; the handshake
+// is driven by the first reads, and OpenSSL's "want read"/"want write" are treated as EAGAIN, which
+// is safe because the socket is registered for both edges and every edge runs pump() again.
+//
 // Thread-safety: owned by one worker; every method runs on that worker's loop thread.
 #pragma once
+
+#include <openssl/ssl.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <string>
@@ -31,7 +38,8 @@ class Worker;
 
 class Connection final : public net::IoHandler, public net::TimerHandler {
  public:
-  Connection(Worker& worker, int fd);
+  // Takes ownership of `fd` and of `ssl` (nullptr for plain TCP).
+  Connection(Worker& worker, int fd, SSL* ssl = nullptr);
   ~Connection() override;
 
   void on_io(uint32_t events) override;
@@ -56,10 +64,16 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
   void start_stream(const Response& response, bool http10);
   void produce_stream();
   void linger();
+  // The socket or TLS session, as recv/send: > 0 bytes, 0 end of input, -1 with errno set
+  // (EAGAIN when OpenSSL or the socket must wait for the next edge).
+  ssize_t read_some(char* data, size_t size);
+  ssize_t write_some(const char* data, size_t size);
+  void shutdown_output();
   void close();
 
   Worker& worker_;
   int fd_;
+  SSL* ssl_;
   std::string in_;         // unparsed bytes kept between reads
   size_t scan_from_ = 0;   // parser hint for in_ (no end of head before it)
   bool in_ready_ = false;  // in_ may hold a complete request that was not served yet

@@ -55,9 +55,10 @@ ServeProcess::ServeProcess(const std::string& extra_args) {
   close(out[1]);
   url_ = read_first_line(out[0], 10000);
   close(out[0]);  // the server writes nothing else to stdout
-  const std::string prefix = "http://127.0.0.1:";
-  if (url_.rfind(prefix, 0) == 0)
-    port_ = static_cast<uint16_t>(std::stoi(url_.substr(prefix.size())));
+  for (const std::string prefix : {"http://127.0.0.1:", "https://127.0.0.1:"}) {
+    if (url_.rfind(prefix, 0) == 0)
+      port_ = static_cast<uint16_t>(std::stoi(url_.substr(prefix.size())));
+  }
 }
 
 ServeProcess::~ServeProcess() {

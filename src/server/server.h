@@ -14,6 +14,8 @@
 #include "core/result.h"
 #include "net/address.h"
 #include "server/router.h"
+#include "server/tls_certificate.h"
+#include "server/tls_server_context.h"
 #include "server/token.h"
 #include "server/worker.h"
 
@@ -23,6 +25,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
   int threads = 0;                        // 0: one per CPU
   int backlog = 4096;
+  bool tls = false;       // serve HTTPS (TLS 1.2 and 1.3) instead of plain HTTP
+  std::string cert_path;  // with tls: PEM certificate chain; empty: a self-signed one made now
+  std::string key_path;   // with tls and cert_path: its PEM private key
 };
 
 class Server {
@@ -35,8 +40,11 @@ class Server {
 
   // The address actually bound (with the real port after port 0).
   const net::Address& address() const { return address_; }
-  // "http://127.0.0.1:41234" or "http://[::1]:41234".
-  std::string base_url() const { return "http://" + address_.to_string(); }
+  // "http://127.0.0.1:41234", "http://[::1]:41234", or https:// with TLS.
+  std::string base_url() const { return (tls_ ? "https://" : "http://") + address_.to_string(); }
+  // With TLS and no cert_path: the self-signed certificate made at start (PEM), for clients to
+  // trust; otherwise empty.
+  const std::string& generated_certificate_pem() const { return generated_.cert_pem; }
   int threads() const { return static_cast<int>(workers_.size()); }
 
   // Stops and joins the workers; open connections are closed. Idempotent.
@@ -47,7 +55,11 @@ class Server {
  private:
   Server() : router_(signer_) {}
 
+  Result<void> set_up_tls(const ServerOptions& options);
+
   TokenSigner signer_;
+  KeyAndCertificate generated_;
+  std::unique_ptr<TlsServerContext> tls_;
   Router router_;
   net::Address address_;
   std::vector<std::unique_ptr<Worker>> workers_;

@@ -17,9 +17,10 @@ constexpr uint32_t kConnectionEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET
 
 }  // namespace
 
-Worker::Worker(const Router& router, int listen_fd)
+Worker::Worker(const Router& router, int listen_fd, const TlsServerContext* tls)
     : loop_(clock_),
       router_(router),
+      tls_(tls),
       listen_fd_(listen_fd),
       spare_fd_(open("/dev/null", O_RDONLY | O_CLOEXEC)) {
   acceptor_.worker = this;
@@ -73,7 +74,12 @@ void Worker::accept_all() {
 void Worker::adopt(int fd) {
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  auto* conn = new Connection(*this, fd);
+  SSL* ssl = nullptr;
+  if (tls_ != nullptr && (ssl = tls_->new_session(fd)) == nullptr) {
+    close(fd);
+    return;
+  }
+  auto* conn = new Connection(*this, fd, ssl);
   if (!loop_.add(fd, kConnectionEvents, conn)) {
     delete conn;  // closes fd
     return;

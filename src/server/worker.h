@@ -15,6 +15,7 @@
 #include "server/request_parser.h"
 #include "server/response.h"
 #include "server/router.h"
+#include "server/tls_server_context.h"
 
 namespace perfgate::server {
 
@@ -29,8 +30,9 @@ class Worker {
  public:
   static constexpr size_t kReadBufferBytes = 64 * 1024;
 
-  // Takes ownership of `listen_fd`.
-  Worker(const Router& router, int listen_fd);
+  // Takes ownership of `listen_fd`. With `tls` (which must outlive the worker), every accepted
+  // connection speaks TLS.
+  Worker(const Router& router, int listen_fd, const TlsServerContext* tls = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -64,6 +66,7 @@ class Worker {
   SteadyClock clock_;
   net::EventLoop loop_;
   const Router& router_;
+  const TlsServerContext* tls_;
   int listen_fd_;
   int spare_fd_;  // released to shed connections when out of file descriptors
   Acceptor acceptor_;
