@@ -3,8 +3,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
+#include "server/tls_server_context.h"
 #include "server/worker.h"
 
 namespace perfgate::server {
@@ -31,20 +33,24 @@ void Connection::on_io(uint32_t events) {
   } else {
     pump();
   }
-  if (closed() && !delayed_) worker_.destroy(this);
+  if (closed() && !timer_pending()) worker_.destroy(this);
 }
 
 void Connection::on_timer(uint64_t token) {
-  if (!delayed_ || token != timer_token_) return;
-  delayed_ = false;
-  if (!closed()) {
-    out_ += delayed_output_;
-    close_after_write_ = delayed_close_;
-    delayed_output_.clear();
-    in_ready_ = !in_.empty();
-    pump();
+  if (h2_ != nullptr) {
+    h2_->on_timer(token);
+    if (!closed()) pump();
+  } else if (delayed_ && token == timer_token_) {
+    delayed_ = false;
+    if (!closed()) {
+      out_ += delayed_output_;
+      close_after_write_ = delayed_close_;
+      delayed_output_.clear();
+      in_ready_ = !in_.empty();
+      pump();
+    }
   }
-  if (closed()) worker_.destroy(this);
+  if (closed() && !timer_pending()) worker_.destroy(this);
 }
 
 bool Connection::busy() const {
@@ -55,6 +61,7 @@ bool Connection::busy() const {
 // Alternates producing output and writing it; reads only when everything owed is written.
 void Connection::pump() {
   while (!closed()) {
+    if (h2_ != nullptr) return pump_h2();
     if (stream_left_ > 0 || stream_last_chunk_) {
       produce_stream();
     } else if (in_ready_ && !busy()) {
@@ -111,6 +118,17 @@ bool Connection::read_available() {
 }
 
 void Connection::consume(std::string_view data) {
+  if (!protocol_known_) {
+    in_.append(data);  // the first bytes of a connection are copied once, to look at them
+    data = {};
+    if (!choose_protocol()) return;
+    if (h2_ != nullptr) {
+      std::string first;
+      first.swap(in_);
+      return feed_h2(first);
+    }
+  }
+  if (h2_ != nullptr) return feed_h2(data);
   if (in_.empty()) {
     // Fast path: serve straight from the shared buffer; keep only an unfinished tail.
     const size_t used = serve_requests(data);
@@ -121,6 +139,41 @@ void Connection::consume(std::string_view data) {
     in_.erase(0, used);
   }
   if (in_.empty()) std::string().swap(in_);
+}
+
+// HTTP/2 when ALPN chose h2, or when the first bytes are the client preface; false while they
+// are still only a prefix of it (they wait in in_).
+bool Connection::choose_protocol() {
+  bool http2 = false;
+  if (ssl_ != nullptr) {
+    http2 = negotiated_protocol(ssl_) == "h2";
+  } else {
+    const size_t n = std::min(in_.size(), kHttp2Preface.size());
+    http2 = std::string_view(in_).substr(0, n) == kHttp2Preface.substr(0, n);
+    if (http2 && n < kHttp2Preface.size()) return false;
+  }
+  if (http2) h2_ = std::make_unique<H2Session>(worker_, this);
+  protocol_known_ = true;
+  return true;
+}
+
+void Connection::feed_h2(std::string_view data) {
+  if (!h2_failed_ && !h2_->receive(data)) h2_failed_ = true;
+}
+
+// HTTP/2: nghttp2 decides what to send; this moves the bytes, and reads only when the output
+// is written (so a client that does not read stops being read).
+void Connection::pump_h2() {
+  while (!closed()) {
+    if (out_.size() - out_pos_ < kMaxPendingOutput && !h2_->produce(out_, kMaxPendingOutput)) {
+      return close();
+    }
+    if (!flush()) return;
+    if (h2_failed_ || h2_->finished()) return linger();
+    if (h2_->wants_write()) continue;
+    if (peer_eof_) return close();
+    if (!read_available()) return;
+  }
 }
 
 // Serves complete requests from `input` until it runs out or the connection is busy. Returns

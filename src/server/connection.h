@@ -14,6 +14,11 @@
 // Lifetime: close() only marks the connection; the worker deletes it when its entry points
 // return, and not before a pending delay timer has fired (the timer queue holds a pointer).
 //
+// HTTP/2: a connection that starts with the HTTP/2 client preface (h2c with prior knowledge),
+// or whose TLS handshake chose "h2" by ALPN, is handed to an H2Session, which parses frames and
+// produces responses; the connection still does all the I/O, and stops reading while
+// kMaxPendingOutput bytes wait to be written.
+//
 // TLS: with an SSL session (perfgate serve --tls) every byte goes through OpenSSL; the handshake
 // is driven by the first reads, and OpenSSL's "want read"/"want write" are treated as EAGAIN, which
 // is safe because the socket is registered for both edges and every edge runs pump() again.
@@ -25,10 +30,12 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "net/event_loop.h"
+#include "server/h2_session.h"
 #include "server/request_parser.h"
 #include "server/response.h"
 
@@ -46,7 +53,7 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
   void on_timer(uint64_t token) override;
 
   bool closed() const { return fd_ < 0; }
-  bool timer_pending() const { return delayed_; }
+  bool timer_pending() const { return delayed_ || (h2_ != nullptr && h2_->timers_pending()); }
 
   // Intrusive list of the worker's connections.
   Connection* prev = nullptr;
@@ -54,6 +61,9 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
 
  private:
   void pump();
+  void pump_h2();
+  bool choose_protocol();
+  void feed_h2(std::string_view data);
   bool flush();
   bool read_available();
   void consume(std::string_view data);
@@ -91,6 +101,9 @@ class Connection final : public net::IoHandler, public net::TimerHandler {
   bool peer_eof_ = false;
   bool lingering_ = false;  // output shut down; discarding input until the peer closes
   size_t lingered_bytes_ = 0;
+  bool protocol_known_ = false;  // HTTP/1.1 or HTTP/2 decided (from ALPN or the first bytes)
+  bool h2_failed_ = false;       // a connection error: send the GOAWAY queued, then close
+  std::unique_ptr<H2Session> h2_;
 };
 
 }  // namespace perfgate::server

@@ -37,6 +37,7 @@ struct Request {
   std::string_view body;  // decoded (de-chunked) body
   bool keep_alive = true;
   bool chunked = false;  // the body came with Transfer-Encoding: chunked
+  bool http2 = false;    // came over HTTP/2 (H2Session), not from this parser
 
   // The first header with this name (case-insensitive), or an empty view.
   std::string_view header(std::string_view name) const;

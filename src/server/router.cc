@@ -134,10 +134,14 @@ void Router::echo(const Request& request, Response& response) const {
     headers[name] =
         headers.contains(name) ? headers[name].get<std::string>() + ", " + value : value;
   }
-  const json document = {
-      {"method", request.method}, {"path", request.path},
-      {"query", request.query},   {"version", request.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1"},
-      {"headers", headers},       {"body", request.body}};
+  const json document = {{"method", request.method},
+                         {"path", request.path},
+                         {"query", request.query},
+                         {"version", request.http2                ? "HTTP/2"
+                                     : request.version_minor == 0 ? "HTTP/1.0"
+                                                                  : "HTTP/1.1"},
+                         {"headers", headers},
+                         {"body", request.body}};
   response.set_text(200, kJsonType, dump(document));
 }
 

@@ -9,7 +9,7 @@ namespace perfgate::server {
 namespace {
 
 // Whether ALPN offers h2 (HTTP/2 over TLS) besides http/1.1.
-constexpr bool kOfferHttp2 = false;
+constexpr bool kOfferHttp2 = true;
 
 // Resolves `listen` and binds `count` listeners to it; all share the port the first one got.
 Result<std::vector<int>> bind_listeners(const std::string& listen, int count, int backlog,
