@@ -17,7 +17,8 @@ namespace perfgate::cli {
 namespace {
 
 constexpr const char* kServeHelp =
-    "Run the built-in HTTP/1.1 (and HTTPS) target server for demos, tests and benchmarks.\n"
+    "Run the built-in HTTP/1.1 and HTTP/2 target server (plain or --tls) for demos, tests\n"
+    "and benchmarks. HTTP/2: h2c with prior knowledge, or h2 by ALPN with --tls.\n"
     "The first line on stdout is the base URL. Stops cleanly on SIGINT/SIGTERM.\n\n"
     "Endpoints: / /bytes/{n} /delay/{ms} /status/{code} /echo /json /chunked/{n}\n"
     "           POST /login (password \"secret\") /me (Authorization: Bearer <token>)\n\n"
