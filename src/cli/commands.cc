@@ -12,6 +12,8 @@ int report_main(const std::vector<std::string>& args);
 int gate_main(const std::vector<std::string>& args);
 int plan_main(const std::vector<std::string>& args);
 int history_main(const std::vector<std::string>& args);
+int merge_main(const std::vector<std::string>& args);
+int kube_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -20,6 +22,8 @@ const std::vector<Command>& commands() {
       {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",
        report_main},
+      {"merge", "merge the results files of a distributed run's parts", merge_main},
+      {"kube", "write Kubernetes manifests that run a plan as N parts and merge them", kube_main},
       {"compare", "compare results with a baseline (statistics, verdicts)", compare_main},
       {"gate", "evaluate performance gates and write a compliance report", gate_main},
       {"history", "record runs; trends, change points, baselines, regression checks", history_main},

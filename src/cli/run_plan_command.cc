@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
@@ -47,7 +48,8 @@ struct PlanOptions {
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timer_resolution = "250us";
-  AttachmentOptions attach;  // --out, --monitor
+  AttachmentOptions attach;      // --out, --monitor
+  DistributedFlags distributed;  // --execution-segment, --start-at, ...
 };
 
 std::atomic<bool> g_plan_interrupted{false};
@@ -93,7 +95,13 @@ int run_plan_main(const std::vector<std::string>& args) {
                  "how closely arrivals and think times keep their schedule: 0 exact (most "
                  "CPU), default 250us");
   add_attachment_options(app, o.attach);
+  add_distributed_options(app, o.distributed);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+  auto distributed = parse_distributed(o.distributed, unix_now_ns());
+  if (!distributed) {
+    fmt::print(stderr, "error: {}\n", distributed.error().describe());
+    return kExitUsage;
+  }
   auto resolution = parse_duration(o.timer_resolution);
   if (!resolution) {
     fmt::print(stderr, "error: --timer-resolution: {}\n", resolution.error().describe());
@@ -108,6 +116,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (!loaded.ok()) return print_diagnostics(loaded.diagnostics);
   plan::Plan& plan = loaded.plan;
   if (*scale != 1.0) engine::scale_plan_durations(plan, *scale);
+  plan::apply_segment(plan, distributed->segment);
   auto index = engine::build_plan_index(plan);
   if (!index) {
     fmt::print(stderr, "error: {}\n", index.error().describe());
@@ -153,6 +162,10 @@ int run_plan_main(const std::vector<std::string>& args) {
                                             s.last_second->active_vus, *s.last_second, *s.totals));
     std::fflush(stdout);
   };
+  if (distributed->start_unix_ns &&
+      !wait_until_start(*distributed->start_unix_ns, g_plan_interrupted)) {
+    return kExitInterrupted;
+  }
   attached.start();
   auto result = engine::run_plan(plan, *index, meta, options);
   std::signal(SIGINT, SIG_DFL);
@@ -163,6 +176,8 @@ int run_plan_main(const std::vector<std::string>& args) {
     return kExitRuntimeError;
   }
   report::ResultsDocument doc = report::make_document(result->run);
+  doc.environment.instance = distributed->instance;
+  if (!plan.segment.full()) doc.environment.segment = plan.segment.segment().text();
   const std::string attached_lines = attached.finish(doc);
   evaluate_monitor_thresholds(*result, doc.monitor);
   add_plan_outcomes(doc, *result, *index, plan);

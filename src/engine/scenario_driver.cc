@@ -13,42 +13,40 @@ using plan::ExecutorKind;
 
 constexpr Nanos kTick = 10 * kNanosPerMilli;  // ramping and ending resolution; connect backoff
 
-// How many of `total` items k = 0..total-1 have k % workers == index.
-int64_t share(int64_t total, int index, int workers) {
-  if (total <= index) return 0;
-  return (total - index + workers - 1) / workers;
-}
-
 }  // namespace
 
 ScenarioDriver::ScenarioDriver(PlanWorker& worker, size_t scenario_index)
     : worker_(worker),
       scenario_(worker.shared().plan.scenarios[scenario_index]),
       index_(scenario_index),
-      workers_(worker.shared().workers) {
+      share_(worker.shared().plan.segment, worker.index(), worker.shared().workers) {
+  const plan::SegmentTuple& segment = worker.shared().plan.segment;
   start_ = worker.shared().start + scenario_.start_time;
   end_ = start_ + plan::regular_duration(scenario_);
   hard_end_ = end_ + scenario_.graceful_stop;
-  max_vus_ = share(plan::max_vus(scenario_), worker.index(), workers_);
+  max_vus_ = share_.count(plan::max_vus(scenario_));
+  if (scenario_.executor == ExecutorKind::kSharedIterations) {
+    iterations_ = plan::segment_iterations(scenario_, segment);
+    // A segment with iterations but no VU of its own runs them on one VU (its worker 0).
+    if (plan::segment_vus(scenario_, segment) > share_.process_count(plan::max_vus(scenario_)) &&
+        worker.index() == 0) {
+      max_vus_ = 1;
+    }
+  }
 }
 
 void ScenarioDriver::begin() { timer_ = worker_.loop().schedule(start_, this); }
 
 void ScenarioDriver::create_vus(int64_t count) {
   for (int64_t i = 0; i < count; ++i) {
-    const int64_t k = worker_.index() + static_cast<int64_t>(vus_.size()) * workers_;
-    vus_.push_back(&worker_.new_vu(*this, k + 1));
+    // VU numbers are global (1-based), so __VU and ramping targets mean the same in every part.
+    const uint64_t k = share_.global(vus_.size());
+    vus_.push_back(&worker_.new_vu(*this, static_cast<int64_t>(k) + 1));
   }
 }
 
 std::optional<Nanos> ScenarioDriver::next_arrival() {
-  // Arrival k belongs to worker k % workers; skip the others' arrivals.
-  while (auto t = arrival_times_->next()) {
-    const uint64_t k = arrival_index_++;
-    if (static_cast<int>(k % static_cast<uint64_t>(workers_)) == worker_.index()) {
-      return start_ + *t;
-    }
-  }
+  if (auto t = arrival_times_->next()) return start_ + *t;
   return std::nullopt;
 }
 
@@ -58,9 +56,9 @@ void ScenarioDriver::on_timer(uint64_t token) {
   if (!started_) {
     started_ = true;
     if (open_model()) {
-      arrival_times_.emplace(scenario_);
+      arrival_times_.emplace(scenario_, share_);
       next_start_ = next_arrival();
-      create_vus(std::min(share(scenario_.pre_allocated_vus, worker_.index(), workers_), max_vus_));
+      create_vus(std::min(share_.count(scenario_.pre_allocated_vus), max_vus_));
     } else {
       create_vus(max_vus_);
     }
@@ -148,7 +146,7 @@ bool ScenarioDriver::may_continue(FlowVu& vu, Nanos now) {
     case ExecutorKind::kPerVuIterations:
       return vu.iterations() < scenario_.iterations;
     case ExecutorKind::kSharedIterations:
-      return worker_.shared().claimed[index_].fetch_add(1) < scenario_.iterations;
+      return worker_.shared().claimed[index_].fetch_add(1) < iterations_;
     case ExecutorKind::kConstantVus:
       return true;
     case ExecutorKind::kRampingVus:
@@ -182,7 +180,7 @@ void ScenarioDriver::finish_if_idle(Nanos now) {
                        [&](FlowVu* v) { return v->iterations() < scenario_.iterations; });
   }
   if (more && scenario_.executor == ExecutorKind::kSharedIterations) {
-    more = worker_.shared().claimed[index_].load() < scenario_.iterations;
+    more = worker_.shared().claimed[index_].load() < iterations_;
   }
   if (more && scenario_.executor == ExecutorKind::kRampingVus) more = true;
   if (!more) done_ = true;

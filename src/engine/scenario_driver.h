@@ -4,6 +4,10 @@
 //                               ramped down finishes its iteration within gracefulRampDown.
 //   per-vu-iterations           each VU runs `iterations` iterations (maxDuration bounds it).
 //   shared-iterations           VUs claim iterations from one counter shared by all workers.
+// Under an execution segment (plan.segment) the driver runs only the segment's striped share:
+// VU k (global number k + 1) and arrival k are this worker's when plan::WorkerShare owns them,
+// shared-iterations counts to the segment's share of iterations; ramping targets compare global
+// VU numbers, so the parts' VUs add up to the target at every instant.
 //   constant-/ramping-arrival-rate  iterations start at ArrivalTimes' times (open model) on a
 //                               free VU; preAllocatedVUs exist from the start, more are created
 //                               up to maxVUs; with none free the iteration is dropped, as in k6.
@@ -54,12 +58,12 @@ class ScenarioDriver final : public net::TimerHandler {
   PlanWorker& worker_;
   const plan::Scenario& scenario_;
   size_t index_;
-  int workers_;
+  plan::WorkerShare share_;  // which VUs and arrivals are this worker's
+  int64_t iterations_ = 0;   // shared-iterations: this process's share
   Nanos start_ = 0, end_ = 0, hard_end_ = 0;
   std::vector<FlowVu*> vus_;  // this worker's VUs, in creation order
   int64_t max_vus_ = 0;       // this worker's share of the scenario's max VUs
-  std::optional<plan::ArrivalTimes> arrival_times_;
-  uint64_t arrival_index_ = 0;  // global index of the next ArrivalTimes value
+  std::optional<plan::SharedArrivalTimes> arrival_times_;
   std::optional<Nanos> next_start_;
   bool started_ = false;
   bool done_ = false;

@@ -108,6 +108,20 @@ bool read_json(LoadContext& ctx, Feeder& feeder, const std::string& text) {
   return true;
 }
 
+// `segments: share` (every execution segment reads every row) or `partition` (each segment
+// keeps only the rows it owns, striped like VUs: row r belongs to the segment owning index r).
+void load_segments_mode(LoadContext& ctx, Feeder& feeder, const YAML::Node& v) {
+  auto mode = ctx.reader.string(v, "segments");
+  if (mode == "share") {
+    feeder.partition = false;
+  } else if (mode == "partition") {
+    feeder.partition = true;
+  } else if (mode) {
+    ctx.reader.error(v, fmt::format("unknown data segments mode \"{}\"", *mode),
+                     suggest(*mode, {"share", "partition"}));
+  }
+}
+
 }  // namespace
 
 bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at) {
@@ -136,9 +150,10 @@ void load_data(LoadContext& ctx, const YAML::Node& node) {
         std::optional<YAML::Node> file;  // yaml-cpp nodes alias: bind once, never reassign
         if (!value.IsMap()) file = value;
         if (value.IsMap()) {
-          ctx.reader.for_each(value, fmt::format("data \"{}\"", name), {"file", "mode"},
+          ctx.reader.for_each(value, fmt::format("data \"{}\"", name), {"file", "mode", "segments"},
                               [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                                 if (key == "file") return void(file = v);
+                                if (key == "segments") return load_segments_mode(ctx, feeder, v);
                                 auto mode = ctx.reader.string(v, "mode");
                                 if (mode == "sequential")
                                   feeder.mode = FeederMode::kSequential;

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "plan/diagnostics.h"
+#include "plan/segment.h"
 #include "plan/template.h"
 #include "plan/threshold.h"
 
@@ -182,6 +183,9 @@ struct Feeder {
   FeederMode mode = FeederMode::kSequential;
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;  // rows[i][column]
+  // `segments: partition`: under an execution segment keep only the segment's rows (see
+  // plan::apply_segment); default `share`: every segment reads every row.
+  bool partition = false;
   SourcePos pos;
 };
 
@@ -226,6 +230,9 @@ struct Plan {
   std::vector<CustomMetric> metrics;
   // Values that must never be printed or stored (from secret-looking or `secrets:` env vars).
   std::vector<std::string> secret_values;
+  // This process's execution segment (--execution-segment; default the whole test): the engine
+  // runs only the VUs, arrivals and iterations it owns (see segment.h).
+  SegmentTuple segment;
 
   const Flow* find_flow(std::string_view name) const;
   int slot_of(std::string_view variable) const;  // -1 if none

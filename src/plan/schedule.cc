@@ -254,3 +254,75 @@ std::optional<std::int64_t> planned_iterations(const Scenario& s) {
 }
 
 }  // namespace perfgate::plan
+
+namespace perfgate::plan {
+
+WorkerShare::WorkerShare(const SegmentTuple& segment, int worker, int workers)
+    : segment_(segment),
+      worker_(static_cast<std::uint64_t>(worker)),
+      workers_(static_cast<std::uint64_t>(workers)) {}
+
+bool WorkerShare::owns(std::uint64_t k) const {
+  return segment_.owns(k) && segment_.rank(k) % workers_ == worker_;
+}
+
+std::int64_t WorkerShare::count(std::int64_t total) const {
+  const auto mine = static_cast<std::uint64_t>(segment_.scale(total));
+  if (mine <= worker_) return 0;
+  return static_cast<std::int64_t>((mine - worker_ + workers_ - 1) / workers_);
+}
+
+std::uint64_t WorkerShare::global(std::uint64_t n) const {
+  return segment_.nth(worker_ + n * workers_);
+}
+
+std::optional<Nanos> SharedArrivalTimes::next() {
+  while (auto t = times_.next()) {
+    if (share_.owns(index_++)) return t;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> planned_iterations(const Scenario& s, const SegmentTuple& segment) {
+  if (segment.full()) return planned_iterations(s);
+  switch (s.executor) {
+    case ExecutorKind::kPerVuIterations:
+      return segment.scale(s.vus) * s.iterations;
+    case ExecutorKind::kSharedIterations:
+      return segment_iterations(s, segment);
+    case ExecutorKind::kConstantArrivalRate:
+    case ExecutorKind::kRampingArrivalRate: {
+      const auto whole = planned_iterations(s);
+      if (!whole) return std::nullopt;
+      return segment.scale(*whole);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+void apply_segment(Plan& plan, const SegmentTuple& segment) {
+  plan.segment = segment;
+  if (segment.full()) return;
+  for (Feeder& feeder : plan.feeders) {
+    if (!feeder.partition) continue;
+    std::vector<std::vector<std::string>> kept;
+    for (size_t r = 0; r < feeder.rows.size(); ++r) {
+      if (segment.owns(r)) kept.push_back(std::move(feeder.rows[r]));
+    }
+    feeder.rows = std::move(kept);
+  }
+}
+
+std::int64_t segment_vus(const Scenario& s, const SegmentTuple& segment) {
+  const std::int64_t vus = segment.scale(max_vus(s));
+  if (vus == 0 && segment_iterations(s, segment) > 0) return 1;
+  return vus;
+}
+
+std::int64_t segment_iterations(const Scenario& s, const SegmentTuple& segment) {
+  if (s.executor != ExecutorKind::kSharedIterations) return 0;
+  return segment.scale(s.iterations);
+}
+
+}  // namespace perfgate::plan

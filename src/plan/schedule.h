@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "plan/plan.h"
+#include "plan/segment.h"
 
 namespace perfgate::plan {
 
@@ -93,6 +94,44 @@ class ArrivalTimes {
   std::mt19937_64 rng_;
 };
 
+// One worker's share of a scenario's countable things (VUs, arrivals) under an execution
+// segment: index k (global, k = 0, 1, ...) is the segment's (SegmentTuple::owns), its rank j
+// among the segment's indices picks the worker, j % workers. Without a segment this is the plain
+// k % workers split, so N processes x W workers add up to one process with W workers.
+class WorkerShare {
+ public:
+  WorkerShare(const SegmentTuple& segment, int worker, int workers);
+  bool owns(std::uint64_t k) const;
+  // How many of the indices 0 .. total-1 are this worker's.
+  std::int64_t count(std::int64_t total) const;
+  // How many of them are this process's (all workers).
+  std::int64_t process_count(std::int64_t total) const { return segment_.scale(total); }
+  // The global index of this worker's n-th element (0-based).
+  std::uint64_t global(std::uint64_t n) const;
+
+ private:
+  const SegmentTuple& segment_;
+  std::uint64_t worker_, workers_;
+};
+
+// The start times of the arrivals a WorkerShare owns, in order: the same instants as the whole
+// scenario's ArrivalTimes, the others' skipped (never a rescaled rate).
+class SharedArrivalTimes {
+ public:
+  SharedArrivalTimes(const Scenario& scenario, const WorkerShare& share)
+      : times_(scenario), share_(share) {}
+  std::optional<Nanos> next();
+
+ private:
+  ArrivalTimes times_;
+  WorkerShare share_;
+  std::uint64_t index_ = 0;  // global index of the next ArrivalTimes value
+};
+
+// Makes `segment` the plan's execution segment and keeps, of each `segments: partition` data
+// file, only the rows the segment owns (row r is owned like index r).
+void apply_segment(Plan& plan, const SegmentTuple& segment);
+
 // All start times (tests, `plan --explain`).
 std::vector<Nanos> arrival_start_times(const Scenario& scenario);
 
@@ -109,5 +148,14 @@ Nanos plan_regular_duration(const Plan& plan);
 // arrival-rate executors, vus * iterations or iterations for the iteration-based ones; nullopt
 // for VU-based executors, which run as many as they can.
 std::optional<std::int64_t> planned_iterations(const Scenario& scenario);
+// The same for one segment's share (VU counts, shared iterations and arrivals striped).
+std::optional<std::int64_t> planned_iterations(const Scenario& scenario,
+                                               const SegmentTuple& segment);
+
+// The VUs of a scenario one segment runs: its share of max_vus, except that a shared-iterations
+// segment that owns iterations but no VU gets one (so that iterations add up exactly).
+std::int64_t segment_vus(const Scenario& scenario, const SegmentTuple& segment);
+// The shared-iterations iterations of one segment.
+std::int64_t segment_iterations(const Scenario& scenario, const SegmentTuple& segment);
 
 }  // namespace perfgate::plan

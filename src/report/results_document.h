@@ -27,6 +27,9 @@ struct RunEnvironment {
   int cores = 0;    // online CPUs
   std::string os;   // kernel name and release
   int64_t end_unix_nanos = 0;
+  // A part of a distributed run (`--execution-segment`): its name and segment; empty otherwise.
+  std::string instance;
+  std::string segment;  // e.g. "1/4:1/2"
 };
 
 // One threshold after evaluation. `observed` is in `unit` ("ms" for latency aggregations, ""
@@ -77,6 +80,9 @@ struct ResultsDocument {
   // wrote it; null when nothing was monitored. The report module comes before monitor in the
   // dependency order, so it carries this section without interpreting it.
   nlohmann::json monitor;
+  // `perfgate merge`: one object per part (instance, segment, file, status, host, health,
+  // monitor), kept as merge wrote them; null for a single run (docs/distributed.md).
+  nlohmann::json parts;
 
   // True when every threshold passed (a run without thresholds passes).
   bool passed() const;

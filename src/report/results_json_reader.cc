@@ -46,6 +46,8 @@ void read_run(const json& run, ResultsDocument& doc) {
   env.cpu = run.value("cpu", "");
   env.cores = run.value("cores", 0);
   env.os = run.value("os", "");
+  env.instance = run.value("instance", "");
+  env.segment = run.value("segment", "");
   m.start_unix_nanos = run.value("start_unix_ns", int64_t{0});
   env.end_unix_nanos = run.value("end_unix_ns", int64_t{0});
   m.elapsed = nanos_from_seconds(run.value("elapsed_s", 0.0));
@@ -130,6 +132,7 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
 
 void read_series_and_health(const json& j, ResultsDocument& doc) {
   if (j.contains("monitor")) doc.monitor = j["monitor"];
+  if (j.contains("parts")) doc.parts = j["parts"];
   for (const json& p : section(j, "series").value("points", json::array())) {
     results::TimeSeriesPoint point;
     point.t_seconds = p.value("t", 0.0);

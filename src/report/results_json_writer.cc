@@ -51,21 +51,24 @@ json run_json(const ResultsDocument& doc) {
                    {"threads", m.threads},
                    {"duration_s", seconds(m.duration)},
                    {"timeout_s", seconds(m.timeout)}};
-  return {{"perfgate_version", m.version},
-          {"command", m.command_line},
-          {"plan", env.plan},
-          {"git_commit", env.git_commit},
-          {"host", env.host},
-          {"cpu", env.cpu},
-          {"cores", env.cores},
-          {"os", env.os},
-          {"start", iso8601_utc(m.start_unix_nanos)},
-          {"start_unix_ns", m.start_unix_nanos},
-          {"end", iso8601_utc(env.end_unix_nanos)},
-          {"end_unix_ns", env.end_unix_nanos},
-          {"elapsed_s", seconds(m.elapsed)},
-          {"interrupted", doc.run.interrupted},
-          {"workload", std::move(workload)}};
+  json run = {{"perfgate_version", m.version},
+              {"command", m.command_line},
+              {"plan", env.plan},
+              {"git_commit", env.git_commit},
+              {"host", env.host},
+              {"cpu", env.cpu},
+              {"cores", env.cores},
+              {"os", env.os},
+              {"start", iso8601_utc(m.start_unix_nanos)},
+              {"start_unix_ns", m.start_unix_nanos},
+              {"end", iso8601_utc(env.end_unix_nanos)},
+              {"end_unix_ns", env.end_unix_nanos},
+              {"elapsed_s", seconds(m.elapsed)},
+              {"interrupted", doc.run.interrupted},
+              {"workload", std::move(workload)}};
+  if (!env.instance.empty()) run["instance"] = env.instance;
+  if (!env.segment.empty()) run["segment"] = env.segment;
+  return run;
 }
 
 json verdict_json(const ResultsDocument& doc) {
@@ -178,6 +181,7 @@ json results_to_json(const ResultsDocument& doc) {
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);
   if (!doc.monitor.is_null()) out["monitor"] = doc.monitor;
+  if (!doc.parts.is_null()) out["parts"] = doc.parts;
   return out;
 }
 

@@ -1,0 +1,41 @@
+// Merging the results files of a distributed run's parts (`perfgate merge`) into one results
+// document that report, compare, gate and history read like any run's:
+//   - trends and per-name durations: HdrHistograms added (exact: the merge is the histogram of
+//     every part's samples); counters, errors, statuses, checks and per-name counts summed;
+//   - per-second series and interval histograms aligned on wall-clock seconds (each part's
+//     start_unix_ns, rounded to the second, places its points); a second's percentiles come from
+//     the merged interval histogram when the parts kept one;
+//   - thresholds re-evaluated on the merged data where the results file carries it (base
+//     trends, counters, http_req_failed, checks, {name:...} of the per-name table, vus); the
+//     others (custom metrics, other tag filters, windows) pass only if they passed in every part,
+//     and the merge says so;
+//   - each part's instance, segment, health and monitor data kept in `parts`; a part whose file
+//     is missing or unreadable, that was interrupted, or a gap in the parts' segments, is
+//     reported in `problems` (and as a health warning), never silently dropped.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "report/results_document.h"
+
+namespace perfgate::cli {
+
+struct MergeInput {
+  std::string file;
+  Result<report::ResultsDocument> doc;  // an Error for a missing or unreadable part
+};
+
+struct MergeOutcome {
+  report::ResultsDocument merged;
+  std::vector<std::string> problems;  // missing/failed parts, segment gaps: each a sentence
+  std::vector<std::string> notes;     // thresholds not re-evaluated, and why
+};
+
+// REQUIRES: at least one input holds a document.
+MergeOutcome merge_results(const std::vector<MergeInput>& inputs, const std::string& command);
+
+}  // namespace perfgate::cli
