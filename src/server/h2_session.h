@@ -9,8 +9,9 @@
 //
 // Limits: SETTINGS_MAX_CONCURRENT_STREAMS 100; a request's header block over 64 KiB resets its
 // stream; a body over 16 MiB is answered 413 and the rest of it discarded. A connection error
-// (bad preface, bad frame) makes nghttp2 queue a GOAWAY; receive() then returns false and the
-// connection sends what is queued and closes.
+// (a bad frame, a protocol violation) makes nghttp2 queue a GOAWAY, after which finished() turns
+// true once it is produced; a fatal one (not HTTP/2 at all, a flood nghttp2 detects) makes
+// receive() return false, and the connection sends what is queued and closes.
 //
 // Thread-safety: owned by one connection, used on its worker's thread only.
 #pragma once
@@ -41,7 +42,7 @@ class H2Session {
   H2Session(const H2Session&) = delete;
   H2Session& operator=(const H2Session&) = delete;
 
-  // Feeds received bytes (starting with the client preface). False on a connection error.
+  // Feeds received bytes (starting with the client preface). False on a fatal error.
   bool receive(std::string_view data);
   // Appends frames ready to go to `out` until it holds `limit` bytes or nothing is left.
   // False on an internal nghttp2 failure.
