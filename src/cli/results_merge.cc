@@ -138,6 +138,16 @@ void merge_meta(ResultsDocument& merged, const std::vector<Part>& parts) {
   }
   m.start_unix_nanos = start;
   m.elapsed = end - start;
+  // Parts of one segmented plan each describe the whole plan's workload: keep it, not N times it.
+  const bool segmented = std::all_of(parts.begin(), parts.end(), [](const Part& p) {
+    return !p.doc->environment.segment.empty();
+  });
+  if (segmented) {
+    const results::RunMetadata& first = parts.front().doc->run.meta;
+    m.vus = first.vus;
+    m.max_vus = first.max_vus;
+    m.rate = first.rate;
+  }
   std::string host_list;
   for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ",") + h;
   merged.environment.host = host_list.substr(0, 1000);
@@ -211,10 +221,12 @@ void check_coverage(const std::vector<Part>& parts, std::vector<std::string>& pr
   });
   plan::Fraction reached{0, 1};
   for (const plan::ExecutionSegment& s : segments) {
-    if (!(s.from == reached)) {
-      const bool gap = s.from.num * reached.den > reached.num * s.from.den;
-      problems.push_back(fmt::format("segments {} {}: {}", gap ? "missing between" : "overlap at",
-                                     reached.text(), s.text()));
+    if (s.from.num * reached.den > reached.num * s.from.den) {
+      problems.push_back(
+          fmt::format("segment {}:{} is missing (no part ran it)", reached.text(), s.from.text()));
+    } else if (!(s.from == reached)) {
+      problems.push_back(
+          fmt::format("segment {} overlaps another part's (up to {})", s.text(), reached.text()));
     }
     reached = s.to;
   }
