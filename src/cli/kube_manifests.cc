@@ -5,6 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace perfgate::cli {
@@ -159,6 +161,14 @@ json indexed_job(const KubeOptions& o, const std::vector<KubeFile>& files, Nanos
              {{"metadata", template_metadata}, {"spec", pod_spec(o, files, plan_duration)}}}}}};
 }
 
+// Worker threads for a CPU quantity ("2", "1.5", "1500m"): rounded up, at least 1. The pod's
+// hardware_concurrency is the node's, not its limit, so the default would oversubscribe.
+int threads_for(const std::string& cpu) {
+  double cores = std::atof(cpu.c_str());
+  if (!cpu.empty() && cpu.back() == 'm') cores /= 1000;
+  return std::max(1, static_cast<int>(std::ceil(cores)));
+}
+
 }  // namespace
 
 std::string kube_segment(int index, int parts) {
@@ -186,7 +196,8 @@ std::string kube_pod_script(const KubeOptions& o, Nanos plan_duration) {
       "mkdir -p \"$results\"\n"
       "\"$pg\" run /plan/plan.yaml --execution-segment \"$i/$n:$((i + 1))/$n\" \\\n"
       "  --execution-segment-sequence '{sequence}' \\\n"
-      "  --instance \"part-$i\" --out \"json=$results/part-$i.json\"{run_args}\n"
+      "  --instance \"part-$i\" --threads {threads} --out "
+      "\"json=$results/part-$i.json\"{run_args}\n"
       "rc=$?\n"
       "# A part's own thresholds see a fraction of the load: they are judged on the merge.\n"
       "if [ \"$rc\" -eq 99 ]; then rc=0; fi\n"
@@ -199,7 +210,8 @@ std::string kube_pod_script(const KubeOptions& o, Nanos plan_duration) {
       "exec \"$pg\" merge --expect \"$n\" -o \"$results/all.json\" \"$results\"/part-*.json\n",
       fmt::arg("n", o.parallelism), fmt::arg("name", o.name),
       fmt::arg("sequence", kube_sequence(o.parallelism)), fmt::arg("run_args", run_args),
-      fmt::arg("merge_wait", merge_wait), fmt::arg("poll", kMergePollSeconds));
+      fmt::arg("merge_wait", merge_wait), fmt::arg("poll", kMergePollSeconds),
+      fmt::arg("threads", threads_for(o.cpu)));
 }
 
 Result<std::string> kube_manifests(const KubeOptions& o, const std::string& plan_text,

@@ -216,5 +216,29 @@ TEST(SegmentSchedule, ASharedIterationsSegmentWithoutAVuStillRunsItsIterations) 
   EXPECT_EQ(segment_iterations(s, parts[0]) + segment_iterations(s, parts[1]), 10);
 }
 
+TEST(SegmentSchedule, PartitionedDataFilesKeepTheSegmentsRowsAndSharedOnesAll) {
+  const auto parts = equal_parts(3);
+  std::vector<std::string> seen;
+  for (const SegmentTuple& p : parts) {
+    Plan plan;
+    Feeder partitioned{"accounts"};
+    partitioned.partition = true;
+    Feeder shared{"products"};
+    for (int r = 0; r < 10; ++r) {
+      partitioned.rows.push_back({"account" + std::to_string(r)});
+      shared.rows.push_back({"product" + std::to_string(r)});
+    }
+    plan.feeders = {partitioned, shared};
+    apply_segment(plan, p);
+    EXPECT_EQ(plan.feeders[1].rows.size(), 10u);
+    EXPECT_EQ(static_cast<std::int64_t>(plan.feeders[0].rows.size()), p.scale(10));
+    for (const auto& row : plan.feeders[0].rows) seen.push_back(row[0]);
+    EXPECT_FALSE(plan.segment.full());
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen.size(), 10u);  // every row in exactly one part
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
+}
+
 }  // namespace
 }  // namespace perfgate::plan

@@ -137,8 +137,8 @@ TEST_F(KubeTest, EveryPodIndexRunsItsSegmentAndIndexZeroMerges) {
                                   std::to_string(i + 1) + "/" + std::to_string(n);
       EXPECT_NE(r.out.find("run /plan/plan.yaml --execution-segment " + segment +
                            " --execution-segment-sequence " + sequence + " --instance part-" +
-                           std::to_string(i) + " --out json=" + dir_ + "/results/part-" +
-                           std::to_string(i) + ".json"),
+                           std::to_string(i) + " --threads 2 --out json=" + dir_ +
+                           "/results/part-" + std::to_string(i) + ".json"),
                 std::string::npos)
           << r.out;
       EXPECT_EQ(r.out.find("merge --expect") != std::string::npos, i == 0) << r.out;
