@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/command_line_redaction.h"
 #include "cli/exit_codes.h"
 #include "cli/run_attachments.h"
 #include "cli/version.h"
@@ -68,7 +69,7 @@ void on_signal(int signal) {
 }
 
 int bad_input(const Error& error) {
-  fmt::print(stderr, "error: {}\n", error.describe());
+  fmt::print(stderr, "error: {}\n", plan::Redactor().text(error.describe()));
   return kExitUsage;
 }
 
@@ -187,12 +188,6 @@ Result<void> check_file_limit(const engine::EngineConfig& config) {
   return {};
 }
 
-std::string command_line(const std::vector<std::string>& args) {
-  std::string out = "perfgate run";
-  for (const auto& a : args) out += " " + a;
-  return out;
-}
-
 // The plan file among `args`, if the first positional argument is an existing .yaml/.yml/.json.
 bool names_plan_file(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -229,8 +224,8 @@ int run_main(const std::vector<std::string>& args) {
   if (!attachments) return bad_input(attachments.error());
   results::RunMetadata meta;
   meta.version = kVersion;
-  meta.command_line = command_line(args);
-  meta.target_url = o.url;
+  meta.command_line = redacted_command_line("perfgate run", args);
+  meta.target_url = redactor_for_arguments(args).text(o.url);
 
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, on_signal);

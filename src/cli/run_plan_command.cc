@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/command_line_redaction.h"
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
 #include "cli/plan_outcomes.h"
@@ -119,7 +120,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   plan::apply_segment(plan, distributed->segment);
   auto index = engine::build_plan_index(plan);
   if (!index) {
-    fmt::print(stderr, "error: {}\n", index.error().describe());
+    fmt::print(stderr, "error: {}\n",
+               plan::Redactor::for_plan(plan).text(index.error().describe()));
     return kExitInvalidPlan;
   }
   for (const std::string& warning : index->subs.warnings) {
@@ -140,8 +142,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   net::raise_open_file_limit();
   results::RunMetadata meta;
   meta.version = kVersion;
-  meta.command_line = "perfgate run";
-  for (const auto& a : args) meta.command_line += " " + a;
+  meta.command_line = redacted_command_line("perfgate run", args, plan.secret_values);
   meta.target_url = plan::Redactor::for_plan(plan).text(plan.options.base_url);
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -18,6 +18,13 @@ std::string Diagnostic::format() const {
   return out;
 }
 
+void Diagnostics::rewrite(const std::function<std::string(std::string_view)>& rewrite) {
+  for (Diagnostic& d : items_) {
+    d.message = rewrite(d.message);
+    d.hint = rewrite(d.hint);
+  }
+}
+
 void Diagnostics::add(SourcePos pos, std::string message, std::string hint) {
   items_.push_back(Diagnostic{std::move(pos), std::move(message), std::move(hint)});
 }

@@ -4,6 +4,7 @@
 // Thread-safety: a plain value type; one loader fills one Diagnostics.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ class Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
   // Items ordered by (line, column), stable for equal positions, so output follows the file.
   std::vector<Diagnostic> sorted() const;
+  // Replaces every message and hint by rewrite(text), e.g. to redact secrets they quote.
+  void rewrite(const std::function<std::string(std::string_view)>& rewrite);
 
  private:
   std::vector<Diagnostic> items_;

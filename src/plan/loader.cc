@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "plan/loader_internal.h"
+#include "plan/redact.h"
 
 namespace perfgate::plan {
 namespace detail {
@@ -209,20 +210,12 @@ EnvLookup process_env() {
 
 namespace {
 
-bool looks_secret(std::string_view name) {
-  std::string upper(name);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL"}) {
-    if (upper.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
 void collect_secrets(detail::LoadContext& ctx) {
   for (const auto& [name, value] : ctx.reader.env_used()) {
     const bool listed =
         std::find(ctx.secret_names.begin(), ctx.secret_names.end(), name) != ctx.secret_names.end();
-    if ((listed || looks_secret(name)) && !value.empty()) ctx.plan.secret_values.push_back(value);
+    if ((listed || looks_secret_name(name)) && !value.empty())
+      ctx.plan.secret_values.push_back(value);
   }
 }
 
@@ -260,7 +253,6 @@ void load_document(detail::LoadContext& ctx, const YAML::Node& root) {
                      "add flows: with at least one flow of request steps");
   }
   detail::link_flows(ctx);
-  collect_secrets(ctx);
 }
 
 }  // namespace
@@ -287,6 +279,8 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
     // yaml-cpp reports some malformed documents lazily (e.g. bad aliases) while we walk them.
     ctx.reader.error(ctx.reader.file_pos(), fmt::format("not valid YAML: {}", e.msg));
   }
+  collect_secrets(ctx);
+  redact_plan(ctx.plan, result.diagnostics);
   result.plan = std::move(ctx.plan);
   return result;
 }

@@ -110,7 +110,8 @@ TEST_F(LoaderTest, LoadsAFullPlan) {
   EXPECT_TRUE(p.options.thresholds[1].abort_on_fail);
   EXPECT_EQ(p.options.thresholds[1].window, 30 * kSecond);
   EXPECT_EQ(p.options.thresholds[2].metric.key(), "http_req_duration{name:login}");
-  EXPECT_EQ(p.secret_values, std::vector<std::string>{"tok-123"});
+  // The env value, and the Authorization header it went into (plan/redact.h).
+  EXPECT_EQ(p.secret_values, (std::vector<std::string>{"Bearer tok-123", "tok-123"}));
 
   ASSERT_EQ(p.scenarios.size(), 2u);
   const Scenario& ramp = p.scenarios[0];
@@ -204,6 +205,50 @@ flows:
       "__VU, __ITER, uuid, randInt, now)",
   };
   EXPECT_EQ(errors(r), expected);
+}
+
+TEST_F(LoaderTest, SecretsLeaveNoNameOrDiagnostic) {
+  env_["API_TOKEN"] = "tok-in-env";
+  env_["SID"] = "sid-value";
+  LoadResult r = load(R"(options:
+  baseUrl: http://user:base-pw@127.0.0.1:8080
+  secrets: [SID]
+  thresholds:
+    "http_req_duration{name:GET /a?token=${API_TOKEN}}": ["p(95)<500"]
+  vus: 1
+  duration: 1s
+flows:
+  main:
+    - url: /a?token=${API_TOKEN}
+      headers: {X-Api-Key: literal-key-9, Cookie: "sid=${SID}"}
+      checks: {bodyContains: "${API_TOKEN}"}
+    - group: ${SID}
+      steps: [{url: /b}]
+)");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors(r));
+  const RequestStep& step = r.plan.flows[0].steps[0].request;
+  EXPECT_EQ(step.name, "GET /a?token=[REDACTED]");
+  EXPECT_EQ(step.checks[0].name, "body contains [REDACTED]");
+  EXPECT_EQ(step.checks[0].subject, "tok-in-env");  // still what the check looks for
+  EXPECT_EQ(r.plan.flows[0].steps[1].group, "[REDACTED]");
+  // The threshold's name filter went through the same redaction, so it still matches.
+  EXPECT_EQ(r.plan.options.thresholds[0].metric.tags[0].second, step.name);
+  for (const char* secret : {"tok-in-env", "sid-value", "literal-key-9", "base-pw"}) {
+    EXPECT_NE(std::find(r.plan.secret_values.begin(), r.plan.secret_values.end(), secret),
+              r.plan.secret_values.end())
+        << secret;
+  }
+
+  env_["API_TOKEN"] = "not-a-duration-secret";
+  LoadResult bad = load(R"(options:
+  baseUrl: http://127.0.0.1:8080
+  timeout: ${API_TOKEN}
+flows: {main: [{url: /}]}
+)");
+  ASSERT_FALSE(bad.ok());
+  for (const Diagnostic& d : bad.diagnostics.items()) {
+    EXPECT_EQ(d.format().find("not-a-duration-secret"), std::string::npos) << d.format();
+  }
 }
 
 TEST_F(LoaderTest, ShortcutOptionsMakeADefaultScenario) {
