@@ -36,11 +36,16 @@ int plan_main(const std::vector<std::string>& args) {
                errors.size() == 1 ? "" : "s");
     return kExitInvalidPlan;
   }
-  // Sub-metric filters that no sample can match: the same warnings `perfgate run` prints.
-  if (auto index = engine::build_plan_index(loaded.plan, /*resolve_hosts=*/false)) {
-    for (const std::string& w : index->subs.warnings)
-      fmt::print(stderr, "{}: warning: {}\n", path, w);
+  // What `run` would refuse after loading (e.g. a URL the engine cannot use) is refused here too;
+  // sub-metric filters that no sample can match get the same warnings `perfgate run` prints.
+  auto index = engine::build_plan_index(loaded.plan, /*resolve_hosts=*/false);
+  if (!index) {
+    fmt::print(stderr, "{}: error: {}\n{}: the plan is invalid\n", path,
+               plan::Redactor::for_plan(loaded.plan).text(index.error().describe()), path);
+    return kExitInvalidPlan;
   }
+  for (const std::string& w : index->subs.warnings)
+    fmt::print(stderr, "{}: warning: {}\n", path, w);
   if (!explain_path.empty()) {
     fmt::print("{}", plan::explain_plan(loaded.plan, plan::Redactor::for_plan(loaded.plan)));
   } else {

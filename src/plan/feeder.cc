@@ -136,7 +136,17 @@ bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (feeder.path.ends_with(".json")) return read_json(ctx, feeder, buffer.str());
-  if (feeder.path.ends_with(".csv")) return read_csv(ctx, feeder, buffer.str());
+  if (feeder.path.ends_with(".csv")) {
+    if (!read_csv(ctx, feeder, buffer.str())) return false;
+    if (feeder.rows.empty()) {
+      ctx.reader.error(at,
+                       fmt::format("data file \"{}\" has a header but no rows",
+                                   at.IsScalar() ? at.Scalar() : feeder.path),
+                       "add at least one row of values under the column names");
+      return false;
+    }
+    return true;
+  }
   ctx.reader.error(at, fmt::format("data file \"{}\" is neither .csv nor .json", feeder.path));
   return false;
 }

@@ -361,12 +361,26 @@ void load_shortcut_scenario(LoadContext& ctx, const YAML::Node& options) {
   s.name = "default";
   s.pos = r.pos(options);
   bool ok = true;
+  // k6's rules: stages exclude duration and iterations; iterations with duration is
+  // shared-iterations bounded by maxDuration = duration.
+  for (const char* other : {"duration", "iterations"}) {
+    if (options["stages"] && options[other]) {
+      r.error(options[other],
+              fmt::format("options.stages and options.{} exclude each other", other),
+              "stages give the run its length (ramping-vus); use options.scenarios for more "
+              "than one shape");
+      return;
+    }
+  }
   if (options["stages"]) {
     s.executor = ExecutorKind::kRampingVus;
     s.stages = load_stages(ctx, options["stages"], "options.stages");
   } else if (options["iterations"]) {
     s.executor = ExecutorKind::kSharedIterations;
     if (auto n = r.integer(options["iterations"], "options.iterations", 1)) s.iterations = *n;
+    if (options["duration"]) {
+      if (auto d = r.duration(options["duration"], "options.duration")) s.max_duration = *d;
+    }
   } else if (options["duration"]) {
     s.executor = ExecutorKind::kConstantVus;
     if (auto d = r.duration(options["duration"], "options.duration")) s.duration = *d;
@@ -382,6 +396,12 @@ void load_shortcut_scenario(LoadContext& ctx, const YAML::Node& options) {
       ok = false;
   }
   if (s.executor == ExecutorKind::kRampingVus && options["vus"]) s.start_vus = s.vus;
+  if (ok && s.executor == ExecutorKind::kSharedIterations && s.iterations < s.vus) {
+    r.error(options["iterations"],
+            fmt::format("options.iterations ({}) is below options.vus ({})", s.iterations, s.vus),
+            "every VU needs at least one iteration (k6 rejects this too)");
+    ok = false;
+  }
   if (ok && regular_duration(s) <= 0) {
     r.error(options, "the plan has zero length",
             "give options.duration or stages a positive duration");

@@ -196,7 +196,9 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
       full = ctx.plan.options.base_url + (url->starts_with("/") ? "" : "/") + *url;
       prefix = full.size() - url->size();
     }
+    const size_t errors_before = r().error_count();
     req.url = compile(fields["url"], full, Escape::kNone, prefix);
+    if (r().error_count() == errors_before) check_request_url(r(), fields["url"], req.url);
     req.name = fields.count("name") ? r().string(fields["name"], "name").value_or("")
                                     : req.method + " " + *url;
   }
@@ -204,7 +206,9 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
     r().for_each(fields["headers"], "headers", {},
                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                    if (auto text = r().string(v, "header " + key)) {
-                     set_header(req.headers, Header{key, compile(v, *text)});
+                     Header header{key, compile(v, *text)};
+                     check_header(r(), v, key, header.value);
+                     set_header(req.headers, std::move(header));
                    }
                  });
   }
@@ -220,7 +224,9 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
     if (!has_type) req.headers.push_back({"Content-Type", Template::literal("application/json")});
   }
   if (fields.count("timeout")) {
-    if (auto t = r().duration(fields["timeout"], "timeout")) req.timeout = *t;
+    if (auto t = r().duration(fields["timeout"], "timeout");
+        t && check_timeout(r(), fields["timeout"], "timeout", *t))
+      req.timeout = *t;
   }
   if (fields.count("checks")) checks(fields["checks"], req);
   // Extracted variables are visible to this step's records and to every later step.

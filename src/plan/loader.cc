@@ -96,6 +96,7 @@ void load_base_url(LoadContext& ctx, const YAML::Node& value) {
                      "write it as http://host:port, e.g. http://127.0.0.1:8080");
     return;
   }
+  if (!check_request_url(ctx.reader, value, Template::literal(*url))) return;
   while (url->ends_with("/")) url->pop_back();
   ctx.plan.options.base_url = *url;
 }
@@ -115,6 +116,7 @@ void load_headers(LoadContext& ctx, const YAML::Node& node) {
                               value, e.error.message + " in header " + key,
                               "options.headers may only use vars: constants and built-ins");
                         }
+                        check_header(ctx.reader, value, key, compiled.value);
                         ctx.plan.options.headers.push_back(Header{key, std::move(compiled.value)});
                       });
 }
@@ -155,7 +157,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                         else if (key == "headers")
                           load_headers(ctx, value);
                         else if (key == "timeout") {
-                          if (auto t = ctx.reader.duration(value, "options.timeout"))
+                          if (auto t = ctx.reader.duration(value, "options.timeout");
+                              t && check_timeout(ctx.reader, value, "options.timeout", *t))
                             ctx.plan.options.timeout = *t;
                         } else if (key == "noCookiesReset") {
                           ctx.plan.options.no_cookies_reset =

@@ -69,6 +69,17 @@ void link_flows(LoadContext& ctx);
 // Reads a feeder's file (CSV with a header row, or a JSON array of objects).
 bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at);
 
+// Checks of values that would be accepted by their type but are wrong on the wire or make no
+// sense (load_validation.cc); each reports at `at` and returns false when it did.
+// A header name must be an HTTP token; a value must hold no CR, LF or NUL (request smuggling).
+bool check_header(YamlReader& r, const YAML::Node& at, std::string_view name,
+                  const Template& value);
+// The literal part of a request URL (scheme, host, port) parses, IPv6 literals are addresses,
+// and no literal part holds a space or control character (CR, LF, NUL).
+bool check_request_url(YamlReader& r, const YAML::Node& at, const Template& url);
+// Request timeouts must be above 0.
+bool check_timeout(YamlReader& r, const YAML::Node& at, std::string_view what, Nanos timeout);
+
 // Converts "$.a.b[0]" (JSONPath subset) or "/a/b/0" (JSON pointer) to a JSON pointer.
 Result<std::string> to_json_pointer(std::string_view path);
 

@@ -51,7 +51,8 @@ Result<std::pair<Aggregation, double>> take_aggregation(std::string_view text,
     const std::string_view number = trim(rest.substr(1, close - 1));
     double pct = -1;
     auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), pct);
-    if (ec != std::errc() || ptr != number.data() + number.size() || pct < 0 || pct > 100) {
+    if (ec != std::errc() || ptr != number.data() + number.size() ||
+        !(pct >= 0 && pct <= 100)) {  // NaN fails both comparisons
       return bad_expression(text, "the percentile must be a number from 0 to 100");
     }
     rest.remove_prefix(close + 1);
