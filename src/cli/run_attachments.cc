@@ -79,7 +79,8 @@ Result<std::unique_ptr<RunAttachments>> RunAttachments::prepare(const Attachment
   auto mon = make_monitor(o, [self](const monitor::MonitorReport& r) { self->remember_gauges(r); });
   if (!mon) return mon.error();
   attachments->monitor_ = std::move(*mon);
-  const outputs::RunInfo info{outputs::generate_run_id(), ""};
+  const outputs::RunInfo info{o.run_id.empty() ? outputs::generate_run_id() : o.run_id, "",
+                              o.instance};
   for (const auto& [type, target] : live) {
     auto output = outputs::make_live_output(type, target, info);
     if (!output) return output.error();

@@ -35,6 +35,8 @@ struct AttachmentOptions {
   std::vector<std::string> outs;      // --out TYPE=TARGET, repeatable
   std::vector<std::string> monitors;  // --monitor TARGET, repeatable
   std::string monitor_interval = "1s";
+  std::string run_id;    // live outputs' testid; "" = generated
+  std::string instance;  // live outputs' instance tag (a distributed run's part)
 };
 
 void add_attachment_options(CLI::App& app, AttachmentOptions& options);

@@ -133,6 +133,10 @@ int run_plan_main(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  o.attach.instance = distributed->instance;
+  if (distributed->start_unix_ns) {  // parts with one --start-at share one testid
+    o.attach.run_id = fmt::format("perfgate-{}", *distributed->start_unix_ns / kNanosPerSecond);
+  }
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) {
     fmt::print(stderr, "error: {}\n", attachments.error().describe());

@@ -18,6 +18,7 @@ class ExpositionWriter {
   explicit ExpositionWriter(const RunInfo& run) {
     base_.emplace_back("testid", run.run_id);
     if (!run.scenario.empty()) base_.emplace_back("scenario", run.scenario);
+    if (!run.instance.empty()) base_.emplace_back("instance", run.instance);
   }
 
   void family(std::string_view name, std::string_view type, std::string_view help) {

@@ -9,7 +9,7 @@ double to_ms(int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 
 LinePoint run_point(std::string_view measurement, const RunInfo& run) {
   LinePoint point(measurement);
-  point.tag("testid", run.run_id).tag("scenario", run.scenario);
+  point.tag("testid", run.run_id).tag("scenario", run.scenario).tag("instance", run.instance);
   return point;
 }
 

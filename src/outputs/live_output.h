@@ -28,6 +28,8 @@ namespace perfgate::outputs {
 struct RunInfo {
   std::string run_id;    // InfluxDB tag / Prometheus label "testid"; generated when empty
   std::string scenario;  // tag "scenario"; omitted when empty
+  std::string
+      instance;  // tag "instance": a distributed run's part (--instance); omitted when empty
 };
 
 // A named number from outside the engine, e.g. the monitor's "sut_cpu_percent" (docs/outputs.md).

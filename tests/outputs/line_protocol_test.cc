@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "outputs/exposition.h"
 #include "outputs/http_client.h"
 #include "outputs/influxdb_points.h"
 
@@ -106,6 +107,14 @@ TEST(SecondPoints, GaugesBecomeFieldsOfOneMonitorPoint) {
   std::string none;
   append_gauge_points(none, RunInfo{"t", ""}, {}, 9);
   EXPECT_EQ(none, "");
+}
+
+TEST(SecondPoints, APartOfADistributedRunIsTaggedWithItsInstance) {
+  std::string out;
+  append_gauge_points(out, RunInfo{"t", "", "part-3"}, {{"sut_cpu_percent", 1}}, 9);
+  EXPECT_EQ(out, "perfgate_monitor,testid=t,instance=part-3 sut_cpu_percent=1 9\n");
+  const std::string page = format_exposition(RunInfo{"t", "", "part-3"}, {}, {}, {});
+  EXPECT_THAT(page, HasSubstr("testid=\"t\",instance=\"part-3\""));
 }
 
 TEST(HttpUrlParsing, SplitsHostPortPathAndQuery) {
