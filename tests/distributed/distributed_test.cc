@@ -183,9 +183,20 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
                 std::string::npos)
           << partial.err;
       EXPECT_NE(partial.err.find("segment 1/4:1/2 is missing"), std::string::npos) << partial.err;
-      // compare reads the merged file like any run's.
+      // compare, report, gate and history read the merged file like any run's.
       RunOutcome compare = run_perfgate({"compare", single_file, all});
       EXPECT_NE(compare.exit_code, 2) << compare.out << compare.err;
+      RunOutcome report = run_perfgate({"report", all, "-o", dir_ + "/all.html", "-o",
+                                        dir_ + "/all.md", "-o", dir_ + "/all.hlog"});
+      EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
+      std::ofstream(dir_ + "/gates.yaml")
+          << "gates:\n  requests:\n    condition: http_reqs count >= 300\n    level: blocking\n"
+             "  errors:\n    condition: http_req_failed value < 1%\n    level: blocking\n";
+      RunOutcome gate = run_perfgate({"gate", dir_ + "/gates.yaml", all});
+      EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+      RunOutcome history =
+          run_perfgate({"history", "add", all, "--db", dir_ + "/history.db", "--commit", "abc"});
+      EXPECT_EQ(history.exit_code, 0) << history.out << history.err;
     }
   }
 }
