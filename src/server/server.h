@@ -2,6 +2,10 @@
 // and SO_REUSEPORT listener on the same address, so the kernel spreads connections across them
 // and no lock is shared on the request path.
 //
+// REQUIRES: SIGPIPE ignored in the process (serve_main does it). TLS writes go through
+// OpenSSL's socket BIO, which uses write() without MSG_NOSIGNAL, so a client that resets a TLS
+// connection would otherwise kill the process.
+//
 // Thread-safety: start() and stop() are called from one controlling thread; the workers run on
 // their own threads between the two.
 #pragma once
