@@ -14,10 +14,16 @@ int plan_main(const std::vector<std::string>& args);
 int history_main(const std::vector<std::string>& args);
 int merge_main(const std::vector<std::string>& args);
 int kube_main(const std::vector<std::string>& args);
+int capacity_main(const std::vector<std::string>& args);
+int stress_main(const std::vector<std::string>& args);
+int scale_main(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"run", "load-test a URL or a plan file and print a summary", run_main},
+      {"capacity", "find the highest arrival rate that meets every SLO", capacity_main},
+      {"stress", "step the load up to a breaking point, then measure recovery", stress_main},
+      {"scale", "concurrency or instance sweep with a Universal Scalability Law fit", scale_main},
       {"serve", "run the built-in HTTP target server", serve_main},
       {"plan", "validate a test plan (--check) or explain it (--explain)", plan_main},
       {"report", "write HTML/Markdown/JUnit/CSV/HdrHistogram reports from a results file",

@@ -10,6 +10,7 @@
 
 #include "analysis/capacity/capacity_json.h"
 #include "analysis/capacity/slo.h"
+#include "analysis/importers/importers.h"
 
 namespace perfgate::analysis::capacity {
 namespace {
@@ -187,6 +188,31 @@ TEST(Slo, ParsesLatencyAndErrorRateObjectives) {
   EXPECT_FALSE(parse_slo("p(101)<3"));
   EXPECT_FALSE(parse_slo("p(95)<200parsecs"));
   EXPECT_FALSE(parse_slo(std::string(300, 'p')));
+}
+
+}  // namespace
+}  // namespace perfgate::analysis::capacity
+
+namespace perfgate::analysis::capacity {
+namespace {
+
+TEST(CapacitySearch, ResultsFilesExposeCapacityRateForGates) {
+  FakeTarget target(1000);
+  CapacityOptions o = options("p(95)<100ms");
+  auto r = search_capacity(target, o);
+  ASSERT_TRUE(r);
+  nlohmann::json doc = {{"format", "perfgate-results"}, {"version", 1}};
+  doc["capacity"] = capacity_json(*r, o);
+  auto set = import_perfgate_results(doc);
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* rate = nullptr;
+  for (const Metric& m : set->metrics) {
+    if (m.name == "capacity_rate") rate = &m;
+    EXPECT_NE(m.name, "bracket");  // the search's own objects are not read as metric sections
+  }
+  ASSERT_NE(rate, nullptr);
+  EXPECT_DOUBLE_EQ(rate->value, r->sustainable_rate);
+  EXPECT_EQ(rate->direction, Direction::kHigherIsBetter);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 // so new sections need no code here.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <initializer_list>
 #include <set>
 
 #include "analysis/importers/importers.h"
@@ -93,6 +95,49 @@ void add_plain_section(const nlohmann::json& section, MetricSet& set) {
   }
 }
 
+void add_value(MetricSet& set, const std::string& name, const nlohmann::json* value,
+               const std::string& unit, Direction direction) {
+  if (value == nullptr || !value->is_number() || !std::isfinite(value->get<double>())) return;
+  set.metrics.push_back(Metric{.name = name,
+                               .stat = "value",
+                               .unit = unit,
+                               .direction = direction,
+                               .value = value->get<double>()});
+}
+
+const nlohmann::json* path_number(const nlohmann::json& doc,
+                                  std::initializer_list<const char*> path) {
+  const nlohmann::json* at = &doc;
+  for (const char* key : path) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(key);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at->is_number() ? at : nullptr;
+}
+
+// `perfgate capacity`, `stress` and `scale` (docs/capacity.md): their answers as gateable
+// metrics, e.g. "capacity_rate >= 5000".
+void add_search_metrics(const nlohmann::json& doc, MetricSet& set) {
+  const auto higher = Direction::kHigherIsBetter, lower = Direction::kLowerIsBetter;
+  add_value(set, "capacity_rate", path_number(doc, {"capacity", "sustainable_rate"}), "/s", higher);
+  add_value(set, "stress_breaking_rate", path_number(doc, {"stress", "breaking_load", "rate"}),
+            "/s", higher);
+  add_value(set, "stress_breaking_vus", path_number(doc, {"stress", "breaking_load", "vus"}), "",
+            higher);
+  add_value(set, "stress_recovery_seconds", path_number(doc, {"stress", "recovery_seconds"}), "s",
+            lower);
+  add_value(set, "usl_sigma", path_number(doc, {"scalability", "usl", "sigma", "value"}), "",
+            lower);
+  add_value(set, "usl_kappa", path_number(doc, {"scalability", "usl", "kappa", "value"}), "",
+            lower);
+  add_value(set, "usl_peak_concurrency",
+            path_number(doc, {"scalability", "usl", "peak_concurrency", "value"}), "", higher);
+  add_value(set, "usl_peak_throughput", path_number(doc, {"scalability", "usl", "peak_throughput"}),
+            "/s", higher);
+}
+
 }  // namespace
 
 Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
@@ -124,8 +169,10 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
     }
   }
   static const std::set<std::string, std::less<>> kNotMetrics = {
-      "format",    "version",    "run",    "verdict", "trends",   "names",  "series",
-      "intervals", "thresholds", "checks", "errors",  "statuses", "health", "monitor"};
+      "format", "version",   "run",        "verdict", "trends",     "names",
+      "series", "intervals", "thresholds", "checks",  "errors",     "statuses",
+      "health", "monitor",   "capacity",   "stress",  "scalability"};
+  add_search_metrics(doc, set);
   for (const auto& [key, section] : doc.items()) {
     if (kNotMetrics.count(key) == 0) add_plain_section(section, set);
   }
