@@ -33,6 +33,7 @@ struct CapacityCommandOptions {
   std::string max_rate;
   double growth = 2;
   int confirm = 3;
+  std::string cooldown = "2s";
 };
 
 Result<double> parse_fraction(const std::string& text) {
@@ -58,6 +59,9 @@ Result<analysis::capacity::CapacityOptions> search_options(const CapacityCommand
   auto budget = parse_duration(o.budget);
   if (!budget) return make_error("--budget: " + budget.error().describe());
   s.budget_seconds = static_cast<double>(*budget) / kNanosPerSecond;
+  auto cooldown = parse_duration(o.cooldown);
+  if (!cooldown) return make_error("--cooldown: " + cooldown.error().describe());
+  s.cooldown_seconds = static_cast<double>(*cooldown) / kNanosPerSecond;
   auto resolution = parse_fraction(o.resolution);
   if (!resolution) return make_error("--resolution: " + resolution.error().describe());
   s.resolution = *resolution;
@@ -88,6 +92,9 @@ int capacity_main(const std::vector<std::string>& args) {
   app.add_option("--confirm", o.confirm,
                  "trials per point near an SLO's bound; the majority decides (default 3)")
       ->check(CLI::Range(1, 9));
+  app.add_option("--cooldown", o.cooldown,
+                 "pause after a failing trial so the target drains (default 2s; counts in the "
+                 "budget)");
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
   if (o.trial.slos.empty()) {
     fmt::print(stderr, "error: capacity needs at least one --slo, e.g. --slo 'p(95)<200ms'\n");

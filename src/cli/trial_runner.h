@@ -42,6 +42,7 @@ class EngineTrialRunner : public analysis::capacity::TrialRunner {
  public:
   EngineTrialRunner(plan::Plan base, TrialRunnerOptions options);
   Result<analysis::capacity::TrialStats> run(const analysis::capacity::TrialLoad& load) override;
+  double pause(double seconds) override;  // sleeps; cut short by `interrupt`
 
  private:
   plan::Plan base_;

@@ -34,7 +34,7 @@ class Search {
 };
 
 bool Search::fits_budget() const {
-  const double next = std::max(longest_trial_, o_.duration_seconds);
+  const double next = std::max(longest_trial_, o_.duration_seconds) + o_.cooldown_seconds;
   return r_.spent_seconds + next <= o_.budget_seconds;
 }
 
@@ -58,6 +58,7 @@ Result<Point> Search::judge_point(double rate, const std::string& phase) {
     r_.trials.push_back(std::move(judged));
     if (limited) return Point::kGeneratorLimited;
     (passed ? passes : fails) += 1;
+    if (!passed && o_.cooldown_seconds > 0) r_.spent_seconds += runner_.pause(o_.cooldown_seconds);
     if (passes + fails == 1 && !marginal) break;
   }
   return passes > fails ? Point::kPass : Point::kFail;

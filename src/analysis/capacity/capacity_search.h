@@ -10,7 +10,9 @@
 // could not offer the rate (its CPU saturated, or iterations dropped / started late while the
 // SLOs held) ends the search: the answer is then a lower bound, limited_by "generator", and the
 // generator's limit is never reported as the target's. No trial starts when it could not finish
-// within the budget (the longest trial so far is the estimate).
+// within the budget (the longest trial so far, plus the cool-down, is the estimate). After a
+// failing trial the search pauses `cooldown_seconds` (counted in the budget) so that the queue an
+// overloaded target built up drains before the next trial.
 //
 // Thread-safety: search_capacity() runs trials one after another on the caller's thread.
 #pragma once
@@ -36,6 +38,7 @@ struct CapacityOptions {
   int confirm = 3;
   double duration_seconds = 10;  // per trial, warm-up included
   double warmup_seconds = 2;
+  double cooldown_seconds = 0;  // pause after a failing trial, so its backlog does not spill over
 };
 
 struct JudgedTrial {

@@ -131,6 +131,15 @@ TEST(CapacitySearch, SpendsNoMoreThanItsBudget) {
   EXPECT_EQ(target.calls(), 6);
   EXPECT_EQ(r->limited_by, "budget");
   EXPECT_DOUBLE_EQ(r->sustainable_rate, 320);
+
+  // Cool-downs after failing trials count too.
+  FakeTarget again(1000);
+  o.budget_seconds = 80;
+  o.cooldown_seconds = 4;
+  r = search_capacity(again, o);
+  ASSERT_TRUE(r);
+  EXPECT_LE(r->spent_seconds, 80);
+  EXPECT_EQ(r->limited_by, "budget");
 }
 
 TEST(CapacitySearch, StopsAtMaxRateAndShrinksWhenTheStartFails) {

@@ -133,7 +133,10 @@ TEST(StressSearch, RecoveryNeedsThreeGoodSecondsInARow) {
   double at = 0;
   int64_t lost = 0;
   ASSERT_TRUE(find_recovery(s, 10, 0.01, &at, &lost));
-  EXPECT_DOUBLE_EQ(at, 3);  // seconds 4, 5, 6 are the first three good ones
+  EXPECT_DOUBLE_EQ(at, 3);          // seconds 4, 5, 6 are the first three good ones
+  s[2] = TrialSecond{3, 10, 3, 5};  // second 3 failed 30 % by errors: recovered at 2.3 s
+  ASSERT_TRUE(find_recovery(s, 10, 0.01, &at, &lost));
+  EXPECT_DOUBLE_EQ(at, 2.3);
   s[7].errors = 4;
   ASSERT_TRUE(find_recovery(s, 10, 0.01, &at, &lost));
   EXPECT_EQ(lost, 4);

@@ -92,6 +92,15 @@ bool find_recovery(const std::vector<TrialSecond>& series, double band_p95_ms,
     if (run == kRecoveredSeconds) {
       const size_t first = i + 1 - kRecoveredSeconds;
       *recovery_seconds = std::max(0.0, series[first].t_seconds - 1.0);
+      // A second that failed by errors alone is taken as bad-then-good: the recovery happened
+      // when its failed fraction of the second had passed (sub-second resolution for breakers).
+      if (first > 0) {
+        const TrialSecond& before = series[first - 1];
+        if (before.requests > 0 && before.p95_ms <= band_p95_ms) {
+          const double failed = static_cast<double>(before.errors) / before.requests;
+          *recovery_seconds = std::max(0.0, before.t_seconds - 1.0 + failed);
+        }
+      }
       *failed_after = 0;
       for (size_t k = first; k < series.size(); ++k) *failed_after += series[k].errors;
       return true;

@@ -11,7 +11,9 @@
 // The pre-stress band is the normal load's trial: p95 up to max(1.5 × its p95, its p95 + 5 ms)
 // and an error rate up to its own + 1 %. Recovery is the time from the start of the recovery
 // trial (right after the break) to the start of the first of 3 consecutive seconds within the
-// band; "not recovered" when the observation window ends first. Requests that failed after that
+// band (when the second before it failed by errors alone, plus its failed fraction of a second:
+// a breaker that closes 0.3 s into a second fails 30 % of it); "not recovered" when the
+// observation window ends first. Requests that failed after that
 // point are reported as lost.
 //
 // Thread-safety: run_stress() runs trials one after another on the caller's thread.

@@ -48,7 +48,7 @@ struct TrialStats {
   // The generator's own limits (engine/health.h): dropped iterations and schedule lag mean the
   // offered load was not the configured one; CPU saturation means latencies include perfgate.
   int64_t dropped_iterations = 0;
-  double schedule_lag_p99_ms = 0;
+  double schedule_lag_p99_ms = 0;  // steady part: the median of the per-second p99s
   double generator_cpu_percent = 0;
   bool generator_saturated = false;   // CPU at or above the engine's bound
   std::vector<std::string> warnings;  // the engine's health sentences
@@ -61,6 +61,8 @@ class TrialRunner {
   virtual ~TrialRunner() = default;
   // Runs one trial. Errors: the run could not start or was interrupted.
   virtual Result<TrialStats> run(const TrialLoad& load) = 0;
+  // Lets the target drain (no load) for `seconds`; returns the seconds actually spent.
+  virtual double pause(double seconds) { return seconds; }
 };
 
 }  // namespace perfgate::analysis::capacity
