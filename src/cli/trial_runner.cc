@@ -26,6 +26,9 @@ using analysis::capacity::TrialStats;
 
 // Rates are iterations per kRateUnit, so fractional rates keep 0.001/s precision.
 constexpr Nanos kRateUnit = 1000 * kNanosPerSecond;
+// Series points end a few hundred microseconds after each whole second; the point after the
+// configured duration holds the graceful stop's completions (a burst) and is left out.
+constexpr double kEndSlack = 0.05;
 
 plan::Scenario trial_scenario(const TrialLoad& load, const std::vector<plan::FlowChoice>& flows,
                               const plan::Scenario* first, const TrialRunnerOptions& o) {
@@ -60,7 +63,7 @@ double ms(int64_t us) { return static_cast<double>(us) / 1000.0; }
 void steady_latency(const results::RunResult& run, double warmup, double end, TrialStats* t) {
   HdrHistogram merged = HdrHistogram::for_latency_micros();
   for (const results::EncodedInterval& i : run.duration_intervals) {
-    if (i.start_seconds + 1e-6 < warmup || i.start_seconds + 0.5 > end) continue;
+    if (i.start_seconds + 1e-6 < warmup || i.start_seconds + 1 > end + kEndSlack) continue;
     auto h = decode_compressed_base64(i.histogram);
     if (h) merged.add(*h);
   }
@@ -81,7 +84,7 @@ void steady_counts(const results::RunResult& run, double warmup, double end, Tri
   std::vector<double> lags;
   for (const results::TimeSeriesPoint& p : run.series) {
     t->series.push_back(TrialSecond{p.t_seconds, p.requests, p.errors, ms(p.p95_us)});
-    if (p.t_seconds - 1 + 1e-6 < warmup || p.t_seconds > end + 0.5) continue;
+    if (p.t_seconds - 1 + 1e-6 < warmup || p.t_seconds > end + kEndSlack) continue;
     lags.push_back(ms(p.schedule_lag_p99_us));
     t->requests += p.requests;
     t->failed += p.errors;

@@ -57,7 +57,7 @@ TEST(ScaleCommand, RecoversSigmaAndKappaOfAUslServer) {
   // S = 20 ms, σ = 0.05, κ = 0.002: N* = sqrt(0.95 / 0.002) ≈ 21.8.
   LawServer server({.law = LawConfig::Law::kUsl, .service_ms = 20, .sigma = 0.05, .kappa = 0.002});
   const std::string out = temp_path("scale.json");
-  RunOutcome r = run_perfgate({"scale", server.url(), "--vus", "1,2,4,8,16,24,32,48", "-d", "3s",
+  RunOutcome r = run_perfgate({"scale", server.url(), "--vus", "1,2,4,8,16,24,32,48", "-d", "4s",
                                "--warmup", "1s", "--threads", "1", "--out", "json=" + out},
                               seconds(60));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

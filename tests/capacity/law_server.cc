@@ -52,8 +52,10 @@ void LawServer::accept_loop() {
 }
 
 void LawServer::connection(int fd) {
+  ++connections_;
   while (!stop_ && respond(fd)) {
   }
+  --connections_;
   ::close(fd);
 }
 
@@ -70,7 +72,7 @@ LawServer::Clock::time_point LawServer::answer_at(Clock::time_point arrival, boo
       return *first;
     }
     case LawConfig::Law::kUsl: {
-      const double n = in_flight_.load();
+      const double n = connections_.load();
       const double factor = 1 + config_.sigma * (n - 1) + config_.kappa * n * (n - 1);
       return arrival + std::chrono::duration_cast<Clock::duration>(
                            duration<double, std::milli>(config_.service_ms * factor));
@@ -103,10 +105,8 @@ bool LawServer::respond(int fd) {
     request.append(buffer, static_cast<size_t>(n));
   }
   const auto arrival = Clock::now();
-  ++in_flight_;
   bool reject = false;
   std::this_thread::sleep_until(answer_at(arrival, &reject));
-  --in_flight_;
   static const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
   static const std::string kBusy =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy";

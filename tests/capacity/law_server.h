@@ -7,9 +7,11 @@
 //   kWorkers  W workers with a fixed service time S, first come first served: a request is
 //             given the worker that frees first and answered at max(arrival, free) + S, so the
 //             saturation throughput is exactly W / S whatever the scheduler's sleep overshoot.
-//   kUsl      a request that arrives with N requests in flight (itself included) is answered
-//             S · (1 + σ(N−1) + κN(N−1)) after its arrival: under N closed-model users the
-//             throughput is the USL with λ = 1/S.
+//   kUsl      a request that arrives while N connections are open is answered
+//             S · (1 + σ(N−1) + κN(N−1)) after its arrival: under N closed-model users (one
+//             connection each) the throughput is the USL with λ = 1/S. Open connections rather
+//             than requests in flight, because the generator's gap between a response and the
+//             next request would otherwise lower N by a few percent at high concurrency.
 //   kBreaker  answered after S; when more than trip_rate requests per second arrived over the
 //             last 0.5 s the breaker opens, and it stays open (503 at once) until trip_seconds
 //             after the last overloaded moment.
@@ -57,7 +59,7 @@ class LawServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
-  std::atomic<int> in_flight_{0};
+  std::atomic<int> connections_{0};
   std::mutex mutex_;                        // guards the fields below and threads_
   std::vector<Clock::time_point> free_at_;  // kWorkers: when each worker frees
   std::deque<Clock::time_point> arrivals_;  // kBreaker: the last 0.5 s of arrivals
