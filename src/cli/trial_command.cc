@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "analysis/capacity/capacity_console.h"
+#include "cli/command_line_redaction.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
 #include "net/socket.h"
@@ -105,8 +106,7 @@ Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::s
   r.timeout = *timeout;
   r.max_vus = o.max_vus;
   r.keep_results = !p.json_out.empty();
-  r.command_line = "perfgate " + command;
-  for (const auto& a : args) r.command_line += " " + a;
+  r.command_line = redacted_command_line("perfgate " + command, args, plan->secret_values);
   r.interrupt = &g_trial_interrupted;
   r.on_trial = [](const analysis::capacity::TrialStats& t) {
     fmt::print("{}\n", analysis::capacity::format_trial_line(t));

@@ -92,12 +92,13 @@ bool find_recovery(const std::vector<TrialSecond>& series, double band_p95_ms,
     if (run == kRecoveredSeconds) {
       const size_t first = i + 1 - kRecoveredSeconds;
       *recovery_seconds = std::max(0.0, series[first].t_seconds - 1.0);
-      // A second that failed by errors alone is taken as bad-then-good: the recovery happened
+      // A second with errors above the band is taken as bad-then-good: the recovery happened
       // when its failed fraction of the second had passed (sub-second resolution for breakers).
       if (first > 0) {
         const TrialSecond& before = series[first - 1];
-        if (before.requests > 0 && before.p95_ms <= band_p95_ms) {
-          const double failed = static_cast<double>(before.errors) / before.requests;
+        const double failed =
+            before.requests > 0 ? static_cast<double>(before.errors) / before.requests : 0;
+        if (failed > band_error_rate) {
           *recovery_seconds = std::max(0.0, before.t_seconds - 1.0 + failed);
         }
       }
@@ -135,7 +136,7 @@ Result<StressResult> run_stress(TrialRunner& runner, const StressOptions& o) {
   }
   if (r.steps.empty()) return make_error("the budget does not allow a single stress step");
   const TrialStats& base = r.steps.front().stats;
-  r.band_p95_ms = std::max(1.5 * base.p95_ms, base.p95_ms + 5.0);
+  r.band_p95_ms = std::max(2 * base.p95_ms, base.p95_ms + 10.0);
   r.band_error_rate = base.error_rate + 0.01;
   if (r.broke) {
     auto rec = runner.run(load_at(o, o.start, o.recovery_window_seconds, 0));

@@ -8,10 +8,10 @@
 //   "timeouts"   timeouts were more than 1 % of requests;
 //   "throughput" throughput stopped rising: below 80 % of the offered rate (open model) or
 //                less than 5 % above the previous step's (VU mode).
-// The pre-stress band is the normal load's trial: p95 up to max(1.5 × its p95, its p95 + 5 ms)
+// The pre-stress band is the normal load's trial: p95 up to max(2 × its p95, its p95 + 10 ms)
 // and an error rate up to its own + 1 %. Recovery is the time from the start of the recovery
 // trial (right after the break) to the start of the first of 3 consecutive seconds within the
-// band (when the second before it failed by errors alone, plus its failed fraction of a second:
+// band (when the second before it had errors above the band, plus its failed fraction of a second:
 // a breaker that closes 0.3 s into a second fails 30 % of it); "not recovered" when the
 // observation window ends first. Requests that failed after that
 // point are reported as lost.
