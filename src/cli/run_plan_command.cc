@@ -188,6 +188,12 @@ int run_plan_main(const std::vector<std::string>& args) {
   add_plan_outcomes(doc, *result, *index, plan);
   fmt::print("{}{}{}", report::format_console_summary(result->run),
              format_plan_summary(*result, *index), attached_lines);
+  if (!plan.segment.full()) {
+    fmt::print(
+        "\n  {}: execution segment {} — this part's share of the plan; merge the parts "
+        "with `perfgate merge`\n",
+        distributed->instance, plan.segment.segment().text());
+  }
   if (result->aborted) {
     fmt::print("\n  ABORTED at {:.1f}s by threshold {} (abortOnFail)\n",
                static_cast<double>(result->aborted_at) / kNanosPerSecond, result->abort_reason);
