@@ -71,6 +71,11 @@ void H2Session::on_timer(uint64_t token) {
   if (H2Stream* s = stream(id)) submit(*s);  // unless the client reset it meanwhile
 }
 
+void H2Session::drop_body(H2Stream& s) {
+  body_bytes_ -= s.body.size();
+  std::string().swap(s.body);
+}
+
 H2Stream* H2Session::stream(int32_t id) const {
   const auto it = streams_.find(id);
   return it == streams_.end() ? nullptr : it->second.get();
@@ -101,11 +106,14 @@ int H2Session::on_data(nghttp2_session*, uint8_t, int32_t stream_id, const uint8
   auto* session = static_cast<H2Session*>(self);
   H2Stream* s = session->stream(stream_id);
   if (s == nullptr || s->answered) return 0;
-  if (s->body.size() + len > kMaxBodyBytes) {
+  // The limit holds for the bodies of all streams of the connection together, so 100
+  // concurrent streams cannot buffer 100 times as much.
+  if (session->body_bytes_ + len > kMaxBodyBytes) {
     session->answer_too_large(*s);
     return 0;
   }
   s->body.append(reinterpret_cast<const char*>(data), len);
+  session->body_bytes_ += len;
   return 0;
 }
 
@@ -119,7 +127,9 @@ int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void*
 }
 
 int H2Session::on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t, void* self) {
-  static_cast<H2Session*>(self)->streams_.erase(stream_id);
+  auto* session = static_cast<H2Session*>(self);
+  if (H2Stream* s = session->stream(stream_id)) session->drop_body(*s);
+  session->streams_.erase(stream_id);
   return 0;
 }
 

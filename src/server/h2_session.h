@@ -8,7 +8,8 @@
 // flow control lets them out, never held whole.
 //
 // Limits: SETTINGS_MAX_CONCURRENT_STREAMS 100; a request's header block over 64 KiB resets its
-// stream; a body over 16 MiB is answered 413 and the rest of it discarded. A connection error
+// stream; request bodies are buffered up to 16 MiB for all streams together, and the stream
+// that would go over is answered 413 and the rest of its body discarded. A connection error
 // (a bad frame, a protocol violation) makes nghttp2 queue a GOAWAY, after which finished() turns
 // true once it is produced; a fatal one (not HTTP/2 at all, a flood nghttp2 detects) makes
 // receive() return false, and the connection sends what is queued and closes.
@@ -72,12 +73,14 @@ class H2Session {
   void answer(H2Stream& stream);
   void answer_too_large(H2Stream& stream);
   void submit(H2Stream& stream);
+  void drop_body(H2Stream& stream);  // frees a request body, keeping body_bytes_ true
 
   Worker& worker_;
   net::TimerHandler* timer_handler_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<H2Stream>> streams_;  // open request streams
   std::unordered_map<uint64_t, int32_t> timers_;  // timer token -> stream waiting for it
+  size_t body_bytes_ = 0;                         // request body bytes buffered over all streams
 };
 
 }  // namespace perfgate::server

@@ -37,10 +37,18 @@ void add_extra_headers(std::string_view lines, H2Stream& stream) {
   }
 }
 
+// Empties the worker's shared Request, keeping its header vector's capacity for reuse.
+void clear_request(Request& request, bool http2) {
+  std::vector<Header> headers = std::move(request.headers);
+  headers.clear();
+  request = Request();
+  request.headers = std::move(headers);
+  request.http2 = http2;
+}
+
 // Fills `request` with views into `stream`, the way the HTTP/1.1 parser would.
 void to_request(const H2Stream& stream, Request& request) {
-  request = Request();
-  request.http2 = true;
+  clear_request(request, /*http2=*/true);
   std::string_view authority;
   for (const auto& [name, value] : stream.headers) {
     if (name == ":method") {
@@ -91,9 +99,9 @@ void H2Session::answer(H2Stream& s) {
   worker_.router().route(request, response);
   worker_.count_request();
   take_response(response, request.is_head(), s);
-  request = Request();
-  std::vector<std::pair<std::string, std::string>>().swap(s.headers);  // done with the request
-  std::string().swap(s.body);
+  clear_request(request, /*http2=*/false);  // its views point into the stream, freed next
+  std::vector<std::pair<std::string, std::string>>().swap(s.headers);
+  drop_body(s);
   if (response.delay_ms > 0) {
     const Nanos deadline = worker_.loop().clock().now() + response.delay_ms * kNanosPerMilli;
     timers_[worker_.loop().schedule(deadline, timer_handler_)] = s.id;
@@ -108,7 +116,7 @@ void H2Session::answer_too_large(H2Stream& s) {
   response.set_text(413, "text/plain", "request body too large\n");
   worker_.count_request();
   s.answered = true;
-  std::string().swap(s.body);
+  drop_body(s);
   take_response(response, /*head=*/false, s);
   submit(s);
 }

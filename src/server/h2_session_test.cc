@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <string>
 
@@ -48,6 +50,18 @@ class Client {
                                  field(":scheme", scheme), field(":authority", authority)};
     return nghttp2_submit_request(session_, nullptr, fields, 4, nullptr, nullptr);
   }
+  // A POST whose body is `body` (which must outlive the exchange).
+  int32_t post(const std::string& path, const std::string& body) {
+    const std::string method = "POST", scheme = "http", authority = "test";
+    const nghttp2_nv fields[] = {field(":method", method), field(":path", path),
+                                 field(":scheme", scheme), field(":authority", authority)};
+    nghttp2_data_provider provider{};
+    provider.source.ptr = const_cast<std::string*>(&body);
+    provider.read_callback = read_upload;
+    const int32_t id = nghttp2_submit_request(session_, nullptr, fields, 4, &provider, nullptr);
+    uploaded_[id] = 0;
+    return id;
+  }
   std::string take_output() {
     std::string out;
     const uint8_t* data = nullptr;
@@ -68,6 +82,17 @@ class Client {
     return {(uint8_t*)name.data(), (uint8_t*)value.data(), name.size(), value.size(),
             NGHTTP2_NV_FLAG_NONE};
   }
+  static ssize_t read_upload(nghttp2_session*, int32_t id, uint8_t* buf, size_t length,
+                             uint32_t* flags, nghttp2_data_source* source, void* self) {
+    const auto* body = static_cast<const std::string*>(source->ptr);
+    size_t& done = static_cast<Client*>(self)->uploaded_[id];
+    const size_t n = std::min(length, body->size() - done);
+    std::memcpy(buf, body->data() + done, n);
+    done += n;
+    if (done == body->size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    return static_cast<ssize_t>(n);
+  }
+  std::map<int32_t, size_t> uploaded_;
   static int on_header(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
                        size_t name_len, const uint8_t* value, size_t value_len, uint8_t,
                        void* self) {
@@ -179,6 +204,19 @@ TEST_F(H2SessionTest, AStreamResetWhileItsDelayRunsIsForgotten) {
   const int32_t after = client.get("/");
   exchange(client);
   EXPECT_EQ(client.streams[after].status, "200");
+}
+
+TEST_F(H2SessionTest, RequestBodiesAreBoundedPerConnectionNotJustPerStream) {
+  Client client(1 << 20);
+  const std::string body(9 * 1024 * 1024, 'x');  // two of them exceed the 16 MiB limit
+  const int32_t first = client.post("/status/201", body);
+  const int32_t second = client.post("/status/201", body);
+  exchange(client);
+  const std::string a = client.streams[first].status, b = client.streams[second].status;
+  EXPECT_TRUE((a == "201" && b == "413") || (a == "413" && b == "201")) << a << " " << b;
+  const int32_t third = client.post("/status/202", body);  // the budget is free again
+  exchange(client);
+  EXPECT_EQ(client.streams[third].status, "202");
 }
 
 TEST_F(H2SessionTest, GarbageInsteadOfAPrefaceIsRefused) {
