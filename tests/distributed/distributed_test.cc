@@ -170,7 +170,9 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
       if (t.metric == "http_req_duration") {
         EXPECT_DOUBLE_EQ(t.observed, static_cast<double>(sum.value_at_percentile(99)) / 1000.0);
       }
-      if (t.metric == "iterations") EXPECT_EQ(t.observed, static_cast<double>(total));
+      if (t.metric == "iterations") {
+        EXPECT_EQ(t.observed, static_cast<double>(total));
+      }
     }
     EXPECT_EQ(merged->parts.size(), static_cast<size_t>(n));
 
