@@ -60,15 +60,15 @@ std::string compare_to_table(const Comparison& c, Severity fail_on) {
   std::vector<std::array<std::string, 6>> rows = {
       {"METRIC", "BASELINE", "CURRENT", "CHANGE", "VERDICT", "WHY"}};
   for (const auto& m : c.metrics) {
-    rows.push_back({m.key, side_value(m, true), side_value(m, false), change_text(m),
-                    verdict_text(m, fail_on), m.reason});
+    rows.push_back({terminal_safe(m.key), side_value(m, true), side_value(m, false), change_text(m),
+                    verdict_text(m, fail_on), terminal_safe(m.reason)});
   }
   std::array<size_t, 6> width{};
   for (const auto& row : rows) {
     for (size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], row[i].size());
   }
-  std::string out =
-      fmt::format("baseline: {}\ncurrent:  {}\n\n", c.baseline_source, c.current_source);
+  std::string out = fmt::format("baseline: {}\ncurrent:  {}\n\n", terminal_safe(c.baseline_source),
+                                terminal_safe(c.current_source));
   for (const auto& row : rows) {
     out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:<{}}  {}\n", row[0], width[0], row[1],
                        width[1], row[2], width[2], row[3], width[3], row[4], width[4], row[5]);
@@ -126,7 +126,7 @@ std::string compare_to_json(const Comparison& c, Severity fail_on) {
 
 std::string compare_to_markdown(const Comparison& c, Severity fail_on) {
   std::string out = "### perfgate compare\n\n";
-  out += fmt::format("Baseline `{}` → current `{}`\n\n", markdown_cell(c.baseline_source),
+  out += fmt::format("Baseline {} → current {}\n\n", markdown_cell(c.baseline_source),
                      markdown_cell(c.current_source));
   out += "| Metric | Baseline | Current | Change | Verdict | Why |\n|---|---:|---:|---:|---|---|\n";
   for (const auto& m : c.metrics) {

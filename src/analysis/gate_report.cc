@@ -53,15 +53,16 @@ std::string verdict_line(const GateReport& report) {
 }  // namespace
 
 std::string gate_report_text(const GateReport& report) {
-  std::string out = fmt::format("gates: {}\nresults: {}\n\n", report.gates_path,
-                                fmt::join(report.result_sources, ", "));
+  std::string out =
+      fmt::format("gates: {}\nresults: {}\n\n", terminal_safe(report.gates_path),
+                  terminal_safe(fmt::format("{}", fmt::join(report.result_sources, ", "))));
   for (const auto& r : report.results) {
     out += fmt::format("{:<5} {:<11} {:<9} {}: {}\n      {}\n",
                        r.status == GateStatus::kPass ? "ok"
                        : r.fails_run()               ? "FAIL"
                                                      : "warn",
-                       status_text(r), to_string(r.gate.level), r.gate.name, r.gate.condition,
-                       evidence_text(r));
+                       status_text(r), to_string(r.gate.level), terminal_safe(r.gate.name),
+                       terminal_safe(r.gate.condition), terminal_safe(evidence_text(r)));
   }
   return out + "\n" + verdict_line(report) + "\n";
 }
@@ -79,7 +80,7 @@ std::string gate_report_markdown(const GateReport& report) {
                        status_text(r), markdown_cell(evidence_text(r)));
   }
   return out +
-         fmt::format("\nGates file `{}`; results: {}\n", markdown_cell(report.gates_path),
+         fmt::format("\nGates file {}; results: {}\n", markdown_cell(report.gates_path),
                      markdown_cell(fmt::format("{}", fmt::join(report.result_sources, ", "))));
 }
 
@@ -97,6 +98,9 @@ std::string gate_report_html(const GateReport& report) {
   }
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      // Nothing but the inline style may load or run, whatever a gate name smuggles in.
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'\">"
       "<title>perfgate gate report</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
       "table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;"
       "text-align:left}}.pass td:nth-child(4){{color:#080}}.fail td:nth-child(4){{color:#c00;"

@@ -161,5 +161,18 @@ TEST(GateReport, RenderingsEscapeAndPickFormatByExtension) {
   EXPECT_FALSE(render_gate_report(r, "gate.txt"));
 }
 
+TEST(GateReport, NamesCannotInjectMarkdownOrTerminalSequences) {
+  const GateReport r =
+      run("gates:\n  \"![p](http://evil/x.png) [ok](http://evil) \\e[2J\": "
+          "{condition: \"http_req_duration p(95) < 1ms\"}\n");
+  const std::string md = *render_gate_report(r, "gate.md");
+  EXPECT_EQ(md.find("]("), std::string::npos) << md;
+  EXPECT_NE(md.find("\\[ok\\]"), std::string::npos) << md;
+  const std::string text = gate_report_text(r);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("\\x1b[2J"), std::string::npos) << text;
+  EXPECT_NE(render_gate_report(r, "gate.html")->find("Content-Security-Policy"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace perfgate::analysis

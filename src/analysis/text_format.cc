@@ -18,18 +18,6 @@ std::string format_value(double value, std::string_view unit) {
   return unit.empty() ? number : fmt::format("{} {}", number, unit);
 }
 
-std::string markdown_cell(std::string_view text) {
-  std::string out;
-  for (char c : xml_escape(text)) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string markdown_cell(std::string_view text) { return markdown_escape(text); }
 
 }  // namespace perfgate::analysis

@@ -17,8 +17,8 @@ std::string format_value(double value, std::string_view unit);
 // HTML-escaped text: perfgate::xml_escape (core/escape.h) serves HTML too.
 inline std::string html_escape(std::string_view text) { return xml_escape(text); }
 
-// Pipes and line breaks made harmless inside a Markdown table cell; HTML-escaped too, because
-// GitHub renders inline HTML in comments.
+// Text for a Markdown table cell or line: perfgate::markdown_escape (core/escape.h) — no inline
+// HTML, no injected link, image or cell.
 std::string markdown_cell(std::string_view text);
 
 }  // namespace perfgate::analysis

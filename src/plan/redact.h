@@ -59,6 +59,7 @@ class Redactor {
 // Makes a loaded plan safe to show: adds the secrets found in its headers and URLs to
 // plan.secret_values, then redacts every name that reaches results and reports (request names,
 // check names, groups, scenario tags, threshold selectors and expressions) and every diagnostic.
+// Those names also lose terminal control sequences (core/escape.h terminal_safe).
 // Names and threshold selectors go through the same Redactor, so they still match each other.
 void redact_plan(Plan& plan, Diagnostics& diagnostics);
 

@@ -3,6 +3,7 @@
 // what is sent.
 #include <algorithm>
 
+#include "core/escape.h"
 #include "plan/diagnostics.h"
 #include "plan/plan.h"
 #include "plan/redact.h"
@@ -28,12 +29,15 @@ void collect_steps(const std::vector<Step>& steps, std::vector<std::string>& out
   }
 }
 
+// A name as results and reports carry it: redacted, and with no terminal control sequence.
+std::string shown(const Redactor& r, std::string_view name) { return terminal_safe(r.text(name)); }
+
 void redact_steps(std::vector<Step>& steps, const Redactor& r) {
   for (Step& step : steps) {
-    step.group = r.text(step.group);
+    step.group = shown(r, step.group);
     redact_steps(step.steps, r);
-    step.request.name = r.text(step.request.name);
-    for (Check& check : step.request.checks) check.name = r.text(check.name);
+    step.request.name = shown(r, step.request.name);
+    for (Check& check : step.request.checks) check.name = shown(r, check.name);
   }
 }
 
@@ -50,10 +54,10 @@ void redact_plan(Plan& plan, Diagnostics& diagnostics) {
   const Redactor redactor(secrets);
   for (Flow& flow : plan.flows) redact_steps(flow.steps, redactor);
   for (Scenario& scenario : plan.scenarios) {
-    for (auto& [key, value] : scenario.tags) value = redactor.text(value);
+    for (auto& [key, value] : scenario.tags) value = shown(redactor, value);
   }
   for (Threshold& t : plan.options.thresholds) {
-    for (auto& [key, value] : t.metric.tags) value = redactor.text(value);
+    for (auto& [key, value] : t.metric.tags) value = shown(redactor, value);
     t.expression.source = redactor.text(t.expression.source);
   }
   diagnostics.rewrite([&](std::string_view text) { return redactor.text(text); });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/escape.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::report {
@@ -53,7 +54,7 @@ void append_whole_run(std::string& out, const ResultsDocument& doc) {
 }  // namespace
 
 std::string hdr_log_tag(std::string_view text) {
-  std::string tag(text);
+  std::string tag = terminal_safe(text);  // log viewers print tags raw
   std::replace_if(
       tag.begin(), tag.end(), [](char c) { return c == ',' || c == ' ' || c == '\r' || c == '\n'; },
       '_');

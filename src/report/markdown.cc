@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/escape.h"
 #include "report/text_format.h"
 
 namespace perfgate::report {
@@ -109,42 +110,7 @@ std::string errors_and_warnings(const ResultsDocument& doc) {
 
 }  // namespace
 
-std::string markdown_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      case '\\':
-      case '|':
-      case '*':
-      case '_':
-      case '`':
-      case '[':
-      case ']':
-      case '#':
-      case '~':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string markdown_escape(std::string_view text) { return perfgate::markdown_escape(text); }
 
 std::string format_markdown(const ResultsDocument& doc) {
   std::string target =

@@ -26,6 +26,10 @@ std::vector<std::string> data_lines(const std::string& log) {
   return lines;
 }
 
+TEST(HdrLogTest, TagsCarryNoTerminalSequenceOrSeparator) {
+  EXPECT_EQ(hdr_log_tag("name:\x1b[31mGET /a, b\r\n"), "name:\\x1b[31mGET_/a__b\\x0d\\x0a");
+}
+
 TEST(HdrLogTest, HeaderFollowsFormat13) {
   const std::string log = format_hdr_log(testing::make_fixture());
   EXPECT_EQ(log.rfind("#[Logged with perfgate 0.1.0]\n#[Histogram log format version 1.3]\n"
