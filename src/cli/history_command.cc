@@ -83,7 +83,7 @@ int run_add(const Options& o) {
     labels.recorded_at = *when;
   }
   auto set = analysis::load_metric_set(o.result, o.format);
-  if (!set) return fail(set.error());
+  if (!set) return fail(set.error(), kExitUsage);  // unreadable or malformed results file
   auto store = h::HistoryStore::open(database_spec(o));
   if (!store) return fail(store.error());
   auto id = store->add(*set, labels);

@@ -50,9 +50,9 @@ int report_main(const std::vector<std::string>& args) {
     specs.push_back({*type, path});
   }
   auto doc = report::read_results_file(input);
-  if (!doc) {
+  if (!doc) {  // unreadable or malformed input: a usage error (README, exit codes)
     fmt::print(stderr, "error: {}\n", doc.error().describe());
-    return kExitRuntimeError;
+    return kExitUsage;
   }
   if (auto ok = report::write_outputs(*doc, specs); !ok) {
     fmt::print(stderr, "error: {}\n", ok.error().describe());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 #include "core/units.h"
 #include "monitor/console_block.h"
@@ -44,6 +45,25 @@ Result<void> split_outputs(const std::vector<std::string>& values, std::vector<s
   return {};
 }
 
+// Two outputs naming one file (after normalising: ./r.json and r.json, a/../r.json, a symlink to
+// it) would overwrite each other at the end: refused before any traffic.
+Result<void> check_distinct_paths(const std::vector<report::OutputSpec>& specs) {
+  std::vector<std::pair<std::string, std::string>> seen;  // normalised, as given
+  for (const report::OutputSpec& spec : specs) {
+    std::error_code ec;
+    std::filesystem::path path = std::filesystem::weakly_canonical(spec.path, ec);
+    if (ec) path = std::filesystem::absolute(spec.path, ec).lexically_normal();
+    for (const auto& [normal, given] : seen) {
+      if (normal == path.string()) {
+        return make_error(fmt::format("--out {} and --out {} name the same file", given, spec.path),
+                          "give each output its own file");
+      }
+    }
+    seen.emplace_back(path.string(), spec.path);
+  }
+  return {};
+}
+
 Result<std::unique_ptr<monitor::Monitor>> make_monitor(
     const AttachmentOptions& o, std::function<void(const monitor::MonitorReport&)> on_sample) {
   if (o.monitors.empty()) return std::unique_ptr<monitor::Monitor>();
@@ -74,6 +94,7 @@ Result<std::unique_ptr<RunAttachments>> RunAttachments::prepare(const Attachment
   if (auto ok = split_outputs(o.outs, files, live); !ok) return ok.error();
   auto specs = report::parse_output_specs(files);
   if (!specs) return specs.error();
+  if (auto distinct = check_distinct_paths(*specs); !distinct) return distinct.error();
   attachments->file_outputs_ = std::move(*specs);
   RunAttachments* self = attachments.get();
   auto mon = make_monitor(o, [self](const monitor::MonitorReport& r) { self->remember_gauges(r); });

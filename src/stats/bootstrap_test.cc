@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -31,6 +32,22 @@ TEST(Bootstrap, SameSeedSameInterval) {
   EXPECT_GT(x.upper, x.ratio);
   const RatioInterval z = bootstrap_ratio(da, db, Statistic::quantile(0.5), {.seed = 99});
   EXPECT_NE(x.lower, z.lower);
+}
+
+// A baseline whose median is often 0 (mostly zero samples) makes some replicate ratios infinite;
+// the interval must still be numbers (it printed "CI [0.000, -nan]" in compare).
+TEST(Bootstrap, ZeroBaselineGivesNoNan) {
+  std::vector<double> base(60, 0.0), cur(60, 1.0);
+  for (size_t i = 0; i < 28; ++i) base[i] = 1.0;
+  const RatioInterval r = bootstrap_ratio(Distribution::of_samples(base),
+                                          Distribution::of_samples(cur), Statistic::quantile(0.5));
+  EXPECT_FALSE(std::isnan(r.lower));
+  EXPECT_FALSE(std::isnan(r.upper));
+  EXPECT_LE(r.lower, r.upper);
+  const std::vector<double> sorted = {1.0, std::numeric_limits<double>::infinity(),
+                                      std::numeric_limits<double>::infinity()};
+  EXPECT_EQ(quantile_sorted(sorted, 0.5), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(quantile_sorted(sorted, 0.75), std::numeric_limits<double>::infinity());
 }
 
 // 200 synthetic experiments: baseline ~ LogNormal(0, 0.5), current the same scaled by 1.1, so

@@ -11,7 +11,12 @@ double quantile_sorted(std::span<const double> sorted, double p) {
   const double h = static_cast<double>(sorted.size() - 1) * std::clamp(p, 0.0, 1.0);
   const auto k = static_cast<size_t>(std::floor(h));
   if (k + 1 >= sorted.size()) return sorted.back();
-  return sorted[k] + (h - static_cast<double>(k)) * (sorted[k + 1] - sorted[k]);
+  const double low = sorted[k], high = sorted[k + 1], fraction = h - static_cast<double>(k);
+  // Without these, an infinite neighbour (a bootstrap ratio over a zero baseline) turns the
+  // interpolation into inf - inf or 0 * inf: NaN.
+  if (fraction == 0 || low == high || std::isinf(low)) return low;
+  if (std::isinf(high)) return high;
+  return low + fraction * (high - low);
 }
 
 double quantile(std::span<const double> samples, double p) {

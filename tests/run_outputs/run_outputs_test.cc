@@ -132,6 +132,14 @@ TEST_F(RunOutputs, BadAttachmentsAreRefusedBeforeAnyTraffic) {
   r = run_perfgate({"run", url, "-d", "1s", "--out", "carrier-pigeon=x"});
   EXPECT_EQ(r.exit_code, 2);
 
+  // One file named twice (./ and a redundant ../ normalise away) would be overwritten.
+  const std::string same = file("same.out");
+  r = run_perfgate({"run", url, "-d", "1s", "--out", "json=" + same, "--out",
+                    "html=" + dir_.string() + "/./../" + dir_.filename().string() + "/same.out"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("name the same file"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(same));
+
   r = run_perfgate({"run", url, "-d", "1s", "--monitor", "pid:999999999"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(r.out.find("http_reqs"), std::string::npos);
