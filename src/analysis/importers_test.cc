@@ -208,5 +208,20 @@ TEST(Importers, MalformedInputGivesClearErrors) {
   EXPECT_NE(missing.error().message.find("does_not_exist.json"), std::string::npos);
 }
 
+// compare, gate and history judge only possible values, whatever the format.
+TEST(Importers, NegativeCountsAndTimesAreRefused) {
+  auto count =
+      parse_metric_set(R"({"metrics": {"http_reqs": {"count": -5, "rate": 1}}})", "k6", "neg.json");
+  ASSERT_FALSE(count);
+  EXPECT_NE(count.error().message.find("neg.json: metric 'http_reqs count' has a negative value"),
+            std::string::npos)
+      << count.error().message;
+  auto duration = parse_metric_set(
+      R"j({"metrics": {"http_req_duration": {"avg": -1, "p(95)": 3}}})j", "k6", "t.json");
+  ASSERT_FALSE(duration);
+  auto fine = parse_metric_set(R"({"metrics": {"vus": {"value": 2, "min": 0}}})", "k6", "ok.json");
+  EXPECT_TRUE(fine) << fine.error().describe();
+}
+
 }  // namespace
 }  // namespace perfgate::analysis

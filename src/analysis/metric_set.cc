@@ -8,6 +8,7 @@
 
 #include "analysis/importers/importers.h"
 #include "analysis/json_input.h"
+#include "analysis/metric_validation.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -98,6 +99,9 @@ Result<MetricSet> parse_metric_set(std::string_view text, std::string_view forma
   }
   set->source = source;
   set->format = std::string(chosen);
+  if (auto valid = validate_metric_set(*set); !valid) {
+    return make_error(fmt::format("{}: {}", source, valid.error().message), valid.error().hint);
+  }
   return set;
 }
 

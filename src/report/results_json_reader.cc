@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "report/results_json.h"
+#include "report/results_validation.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::report {
@@ -187,6 +188,7 @@ Result<ResultsDocument> results_from_json(const json& j) {
     // A field of the wrong type: nlohmann's message names the type it expected.
     return make_error(fmt::format("malformed results file: {}", e.what()));
   }
+  if (auto ok = validate_results(doc); !ok) return ok.error();
   return doc;
 }
 

@@ -87,13 +87,26 @@ TEST(CompareCli, BadInputExitsTwoNamingTheFile) {
        {"compare malformed.json k6_baseline.json", "compare unknown_format.json k6_baseline.json",
         "compare missing.json k6_baseline.json",
         "compare k6_baseline.json k6_regressed.json --format nope", "compare k6_baseline.json",
-        "compare a.json b.json --bogus"}) {
+        "compare a.json b.json --bogus", "compare negative_counts.json k6_baseline.json"}) {
     auto r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_NE(r.output.find("error:"), std::string::npos) << args;
   }
   EXPECT_NE(run("compare malformed.json k6_baseline.json").output.find("malformed.json:"),
             std::string::npos);
+}
+
+// report and history add read the same outside files: malformed input is exit 2 (README).
+TEST(ReportAndHistoryCli, MalformedInputExitsTwo) {
+  TempDir dir;
+  for (const std::string args : {"report malformed.json -o " + dir.file("r.html"),
+                                 "report missing.json -o " + dir.file("r.md"),
+                                 "history add malformed.json --db " + dir.file("h.db"),
+                                 "history add missing.json --db " + dir.file("h.db")}) {
+    auto r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("error:"), std::string::npos) << args;
+  }
 }
 
 TEST(CompareCli, WritesMarkdownAndJunitFiles) {

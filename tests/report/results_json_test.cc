@@ -40,6 +40,23 @@ TEST(ResultsJsonTest, RoundTripIsExact) {
   EXPECT_EQ(read->run.health.warnings, original.run.health.warnings);
 }
 
+// Values the JSON types allow but no run can produce are refused with the field named.
+TEST(ResultsJsonTest, RefusesImpossibleValues) {
+  ResultsDocument negative = testing::make_fixture_with_intervals();
+  negative.run.totals.http_reqs = -5;
+  auto read = parse_results_json(format_results_json(negative));
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("http_reqs is -5"), std::string::npos)
+      << read.error().message;
+
+  ResultsDocument more_failures = testing::make_fixture_with_intervals();
+  ASSERT_FALSE(more_failures.names.empty());
+  more_failures.names[0].failures = more_failures.names[0].requests + 1;
+  read = parse_results_json(format_results_json(more_failures));
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("failures in"), std::string::npos) << read.error().message;
+}
+
 TEST(ResultsJsonTest, DocumentsVersionAndDerivedStatistics) {
   const auto json = results_to_json(testing::make_fixture());
   EXPECT_EQ(json["format"], "perfgate-results");

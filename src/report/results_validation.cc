@@ -1,0 +1,71 @@
+#include "report/results_validation.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+
+namespace perfgate::report {
+namespace {
+
+Error impossible(const std::string& what, std::string_view why) {
+  return make_error(fmt::format("malformed results file: {} {}", what, why),
+                    "the file was edited or corrupted; write it again with perfgate run --out "
+                    "json=FILE");
+}
+
+Result<void> non_negative(const std::string& what, double value) {
+  if (std::isnan(value)) return impossible(what, "is not a number");
+  if (value < 0) return impossible(what, fmt::format("is {} (a count cannot be negative)", value));
+  return {};
+}
+
+Result<void> validate_totals(const results::MetricSet& t) {
+  const std::pair<const char*, int64_t> counts[] = {
+      {"counters.http_reqs", t.http_reqs},   {"http_req_failed fails", t.failed_requests},
+      {"counters.iterations", t.iterations}, {"counters.dropped_iterations", t.dropped_iterations},
+      {"counters.data_sent", t.data_sent},   {"counters.data_received", t.data_received}};
+  for (const auto& [what, value] : counts) {
+    if (auto ok = non_negative(what, static_cast<double>(value)); !ok) return ok;
+  }
+  if (t.failed_requests > t.http_reqs) {
+    return impossible("http_req_failed", fmt::format("counts {} failures in {} requests",
+                                                     t.failed_requests, t.http_reqs));
+  }
+  for (int64_t e : t.errors) {
+    if (auto ok = non_negative("an error count", static_cast<double>(e)); !ok) return ok;
+  }
+  for (int64_t s : t.statuses) {
+    if (auto ok = non_negative("a status count", static_cast<double>(s)); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate_results(const ResultsDocument& doc) {
+  if (auto ok = validate_totals(doc.run.totals); !ok) return ok;
+  if (auto ok = non_negative("run.elapsed_s", static_cast<double>(doc.run.meta.elapsed)); !ok)
+    return ok;
+  for (const NamedStats& n : doc.names) {
+    const std::string what = fmt::format("names[\"{}\"]", n.name);
+    if (auto ok = non_negative(what + ".requests", static_cast<double>(n.requests)); !ok) return ok;
+    if (auto ok = non_negative(what + ".failures", static_cast<double>(n.failures)); !ok) return ok;
+    if (n.failures > n.requests)
+      return impossible(what,
+                        fmt::format("has {} failures in {} requests", n.failures, n.requests));
+  }
+  for (const CheckOutcome& c : doc.checks) {
+    const std::string what = fmt::format("checks[\"{}\"]", c.name);
+    if (auto ok = non_negative(what + ".passes", static_cast<double>(c.passes)); !ok) return ok;
+    if (auto ok = non_negative(what + ".fails", static_cast<double>(c.fails)); !ok) return ok;
+  }
+  for (const results::TimeSeriesPoint& p : doc.run.series) {
+    if (auto ok = non_negative("series[].requests", static_cast<double>(p.requests)); !ok)
+      return ok;
+    if (auto ok = non_negative("series[].errors", static_cast<double>(p.errors)); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace perfgate::report
