@@ -60,9 +60,10 @@ std::string host_line(const MonitorReport& report) {
   }
   return fmt::format(
       "  {:<28} cpu avg {:.1f}% max {:.1f}%   mem available min {}   tcp retransmits {:.0f}   "
-      "listen drops {:.0f}\n",
+      "listen drops {:.0f}\n  {:<28} host cpu from {}\n",
       fmt::format("host ({} cores)", report.host_cores), cpu.avg, cpu.max,
-      avail.count ? format_bytes(avail.min) : "n/a", retrans, drops);
+      avail.count ? format_bytes(avail.min) : "n/a", retrans, drops, "",
+      report.host_cpu_source.empty() ? "n/a" : report.host_cpu_source);
 }
 
 }  // namespace

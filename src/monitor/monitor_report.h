@@ -111,6 +111,9 @@ struct MonitorReport {
   double duration_s = 0;
   int64_t started_unix_ns = 0;
   int host_cores = 0;
+  // Where HostPoint::cpu_percent came from (monitor/host_cpu.h): a precise cgroup counter, or
+  // "/proc/stat (tick-sampled)" when none is readable. Per-core figures are always /proc/stat.
+  std::string host_cpu_source;
   std::vector<TargetReport> targets;
   std::vector<HostPoint> host;
   SamplerCost cost;

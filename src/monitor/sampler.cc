@@ -254,6 +254,7 @@ void Sampler::add_net_rates(const TargetState& state, const std::map<pid_t, Proc
 
 void Sampler::sample_host(Nanos now, double t) {
   HostCounters h = read_host(options_.proc_root);
+  std::optional<HostCpuReading> precise = read_host_cpu(options_.cgroup_root);
   if (report_.host_cores == 0 && h.cpus.size() > 1) {
     report_.host_cores = static_cast<int>(h.cpus.size() - 1);
   }
@@ -266,6 +267,14 @@ void Sampler::sample_host(Nanos now, double t) {
       return total > 0 ? 100 * delta(n.busy, o.busy) / total : 0.0;
     };
     if (!b.cpus.empty()) p.cpu_percent = busy_percent(h.cpus[0], b.cpus[0]);
+    report_.host_cpu_source = kCpuSourceProcStat;
+    const double elapsed_ns = static_cast<double>(now - *last_host_time_);
+    if (precise && last_host_cpu_ && precise->source == last_host_cpu_->source && elapsed_ns > 0 &&
+        report_.host_cores > 0 && precise->usage_ns >= last_host_cpu_->usage_ns) {
+      const double used_ns = static_cast<double>(precise->usage_ns - last_host_cpu_->usage_ns);
+      p.cpu_percent = std::min(100.0, 100 * used_ns / (elapsed_ns * report_.host_cores));
+      report_.host_cpu_source = precise->source;
+    }
     for (size_t i = 1; i < h.cpus.size() && i < b.cpus.size(); ++i) {
       p.core_cpu_percent.push_back(busy_percent(h.cpus[i], b.cpus[i]));
     }
@@ -283,6 +292,7 @@ void Sampler::sample_host(Nanos now, double t) {
     report_.host.push_back(std::move(p));
   }
   last_host_ = std::move(h);
+  last_host_cpu_ = precise;
   last_host_time_ = now;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "monitor/host_cpu.h"
 #include "monitor/monitor_report.h"
 #include "monitor/proc_reader.h"
 #include "monitor/target.h"
@@ -27,8 +28,9 @@ namespace perfgate::monitor {
 
 struct SamplerOptions {
   std::string proc_root = "/proc";
-  pid_t self_pid = 0;    // 0: getpid()
-  long clock_ticks = 0;  // USER_HZ; 0: sysconf(_SC_CLK_TCK)
+  std::string cgroup_root = "/sys/fs/cgroup";  // where host_cpu.h looks for precise host CPU
+  pid_t self_pid = 0;                          // 0: getpid()
+  long clock_ticks = 0;                        // USER_HZ; 0: sysconf(_SC_CLK_TCK)
 };
 
 class Sampler {
@@ -67,6 +69,7 @@ class Sampler {
   MonitorReport report_;
   std::optional<Nanos> start_;
   std::optional<HostCounters> last_host_;
+  std::optional<HostCpuReading> last_host_cpu_;
   std::optional<Nanos> last_host_time_;
 };
 

@@ -72,6 +72,7 @@ class FakeProc {
 SamplerOptions options_for(const FakeProc& proc) {
   SamplerOptions o;
   o.proc_root = proc.root();
+  o.cgroup_root = proc.root() + "/no-cgroups";  // host CPU from the fake /proc/stat
   o.self_pid = 77;
   o.clock_ticks = 100;
   return o;
@@ -112,6 +113,35 @@ TEST(Sampler, RatesFromTwoReadings) {
   EXPECT_EQ(sampler.report().targets[0].label, "pid 10 (app)");
   ASSERT_EQ(sampler.report().host.size(), 1u);
   EXPECT_EQ(sampler.report().host_cores, 2);
+}
+
+// A precise cgroup counter wins over /proc/stat, and the report names the source it used.
+TEST(Sampler, HostCpuFromTheRootCgroupCounterWhenThereIsOne) {
+  FakeProc proc;
+  SamplerOptions o = options_for(proc);
+  Sampler ticks({}, o);
+  ticks.sample(0);
+  ticks.sample(kNanosPerSecond);
+  EXPECT_EQ(ticks.report().host_cpu_source, kCpuSourceProcStat);
+
+  o.cgroup_root = proc.root() + "/cgroup";
+  proc.write("cgroup/cpuacct/cpuacct.usage", "1000000000\n");
+  Sampler v1({}, o);
+  v1.sample(0);
+  proc.write("cgroup/cpuacct/cpuacct.usage", "1500000000\n");  // 0.5 s of CPU in 1 s
+  v1.sample(kNanosPerSecond);
+  ASSERT_EQ(v1.report().host.size(), 1u);
+  EXPECT_EQ(v1.report().host_cpu_source, kCpuSourceCgroupV1);
+  EXPECT_DOUBLE_EQ(v1.report().host[0].cpu_percent, 25);  // of 2 cores
+
+  fs::remove_all(proc.root() + "/cgroup");
+  proc.write("cgroup/cpu.stat", "usage_usec 2000000\nuser_usec 1\n");
+  Sampler v2({}, o);
+  v2.sample(0);
+  proc.write("cgroup/cpu.stat", "usage_usec 3500000\nuser_usec 1\n");  // 1.5 s in 1 s
+  v2.sample(kNanosPerSecond);
+  EXPECT_EQ(v2.report().host_cpu_source, kCpuSourceCgroupV2);
+  EXPECT_DOUBLE_EQ(v2.report().host[0].cpu_percent, 75);
 }
 
 TEST(Sampler, ExitIsAnEventAndTheOthersGoOn) {
