@@ -209,7 +209,7 @@ TEST_F(HistoryCli, UsageAndRuntimeErrors) {
   EXPECT_TRUE(contains(since.output, "'yesterday' is not a date")) << since.output;
   EXPECT_EQ(history("add x.json --tag novalue --db " + db_).exit_code, 2);
   auto missing = history("add nope.json --db " + db_);
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 2);  // unreadable input is a usage error (README, exit codes)
   EXPECT_TRUE(contains(missing.output, "nope.json")) << missing.output;
   EXPECT_EQ(history("show 99 --db " + db_).exit_code, 1);
   EXPECT_EQ(history("trend 'no such metric' --db " + db_).exit_code, 1);

@@ -182,7 +182,7 @@ TEST(ReportCommandTest, RefusesNewerVersionsBadExtensionsAndMissingFiles) {
   json["version"] = kResultsFormatVersion + 1;
   ASSERT_TRUE(write_file_atomically(dir + "/newer.json", json.dump()));
   auto newer = run_command(kBinary + " report " + dir + "/newer.json -o " + dir + "/r.html 2>&1");
-  EXPECT_EQ(newer.exit_code, 1);
+  EXPECT_EQ(newer.exit_code, 2);  // input perfgate cannot read: a usage error (README)
   EXPECT_NE(newer.output.find("results file version 2 is newer than this perfgate can read"),
             std::string::npos)
       << newer.output;
@@ -193,7 +193,7 @@ TEST(ReportCommandTest, RefusesNewerVersionsBadExtensionsAndMissingFiles) {
   EXPECT_NE(bad_ext.output.find("cannot tell the format of"), std::string::npos) << bad_ext.output;
 
   auto missing = run_command(kBinary + " report " + dir + "/nope.json -o " + dir + "/r.md 2>&1");
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("nope.json"), std::string::npos) << missing.output;
 
   auto unknown_option = run_command(kBinary + " report --bogus 2>&1");
