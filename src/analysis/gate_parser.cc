@@ -3,11 +3,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
 #include "analysis/gate.h"
-#include "core/atomic_file.h"
+#include "core/read_file.h"
 #include "core/units.h"
 
 namespace perfgate::analysis {
@@ -43,7 +45,12 @@ Result<Threshold> parse_threshold(std::string_view text) {
   if (end == 0 || s.find_first_of("0123456789") >= end) {
     return make_error(fmt::format("threshold '{}' does not start with a number", s));
   }
-  const double number = std::stod(s.substr(0, end));
+  double number = 0;
+  const size_t sign = s[0] == '+' ? 1 : 0;  // from_chars takes '-' but not '+'
+  const auto [ptr, ec] = std::from_chars(s.data() + sign, s.data() + end, number);
+  if (ec != std::errc() || ptr != s.data() + end || !std::isfinite(number)) {
+    return make_error(fmt::format("threshold '{}' is not a number a double can hold", s));
+  }
   const std::string unit = trim(std::string_view(s).substr(end));
   if (unit.empty()) {
     t.value = number;
@@ -201,12 +208,16 @@ Result<GatesFile> parse_gates(const std::string& text, const std::string& path) 
     return parse_document(YAML::Load(text), path);
   } catch (const YAML::Exception& e) {
     return at(path, e.mark, e.msg, "check the YAML syntax (indentation, quotes, colons)");
+  } catch (const std::exception& e) {
+    // A value the parser cannot hold, e.g. a threshold of 1e999 (std::stod: out_of_range).
+    return make_error(fmt::format("{}: unreadable gates file: {}", path, e.what()),
+                      std::string(kConditionHint));
   }
 }
 
 Result<GatesFile> load_gates_file(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) return make_error(fmt::format("{}: cannot read the gates file", path));
+  auto text = read_file_bounded(path, kMaxGatesFileBytes, "gates file");
+  if (!text) return text.error();
   return parse_gates(*text, path);
 }
 

@@ -68,6 +68,11 @@ Result<nlohmann::json> parse_json(std::string_view text, const std::string& sour
     if (auto pos = what.find("parse error"); pos != std::string::npos) what = what.substr(pos);
     return make_error(fmt::format("{}:{}: malformed JSON: {}", source, line_col(clean, at), what),
                       "is this a result file? check that it was written completely");
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but a value nlohmann cannot hold, e.g. 1e309 or a 5000-digit number
+    // (out_of_range 406).
+    return make_error(fmt::format("{}: unreadable JSON: {}", source, e.what()),
+                      "numbers must fit a double (at most about 1.8e308)");
   }
 }
 

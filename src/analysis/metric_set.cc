@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "analysis/importers/importers.h"
 #include "analysis/json_input.h"
 #include "analysis/metric_validation.h"
+#include "core/read_file.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -73,6 +72,35 @@ Direction infer_direction(std::string_view name, std::string_view stat, std::str
   return Direction::kLowerIsBetter;
 }
 
+namespace {
+
+// Detection and import behind the reader boundary: a value of a type an importer did not expect
+// (nlohmann throws type_error / out_of_range) becomes an Error instead of aborting the process.
+Result<MetricSet> import_guarded(const nlohmann::json& doc, std::string_view format,
+                                 const std::string& source) {
+  try {
+    std::string_view chosen = format == "auto" ? detect_format(doc) : format;
+    if (chosen.empty()) {
+      return make_error(
+          fmt::format("{}: unknown result format (not perfgate, k6, Google Benchmark, hyperfine, "
+                      "Lighthouse or BMF JSON)",
+                      source),
+          "name the format with --format");
+    }
+    auto set = import_as(doc, chosen);
+    if (!set) {
+      return make_error(fmt::format("{}: {}", source, set.error().message), set.error().hint);
+    }
+    set->format = std::string(chosen);
+    return set;
+  } catch (const std::exception& e) {
+    return make_error(fmt::format("{}: malformed result file: {}", source, e.what()),
+                      "is this a result file? check that it was written completely");
+  }
+}
+
+}  // namespace
+
 Result<MetricSet> parse_metric_set(std::string_view text, std::string_view format,
                                    const std::string& source) {
   if (format != "auto" &&
@@ -82,23 +110,9 @@ Result<MetricSet> parse_metric_set(std::string_view text, std::string_view forma
   }
   auto doc = parse_json(text, source);
   if (!doc) return doc.error();
-  std::string_view chosen = format;
-  if (chosen == "auto") {
-    chosen = detect_format(*doc);
-    if (chosen.empty()) {
-      return make_error(
-          fmt::format("{}: unknown result format (not perfgate, k6, Google Benchmark, hyperfine, "
-                      "Lighthouse or BMF JSON)",
-                      source),
-          "name the format with --format");
-    }
-  }
-  auto set = import_as(*doc, chosen);
-  if (!set) {
-    return make_error(fmt::format("{}: {}", source, set.error().message), set.error().hint);
-  }
+  auto set = import_guarded(*doc, format, source);
+  if (!set) return set;
   set->source = source;
-  set->format = std::string(chosen);
   if (auto valid = validate_metric_set(*set); !valid) {
     return make_error(fmt::format("{}: {}", source, valid.error().message), valid.error().hint);
   }
@@ -106,15 +120,9 @@ Result<MetricSet> parse_metric_set(std::string_view text, std::string_view forma
 }
 
 Result<MetricSet> load_metric_set(const std::string& path, std::string_view format) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("{}: cannot read the file", path),
-                      "check the path and permissions");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return make_error(fmt::format("{}: read error", path));
-  return parse_metric_set(buffer.str(), format, path);
+  auto text = read_file_bounded(path, kMaxResultsFileBytes, "results file");
+  if (!text) return text.error();
+  return parse_metric_set(*text, format, path);
 }
 
 }  // namespace perfgate::analysis

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/read_file.h"
+
 namespace perfgate {
 namespace {
 
@@ -67,11 +69,7 @@ Result<void> check_writable(const std::string& path) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_file_bounded(path, kMaxOtherFileBytes);
 }
 
 }  // namespace perfgate

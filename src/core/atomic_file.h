@@ -17,6 +17,8 @@ Result<void> write_file_atomically(const std::string& path, std::string_view con
 // run can refuse bad output paths before sending any traffic.
 Result<void> check_writable(const std::string& path);
 
+// The content of `path`, bounded: read_file_bounded(path, kMaxOtherFileBytes) (core/read_file.h).
+// Readers of a known kind of input call read_file_bounded with that kind's limit.
 Result<std::string> read_file(const std::string& path);
 
 }  // namespace perfgate

@@ -2,10 +2,9 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "core/read_file.h"
 #include "plan/loader_internal.h"
 
 namespace perfgate::plan::detail {
@@ -126,18 +125,20 @@ void load_segments_mode(LoadContext& ctx, Feeder& feeder, const YAML::Node& v) {
 
 bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(feeder.path, ec)) {
+  if (!std::filesystem::exists(feeder.path, ec)) {
     const std::string written = at.IsScalar() ? at.Scalar() : feeder.path;
     ctx.reader.error(at, fmt::format("data file \"{}\" does not exist", written),
                      "paths are relative to the plan file's directory");
     return false;
   }
-  std::ifstream in(feeder.path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (feeder.path.ends_with(".json")) return read_json(ctx, feeder, buffer.str());
+  auto text = read_file_bounded(feeder.path, kMaxDataFileBytes, "data file");
+  if (!text) {
+    ctx.reader.error(at, text.error().message, text.error().hint);
+    return false;
+  }
+  if (feeder.path.ends_with(".json")) return read_feeder_text(ctx, feeder, *text);
   if (feeder.path.ends_with(".csv")) {
-    if (!read_csv(ctx, feeder, buffer.str())) return false;
+    if (!read_feeder_text(ctx, feeder, *text)) return false;
     if (feeder.rows.empty()) {
       ctx.reader.error(at,
                        fmt::format("data file \"{}\" has a header but no rows",
@@ -149,6 +150,11 @@ bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at) {
   }
   ctx.reader.error(at, fmt::format("data file \"{}\" is neither .csv nor .json", feeder.path));
   return false;
+}
+
+bool read_feeder_text(LoadContext& ctx, Feeder& feeder, const std::string& text) {
+  return feeder.path.ends_with(".json") ? read_json(ctx, feeder, text)
+                                        : read_csv(ctx, feeder, text);
 }
 
 void load_data(LoadContext& ctx, const YAML::Node& node) {

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "core/atomic_file.h"
+#include "core/read_file.h"
 #include "report/results_json.h"
 #include "report/results_validation.h"
 #include "stats/hdr_encoding.h"
@@ -177,14 +177,14 @@ Result<void> check_version(const json& j) {
 }  // namespace
 
 Result<ResultsDocument> results_from_json(const json& j) {
-  if (auto ok = check_version(j); !ok) return ok.error();
   ResultsDocument doc;
   try {
+    if (auto ok = check_version(j); !ok) return ok.error();
     read_run(section(j, "run"), doc);
     if (auto ok = read_metrics(j, doc); !ok) return ok.error();
     if (auto ok = read_outcomes(j, doc); !ok) return ok.error();
     read_series_and_health(j, doc);
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {
     // A field of the wrong type: nlohmann's message names the type it expected.
     return make_error(fmt::format("malformed results file: {}", e.what()));
   }
@@ -199,7 +199,7 @@ Result<ResultsDocument> parse_results_json(std::string_view text) {
 }
 
 Result<ResultsDocument> read_results_file(const std::string& path) {
-  auto text = read_file(path);
+  auto text = read_file_bounded(path, kMaxResultsFileBytes, "results file");
   if (!text) return text.error();
   auto doc = parse_results_json(*text);
   if (!doc) return make_error(fmt::format("{}: {}", path, doc.error().message), doc.error().hint);
