@@ -11,8 +11,6 @@
 
 namespace perfgate::plan::detail {
 
-constexpr size_t kMaxRegexLength = 1000;
-
 // What a flow's templates may read at the current step.
 struct FlowScope {
   std::set<size_t> feeders;
@@ -34,7 +32,8 @@ struct FlowLoader {
   // errors still point at the right column of the scalar.
   Template compile(const YAML::Node& node, const std::string& text, Escape escape = Escape::kNone,
                    size_t prefix = 0);
-  std::optional<std::regex> regex(const YAML::Node& node, const std::string& pattern);
+  // The compiled pattern, or nullopt after reporting why it does not compile.
+  std::optional<Regex> regex(const YAML::Node& node, const std::string& pattern);
 
   void steps(const YAML::Node& node, std::vector<Step>& out);
   void step(const YAML::Node& node, std::vector<Step>& out);

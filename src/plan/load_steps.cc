@@ -9,7 +9,7 @@ namespace perfgate::plan::detail {
 
 int FlowLoader::resolve(std::string_view name) {
   const std::string key(name);
-  const int existing = ctx.plan.slot_of(name);
+  const int existing = ctx.find_slot(name);
   if (existing >= 0 && ctx.plan.variables[existing].constant) return existing;
   if (scope.extracted.count(key) || scope.env.count(key)) return ctx.slot(key);
   for (size_t f : scope.feeders) {
@@ -31,18 +31,13 @@ Template FlowLoader::compile(const YAML::Node& node, const std::string& text, Es
   return std::move(result.value);
 }
 
-std::optional<std::regex> FlowLoader::regex(const YAML::Node& node, const std::string& pattern) {
-  if (pattern.size() > kMaxRegexLength) {
-    r().error(node, fmt::format("regular expression longer than {} characters", kMaxRegexLength));
+std::optional<Regex> FlowLoader::regex(const YAML::Node& node, const std::string& pattern) {
+  auto compiled = Regex::compile(pattern);
+  if (!compiled) {
+    r().error(node, compiled.error().message, compiled.error().hint);
     return std::nullopt;
   }
-  try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    r().error(node, fmt::format("invalid regular expression \"{}\": {}", pattern, e.what()),
-              "ECMAScript syntax; escape special characters with a backslash");
-    return std::nullopt;
-  }
+  return std::move(compiled).value();
 }
 
 void FlowLoader::steps(const YAML::Node& node, std::vector<Step>& out) {

@@ -5,9 +5,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "core/read_file.h"
+#include "core/units.h"
 #include "plan/loader_internal.h"
 #include "plan/redact.h"
 
@@ -15,10 +15,14 @@ namespace perfgate::plan {
 namespace detail {
 
 int LoadContext::slot(const std::string& name) {
-  const int existing = plan.slot_of(name);
-  if (existing >= 0) return existing;
-  plan.variables.push_back(Variable{name});
-  return static_cast<int>(plan.variables.size() - 1);
+  const auto [it, inserted] = slots_.try_emplace(name, static_cast<int>(plan.variables.size()));
+  if (inserted) plan.variables.push_back(Variable{name});
+  return it->second;
+}
+
+int LoadContext::find_slot(std::string_view name) const {
+  const auto it = slots_.find(std::string(name));
+  return it == slots_.end() ? -1 : it->second;
 }
 
 SourcePos LoadContext::pos_in_scalar(const YAML::Node& node, const std::string& text,
@@ -103,7 +107,7 @@ void load_base_url(LoadContext& ctx, const YAML::Node& value) {
 
 void load_headers(LoadContext& ctx, const YAML::Node& node) {
   const SlotResolver resolve = [&](std::string_view name) {
-    const int s = ctx.plan.slot_of(name);
+    const int s = ctx.find_slot(name);
     return s >= 0 && ctx.plan.variables[s].constant ? s : -1;
   };
   ctx.reader.for_each(node, "options.headers", {},
@@ -142,38 +146,69 @@ void load_max_redirects(LoadContext& ctx, const YAML::Node& node) {
                    "0 turns following redirects off; k6's default is 10");
 }
 
+void load_max_body_size(LoadContext& ctx, const YAML::Node& node) {
+  auto text = ctx.reader.string(node, "options.maxBodySize");
+  if (!text) return;
+  auto bytes = parse_bytes(*text);
+  if (bytes && *bytes >= 1 && *bytes <= static_cast<double>(kMaxMaxBodyBytes)) {
+    ctx.plan.options.max_body_bytes = static_cast<std::int64_t>(*bytes);
+    return;
+  }
+  ctx.reader.error(
+      node,
+      fmt::format("expected a size from 1B to 1GiB for options.maxBodySize, got \"{}\"", *text),
+      "write e.g. 10MB, 512KiB or 1GiB; the default is 10MB");
+}
+
 }  // namespace
 
 void load_options(LoadContext& ctx, const YAML::Node& node) {
-  static const std::vector<std::string_view> kKeys = {
-      "baseUrl",   "headers", "timeout", "noCookiesReset", "maxRedirects", "thresholds",
-      "scenarios", "secrets", "vus",     "duration",       "iterations",   "stages"};
+  static const std::vector<std::string_view> kKeys = {"baseUrl",
+                                                      "headers",
+                                                      "timeout",
+                                                      "noCookiesReset",
+                                                      "maxRedirects",
+                                                      "maxBodySize",
+                                                      "discardResponseBodies",
+                                                      "thresholds",
+                                                      "scenarios",
+                                                      "secrets",
+                                                      "vus",
+                                                      "duration",
+                                                      "iterations",
+                                                      "stages"};
   std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
   bool shortcut = false;
-  ctx.reader.for_each(node, "options", kKeys,
-                      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
-                        if (key == "baseUrl")
-                          load_base_url(ctx, value);
-                        else if (key == "headers")
-                          load_headers(ctx, value);
-                        else if (key == "timeout") {
-                          if (auto t = ctx.reader.duration(value, "options.timeout");
-                              t && check_timeout(ctx.reader, value, "options.timeout", *t))
-                            ctx.plan.options.timeout = *t;
-                        } else if (key == "noCookiesReset") {
-                          ctx.plan.options.no_cookies_reset =
-                              ctx.reader.boolean(value, "options.noCookiesReset").value_or(false);
-                        } else if (key == "maxRedirects") {
-                          load_max_redirects(ctx, value);
-                        } else if (key == "thresholds")
-                          thresholds = value;
-                        else if (key == "scenarios")
-                          scenarios = value;
-                        else if (key == "secrets")
-                          load_secrets(ctx, value);
-                        else
-                          shortcut = true;
-                      });
+  ctx.reader.for_each(
+      node, "options", kKeys,
+      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+        if (key == "baseUrl")
+          load_base_url(ctx, value);
+        else if (key == "headers")
+          load_headers(ctx, value);
+        else if (key == "timeout") {
+          if (auto t = ctx.reader.duration(value, "options.timeout");
+              t && check_timeout(ctx.reader, value, "options.timeout", *t))
+            ctx.plan.options.timeout = *t;
+        } else if (key == "noCookiesReset") {
+          ctx.plan.options.no_cookies_reset =
+              ctx.reader.boolean(value, "options.noCookiesReset").value_or(false);
+        } else if (key == "maxRedirects") {
+          load_max_redirects(ctx, value);
+        } else if (key == "maxBodySize") {
+          load_max_body_size(ctx, value);
+        } else if (key == "discardResponseBodies") {
+          ctx.plan.options.discard_response_bodies =
+              ctx.reader.boolean(value, "options.discardResponseBodies").value_or(false);
+        } else if (key == "thresholds")
+          thresholds = value;
+        else if (key == "scenarios")
+          scenarios = value;
+        else if (key == "secrets")
+          load_secrets(ctx, value);
+        else
+          shortcut = true;
+      });
   if (scenarios && shortcut) {
     ctx.reader.error(*scenarios,
                      "options.scenarios cannot be combined with options.vus, "
@@ -222,6 +257,37 @@ void collect_secrets(detail::LoadContext& ctx) {
   }
 }
 
+// Where a step reads the response body (body and JSON checks, json and regex extraction), or an
+// empty position when it does not.
+std::optional<SourcePos> reads_body(const RequestStep& step) {
+  for (const Check& c : step.checks) {
+    if (c.kind == CheckKind::kBodyContains || c.kind == CheckKind::kBodyMatches ||
+        c.kind == CheckKind::kJsonEquals || c.kind == CheckKind::kJsonExists) {
+      return c.pos;
+    }
+  }
+  for (const Extract& e : step.extracts) {
+    if (e.source == ExtractSource::kJson || e.source == ExtractSource::kRegex) return e.pos;
+  }
+  return std::nullopt;
+}
+
+// options.discardResponseBodies keeps no body, so a step that reads one could never pass: say so
+// before any traffic rather than fail every such check at run time.
+void check_discarded_bodies(detail::LoadContext& ctx, const std::vector<Step>& steps) {
+  for (const Step& s : steps) {
+    if (s.kind == Step::Kind::kGroup) check_discarded_bodies(ctx, s.steps);
+    if (s.kind != Step::Kind::kRequest) continue;
+    if (auto at = reads_body(s.request)) {
+      ctx.reader.error(*at,
+                       fmt::format("step \"{}\" reads the response body, but "
+                                   "options.discardResponseBodies is true",
+                                   s.request.name),
+                       "drop discardResponseBodies, or this step's body checks and extractions");
+    }
+  }
+}
+
 void load_document(detail::LoadContext& ctx, const YAML::Node& root) {
   static const std::vector<std::string_view> kKeys = {"name", "description", "options", "vars",
                                                       "data", "metrics",     "flows"};
@@ -256,6 +322,9 @@ void load_document(detail::LoadContext& ctx, const YAML::Node& root) {
                      "add flows: with at least one flow of request steps");
   }
   detail::link_flows(ctx);
+  if (ctx.plan.options.discard_response_bodies) {
+    for (const Flow& flow : ctx.plan.flows) check_discarded_bodies(ctx, flow.steps);
+  }
 }
 
 }  // namespace
@@ -277,6 +346,11 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
     return result;
   }
   try {
+    if (auto why = exceeds_bounds(root)) {
+      ctx.reader.error(ctx.reader.file_pos(), *why,
+                       "write the plan out; use anchors and aliases for small shared pieces");
+      return result;
+    }
     load_document(ctx, root);
   } catch (const YAML::Exception& e) {
     // yaml-cpp reports some malformed documents lazily (e.g. bad aliases) while we walk them.
@@ -289,21 +363,23 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
 }
 
 LoadResult load_plan_file(const std::string& path, EnvLookup env) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = read_file_bounded(path, kMaxPlanFileBytes, "plan file");
+  if (!text) {
     LoadResult result;
-    result.diagnostics.add(SourcePos{path}, "cannot read the plan file",
-                           "check the path and that the file is readable");
+    std::string message = text.error().message;
+    if (message.starts_with(path + ": ")) message.erase(0, path.size() + 2);
+    result.diagnostics.add(SourcePos{path}, std::move(message),
+                           text.error().hint.empty()
+                               ? "check the path and that the file is readable"
+                               : text.error().hint);
     return result;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   LoadOptions options;
   options.display_name = path;
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   options.base_dir = parent.empty() ? "." : parent.string();
   options.env = std::move(env);
-  return load_plan_text(buffer.str(), options);
+  return load_plan_text(*text, options);
 }
 
 }  // namespace perfgate::plan

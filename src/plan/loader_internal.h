@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "plan/loader.h"
@@ -46,8 +47,14 @@ struct LoadContext {
   // one-line scalar, possibly quoted); otherwise the scalar's own position.
   SourcePos pos_in_scalar(const YAML::Node& node, const std::string& text, size_t offset) const;
 
-  // The slot of `name`, creating the variable on first use.
+  // The slot of `name`, creating the variable on first use. O(1): plans with 100k+ vars load
+  // in linear time (Plan::slot_of is a linear search, fine for the engine's few lookups).
   int slot(const std::string& name);
+  // The slot of `name`, or -1 when no variable has that name yet.
+  int find_slot(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, int> slots_;  // name -> index into plan.variables
 };
 
 // Each reads one top-level section into ctx.plan.
@@ -66,8 +73,12 @@ bool is_iteration_based(ExecutorKind kind);
 // Resolves scenario → flow references and checks weights; runs after load_flows.
 void link_flows(LoadContext& ctx);
 
-// Reads a feeder's file (CSV with a header row, or a JSON array of objects).
+// Reads a feeder's file (CSV with a header row, or a JSON array of objects), at most
+// kMaxDataFileBytes (core/read_file.h).
 bool read_feeder_file(LoadContext& ctx, Feeder& feeder, const YAML::Node& at);
+// Parses a feeder's content: JSON when feeder.path ends in ".json", else CSV. Errors become
+// diagnostics at feeder.path.
+bool read_feeder_text(LoadContext& ctx, Feeder& feeder, const std::string& text);
 
 // Checks of values that would be accepted by their type but are wrong on the wire or make no
 // sense (load_validation.cc); each reports at `at` and returns false when it did.

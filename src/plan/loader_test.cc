@@ -288,3 +288,85 @@ TEST_F(LoaderTest, NeverThrowsOnGarbage) {
 
 }  // namespace
 }  // namespace perfgate::plan
+
+namespace perfgate::plan {
+namespace {
+
+// 40k vars took 3.4 s and 240k did not finish while every variable was found by a linear search;
+// loading is linear now, so 240k vars (plus a step reading the last one) load well within the
+// test's timeout. No timing assertion: a quadratic loader fails by timing out.
+TEST(LoaderScale, QuarterMillionVarsLoad) {
+  constexpr int kVars = 240'000;
+  std::string text = "options: {baseUrl: http://127.0.0.1:8080, vus: 1, duration: 1s}\nvars:\n";
+  for (int i = 0; i < kVars; ++i)
+    text += "  v" + std::to_string(i) + ": x" + std::to_string(i) + "\n";
+  text += "flows:\n  main:\n    - url: /{{v" + std::to_string(kVars - 1) + "}}\n";
+  LoadOptions options;
+  options.display_name = "vars.yaml";
+  options.env = [](const std::string&) { return std::nullopt; };
+  const LoadResult result = load_plan_text(text, options);
+  ASSERT_TRUE(result.ok()) << result.diagnostics.sorted().front().format();
+  ASSERT_EQ(result.plan.variables.size(), size_t{kVars});
+  EXPECT_EQ(result.plan.variables.back().constant, "x" + std::to_string(kVars - 1));
+}
+
+TEST(LoaderScale, AliasBombIsRefusedBeforeItIsWalked) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const std::string names = "abcdefghij";
+  for (size_t i = 1; i < names.size(); ++i) {
+    text += std::string(1, names[i]) + ": &" + names[i] + " [";
+    for (int k = 0; k < 10; ++k) text += std::string(k ? ", *" : "*") + names[i - 1];
+    text += "]\n";
+  }
+  text +=
+      "options: {baseUrl: http://127.0.0.1:8080, vus: 1, duration: 1s}\n"
+      "flows:\n  main:\n    - {url: /, json: {lol: *j}}\n";  // 10^10 values expanded
+  LoadOptions options;
+  options.display_name = "lol.yaml";
+  const LoadResult result = load_plan_text(text, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.diagnostics.sorted().front().format().find("expands to more than 2000000"),
+            std::string::npos);
+}
+
+TEST(LoaderScale, DeepNestingIsRefused) {
+  std::string text =
+      "options: {baseUrl: http://127.0.0.1:8080, vus: 1, duration: 1s}\n"
+      "flows:\n  main:\n    - {url: /, json: " +
+      std::string(200, '[') + std::string(200, ']') + "}\n";
+  LoadOptions options;
+  options.display_name = "deep.yaml";
+  const LoadResult result = load_plan_text(text, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.diagnostics.sorted().front().format().find("nested deeper than 64"),
+            std::string::npos);
+}
+
+TEST(LoaderOptions, MaxBodySizeAndDiscardResponseBodies) {
+  LoadOptions options;
+  options.display_name = "o.yaml";
+  const std::string flows = "flows:\n  main:\n    - {url: /}\n";
+  auto plain = load_plan_text(
+      "options: {baseUrl: http://127.0.0.1:8080, vus: 1, duration: 1s}\n" + flows, options);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain.plan.options.max_body_bytes, 10'000'000);
+  EXPECT_FALSE(plain.plan.options.discard_response_bodies);
+  auto set = load_plan_text(
+      "options: {baseUrl: http://127.0.0.1:8080, vus: 1, duration: 1s, "
+      "maxBodySize: 512KiB, discardResponseBodies: true}\n" +
+          flows,
+      options);
+  ASSERT_TRUE(set.ok()) << set.diagnostics.sorted().front().format();
+  EXPECT_EQ(set.plan.options.max_body_bytes, 512 * 1024);
+  EXPECT_TRUE(set.plan.options.discard_response_bodies);
+  for (const char* bad : {"0B", "2GiB", "lots", "-5MB"}) {
+    auto r = load_plan_text(std::string("options: {baseUrl: http://127.0.0.1:8080, vus: 1, "
+                                        "duration: 1s, maxBodySize: \"") +
+                                bad + "\"}\n" + flows,
+                            options);
+    EXPECT_FALSE(r.ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::plan

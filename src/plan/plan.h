@@ -13,13 +13,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/clock.h"
 #include "plan/diagnostics.h"
+#include "plan/regex.h"
 #include "plan/segment.h"
 #include "plan/template.h"
 #include "plan/threshold.h"
@@ -27,6 +27,8 @@
 namespace perfgate::plan {
 
 constexpr Nanos kSecond = kNanosPerSecond;
+constexpr std::int64_t kDefaultMaxBodyBytes = 10'000'000;  // options.maxBodySize: "10MB"
+constexpr std::int64_t kMaxMaxBodyBytes = 1LL << 30;       // its upper bound: 1 GiB
 
 // ---- scenarios ----------------------------------------------------------------------------
 
@@ -102,8 +104,8 @@ struct Extract {
   std::string variable;
   int slot = -1;
   ExtractSource source = ExtractSource::kJson;
-  std::string expression;  // JSON pointer (JSONPath is converted), header/cookie name, regex
-  std::optional<std::regex> regex;  // kRegex: compiled; group 1 if present, else the match
+  std::string expression;      // JSON pointer (JSONPath is converted), header/cookie name, regex
+  std::optional<Regex> regex;  // kRegex: compiled (RE2); group 1 if present, else the match
   SourcePos pos;
 };
 
@@ -120,12 +122,12 @@ enum class CheckKind {
 // One check; its outcome feeds the `checks` rate metric, tagged with check=<name>.
 struct Check {
   CheckKind kind = CheckKind::kStatusIn;
-  std::string name;                 // e.g. "status in [200,201]"; unique within the step
-  std::vector<int> statuses;        // kStatusIn
-  std::string subject;              // header name, JSON pointer, or the text to look for
-  std::string expected;             // kJsonEquals: the JSON text of the expected value
-  std::optional<std::regex> regex;  // kHeaderMatches, kBodyMatches
-  Nanos below = 0;                  // kDurationBelow
+  std::string name;            // e.g. "status in [200,201]"; unique within the step
+  std::vector<int> statuses;   // kStatusIn
+  std::string subject;         // header name, JSON pointer, or the text to look for
+  std::string expected;        // kJsonEquals: the JSON text of the expected value
+  std::optional<Regex> regex;  // kHeaderMatches, kBodyMatches (RE2)
+  Nanos below = 0;             // kDurationBelow
   SourcePos pos;
 };
 
@@ -216,6 +218,12 @@ struct Options {
   // an iteration starts.
   bool no_cookies_reset = false;
   int max_redirects = 10;  // k6's maxRedirects: 3xx answers followed per request step
+  // options.maxBodySize: the most response-body bytes kept for a step that reads the body
+  // (body/JSON checks, json/regex extraction); a longer body fails that request.
+  std::int64_t max_body_bytes = kDefaultMaxBodyBytes;
+  // k6's discardResponseBodies: keep no response body at all (steps that read one are refused at
+  // load time).
+  bool discard_response_bodies = false;
   std::vector<Threshold> thresholds;
 };
 

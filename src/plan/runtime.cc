@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "plan/json_lookup.h"
+
 namespace perfgate::plan {
 namespace {
 
@@ -69,20 +71,7 @@ size_t pick_row(const Feeder& feeder, std::int64_t vu, std::uint64_t sequence,
   return 0;
 }
 
-struct ResponseInspector::Json {
-  nlohmann::json value;  // discarded when the body is not JSON
-};
-
 ResponseInspector::ResponseInspector(const ResponseView& response) : response_(response) {}
-ResponseInspector::~ResponseInspector() = default;
-
-const ResponseInspector::Json* ResponseInspector::json() {
-  if (!json_) {
-    json_ = std::make_unique<Json>();
-    json_->value = nlohmann::json::parse(response_.body, nullptr, false);
-  }
-  return json_->value.is_discarded() ? nullptr : json_.get();
-}
 
 std::optional<std::string_view> ResponseInspector::header(std::string_view name) const {
   for (const auto& [key, value] : response_.headers) {
@@ -98,22 +87,17 @@ bool ResponseInspector::passes(const Check& check) {
              check.statuses.end();
     case CheckKind::kHeaderMatches: {
       auto value = header(check.subject);
-      return value && check.regex && std::regex_search(value->begin(), value->end(), *check.regex);
+      return value && check.regex && check.regex->search(*value);
     }
     case CheckKind::kBodyContains:
       return response_.body.find(check.subject) != std::string_view::npos;
     case CheckKind::kBodyMatches:
-      return check.regex &&
-             std::regex_search(response_.body.begin(), response_.body.end(), *check.regex);
-    case CheckKind::kJsonExists: {
-      const Json* doc = json();
-      return doc && doc->value.contains(nlohmann::json::json_pointer(check.subject));
-    }
+      return check.regex && check.regex->search(response_.body);
+    case CheckKind::kJsonExists:
+      return json_lookup(response_.body, check.subject).has_value();
     case CheckKind::kJsonEquals: {
-      const Json* doc = json();
-      const nlohmann::json::json_pointer pointer(check.subject);
-      if (!doc || !doc->value.contains(pointer)) return false;
-      return doc->value.at(pointer) == nlohmann::json::parse(check.expected, nullptr, false);
+      auto value = json_lookup(response_.body, check.subject);
+      return value && *value == nlohmann::json::parse(check.expected, nullptr, false);
     }
     case CheckKind::kDurationBelow:
       return response_.duration < check.below;
@@ -124,10 +108,9 @@ bool ResponseInspector::passes(const Check& check) {
 std::optional<std::string> ResponseInspector::extract(const Extract& e) {
   switch (e.source) {
     case ExtractSource::kJson: {
-      const Json* doc = json();
-      const nlohmann::json::json_pointer pointer(e.expression);
-      if (!doc || !doc->value.contains(pointer)) return std::nullopt;
-      return scalar_text(doc->value.at(pointer));
+      auto value = json_lookup(response_.body, e.expression);
+      if (!value) return std::nullopt;
+      return scalar_text(*value);
     }
     case ExtractSource::kHeader: {
       auto value = header(e.expression);
@@ -135,12 +118,10 @@ std::optional<std::string> ResponseInspector::extract(const Extract& e) {
       return std::string(*value);
     }
     case ExtractSource::kRegex: {
-      std::match_results<std::string_view::const_iterator> match;
-      if (!e.regex ||
-          !std::regex_search(response_.body.begin(), response_.body.end(), match, *e.regex)) {
-        return std::nullopt;
-      }
-      return match.size() > 1 ? match[1].str() : match[0].str();
+      if (!e.regex) return std::nullopt;
+      auto match = e.regex->extract(response_.body);
+      if (!match) return std::nullopt;
+      return std::string(*match);
     }
     case ExtractSource::kCookie:
       for (const auto& [key, value] : response_.headers) {

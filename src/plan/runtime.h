@@ -4,7 +4,8 @@
 // directly and every rule is unit-tested here without sockets.
 //
 // Thread-safety: free functions are pure given their RNG; a ResponseInspector belongs to the one
-// thread handling that response (it caches the parsed JSON body).
+// thread handling that response. It builds no JSON DOM: each JSON check or extraction streams the
+// body once (plan/json_lookup.h), so its extra memory is that of the value it reads.
 #pragma once
 
 #include <cstdint>
@@ -42,19 +43,15 @@ struct ResponseView {
 class ResponseInspector {
  public:
   explicit ResponseInspector(const ResponseView& response);
-  ~ResponseInspector();
 
   bool passes(const Check& check);
   // The extracted value, or nullopt when nothing matched.
   std::optional<std::string> extract(const Extract& extract);
 
  private:
-  struct Json;
-  const Json* json();  // parsed on first use; null member when the body is not JSON
   std::optional<std::string_view> header(std::string_view name) const;
 
   ResponseView response_;
-  std::unique_ptr<Json> json_;
 };
 
 }  // namespace perfgate::plan

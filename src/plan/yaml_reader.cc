@@ -17,6 +17,43 @@ bool env_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) 
 
 }  // namespace
 
+namespace {
+
+// Adds the nodes under `node` (itself included) to `count`; false once a bound is passed.
+bool count_nodes(const YAML::Node& node, int depth, size_t max_nodes, int max_depth, size_t& count,
+                 bool& too_deep) {
+  if (++count > max_nodes) return false;
+  if (!node.IsMap() && !node.IsSequence()) return true;
+  if (depth >= max_depth) {
+    too_deep = true;
+    return false;
+  }
+  for (const auto& item : node) {
+    if (node.IsMap()) {
+      if (!count_nodes(item.first, depth + 1, max_nodes, max_depth, count, too_deep) ||
+          !count_nodes(item.second, depth + 1, max_nodes, max_depth, count, too_deep)) {
+        return false;
+      }
+    } else if (!count_nodes(item, depth + 1, max_nodes, max_depth, count, too_deep)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> exceeds_bounds(const YAML::Node& root, size_t max_nodes, int max_depth) {
+  size_t count = 0;
+  bool too_deep = false;
+  if (count_nodes(root, 0, max_nodes, max_depth, count, too_deep)) return std::nullopt;
+  if (too_deep) return fmt::format("the document is nested deeper than {} levels", max_depth);
+  return fmt::format(
+      "the document expands to more than {} values (aliases count once per use: a \"billion "
+      "laughs\" of nested aliases?)",
+      max_nodes);
+}
+
 YamlReader::YamlReader(std::string file, Diagnostics& diagnostics, EnvLookup env)
     : file_(std::move(file)), diagnostics_(diagnostics), env_(std::move(env)) {}
 

@@ -22,6 +22,17 @@
 
 namespace perfgate::plan {
 
+// Bounds on a parsed document, checked before the loader walks it. yaml-cpp keeps an alias as a
+// shared node, so a "billion laughs" document (aliases of aliases) is small in memory but
+// exponential to walk: every walk of the plan (loading, json: bodies) would expand it.
+constexpr size_t kMaxPlanNodes = 2'000'000;  // nodes with every alias expanded
+constexpr int kMaxPlanDepth = 64;            // nesting of mappings and lists
+
+// The first bound `root` exceeds, as a message, or nullopt when it is within both. Counts nodes
+// with aliases expanded but stops at max_nodes + 1, so the check costs O(max_nodes) at most.
+std::optional<std::string> exceeds_bounds(const YAML::Node& root, size_t max_nodes = kMaxPlanNodes,
+                                          int max_depth = kMaxPlanDepth);
+
 // Looks up an environment variable; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
