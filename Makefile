@@ -12,7 +12,7 @@ TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 p
   openssl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
-.PHONY: deps build debug demo test test-unit asan tsan bench format format-check clean
+.PHONY: deps build debug demo test test-unit asan tsan fuzz bench format format-check clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -46,6 +46,25 @@ asan: deps build/asan/build.ninja
 tsan: deps build/tsan/build.ninja
 	cmake --build build/tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan -j $(JOBS) --output-on-failure -LE "heavy|timing"
+
+# Every libFuzzer target (target:corpus), each run for FUZZ_SECONDS on a scratch copy of its seed
+# corpus (new inputs land in build/fuzz/corpus/, never in fuzz/corpus/). A finding stops the loop
+# and leaves crash-*/timeout-*/oom-* beside the Makefile: add it to fuzz/corpus/<corpus>.
+FUZZ_SECONDS ?= 30
+FUZZERS := plan_loader_fuzz:plan template_fuzz:template feeder_fuzz:feeder \
+  response_fuzz:response results_reader_fuzz:results_reader gates_fuzz:gates \
+  importers_fuzz:importers http1_request_fuzz:http1_request http1_response_fuzz:http1_response \
+  cookie_jar_fuzz:cookie_jar
+
+fuzz: deps build/fuzz/build.ninja
+	cmake --build build/fuzz -j $(JOBS) --target $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f))))
+	@for f in $(FUZZERS); do name=$${f%%:*}; corpus=$${f##*:}; \
+	  mkdir -p build/fuzz/corpus/$$corpus; echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	  build/fuzz/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 build/fuzz/corpus/$$corpus fuzz/corpus/$$corpus 2>&1 | \
+	    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)"; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || exit 1; \
+	done
 
 bench: build
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2; done

@@ -48,3 +48,14 @@ function(perfgate_test name)
     add_dependencies(${name} perfgate)
   endif()
 endfunction()
+
+#   perfgate_fuzz_replay(NAME CORPUS dir SOURCES fuzz/x_fuzz.cc DEPS perfgate_plan)
+#     -> test NAME (unit) that runs the fuzz target over every file of fuzz/corpus/<dir>.
+function(perfgate_fuzz_replay name)
+  cmake_parse_arguments(F "" "CORPUS" "SOURCES;DEPS" ${ARGN})
+  perfgate_test(${name} SOURCES ${PROJECT_SOURCE_DIR}/fuzz/replay_test.cc ${F_SOURCES}
+                DEPS ${F_DEPS})
+  if(TARGET ${name})
+    target_compile_definitions(${name} PRIVATE PERFGATE_FUZZ_CORPUS="${F_CORPUS}")
+  endif()
+endfunction()
