@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/json_depth.h"
+
 namespace perfgate::analysis {
 namespace {
 
@@ -58,6 +60,10 @@ std::string line_col(std::string_view text, size_t byte) {
 }  // namespace
 
 Result<nlohmann::json> parse_json(std::string_view text, const std::string& source) {
+  if (json_nesting_exceeds(text)) {
+    return make_error(fmt::format("{}: JSON nested deeper than {} levels", source, kMaxJsonNesting),
+                      "is this a result file? check that it was written completely");
+  }
   const std::string clean = neutralize_non_finite(text);
   try {
     return nlohmann::json::parse(clean);

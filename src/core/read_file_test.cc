@@ -91,3 +91,19 @@ TEST(FormatLimit, PrintsBinaryUnits) {
 
 }  // namespace
 }  // namespace perfgate
+
+#include "core/json_depth.h"
+
+namespace perfgate {
+namespace {
+
+TEST(JsonNesting, CountsBracketsOutsideStrings) {
+  EXPECT_FALSE(json_nesting_exceeds(R"({"a": [1, {"b": []}]})", 4));
+  EXPECT_TRUE(json_nesting_exceeds(R"({"a": [1, {"b": []}]})", 3));
+  EXPECT_FALSE(json_nesting_exceeds(R"({"a": "[[[[[\"[[[["})", 1));
+  EXPECT_TRUE(json_nesting_exceeds(std::string(1'000'000, '['), kMaxJsonNesting));
+  EXPECT_FALSE(json_nesting_exceeds(std::string(256, '[') + std::string(256, ']')));
+}
+
+}  // namespace
+}  // namespace perfgate

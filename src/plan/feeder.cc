@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "core/read_file.h"
 #include "plan/loader_internal.h"
 
@@ -84,12 +85,16 @@ bool read_csv(LoadContext& ctx, Feeder& feeder, const std::string& text) {
 }
 
 bool read_json(LoadContext& ctx, Feeder& feeder, const std::string& text) {
-  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   const auto bad = [&](std::string why) {
     ctx.reader.error(SourcePos{feeder.path}, std::move(why),
                      "write a JSON array of objects: [{\"username\": \"a\"}, ...]");
     return false;
   };
+  // Cells that hold JSON are printed (dump() recurses per level): refuse absurd nesting first.
+  if (json_nesting_exceeds(text)) {
+    return bad(fmt::format("the JSON data file is nested deeper than {} levels", kMaxJsonNesting));
+  }
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) return bad("the JSON data file is not valid JSON");
   if (!doc.is_array() || doc.empty() || !doc[0].is_object()) {
     return bad("the JSON data file must be a non-empty array of objects");

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/json_depth.h"
 #include "core/read_file.h"
 #include "report/results_json.h"
 #include "report/results_validation.h"
@@ -193,6 +194,10 @@ Result<ResultsDocument> results_from_json(const json& j) {
 }
 
 Result<ResultsDocument> parse_results_json(std::string_view text) {
+  if (json_nesting_exceeds(text)) {
+    return make_error(
+        fmt::format("malformed results file: JSON nested deeper than {} levels", kMaxJsonNesting));
+  }
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return make_error("malformed results file: not valid JSON");
   return results_from_json(j);
