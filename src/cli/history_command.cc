@@ -13,6 +13,7 @@
 #include "analysis/history/series_analysis.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "plan/redact.h"
 
 namespace perfgate::cli {
 namespace {
@@ -84,6 +85,9 @@ int run_add(const Options& o) {
   }
   auto set = analysis::load_metric_set(o.result, o.format);
   if (!set) return fail(set.error(), kExitUsage);  // unreadable or malformed results file
+  // Files from older versions or other tools may carry a URL password or token in their context
+  // (the command line, the target): the store keeps it without them (plan/redact.h, by shape).
+  for (auto& [key, value] : set->context) value = plan::Redactor().text(value);
   auto store = h::HistoryStore::open(database_spec(o));
   if (!store) return fail(store.error());
   auto id = store->add(*set, labels);

@@ -81,6 +81,23 @@ class HistoryCli : public ::testing::Test {
   int files_ = 0;
 };
 
+// A file written before redaction (or by hand) may carry a URL password or a token in its
+// context: the store keeps the run without them.
+TEST_F(HistoryCli, AddKeepsNoUrlSecretFromTheContext) {
+  const std::string path = (dir_ / "old.json").string();
+  nlohmann::json doc = {
+      {"metrics", {{"http_reqs", {{"count", 10}, {"rate", 1}}}}},
+      {"perfgate",
+       {{"command", "perfgate run http://bob:ctxpw-81f2@127.0.0.1:1/?api_key=ctxkey-4a7c"}}}};
+  std::ofstream(path) << doc.dump();
+  ASSERT_EQ(history("add " + path + " --db " + db_).exit_code, 0);
+  std::ifstream in(db_, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  EXPECT_EQ(bytes.find("ctxpw-81f2"), std::string::npos);
+  EXPECT_EQ(bytes.find("ctxkey-4a7c"), std::string::npos);
+  EXPECT_NE(bytes.find("[REDACTED]"), std::string::npos);
+}
+
 TEST_F(HistoryCli, AddListShowTrend) {
   for (int i = 0; i < 3; ++i) {
     auto r = history(fmt::format(
