@@ -281,6 +281,98 @@
                         cursor: timeCursor(), axes: [xElapsed, {label: 'VUs', size: 56}]}, data);
   }
 
+  // ---- capacity, stress and scalability (docs/capacity.md) ------------------------------------
+  // Drawn only when the results file came from `perfgate capacity`, `stress` or `scale`.
+  const pointsOnly = (stroke, fill) => ({stroke: stroke, fill: fill, width: 0, paths: () => null,
+                                         points: {show: true, size: 9, stroke: stroke, fill: fill}});
+
+  function sortedBy(items, key) {
+    return items.slice().sort((a, b) => (a[key] || 0) - (b[key] || 0));
+  }
+
+  function trialRows(trials, verdict) {
+    return trials.map((t) => [t.vus ? `${t.vus} VUs` : `${fmtNum(t.offered_rate, 1)}/s`,
+                              `${fmtNum(t.achieved_rate, 1)}/s`, `${fmtNum(t.p50_ms, 2)} ms`,
+                              `${fmtNum(t.p95_ms, 2)} ms`, `${fmtNum(t.p99_ms, 2)} ms`,
+                              fmtPct(t.error_rate), {text: verdict(t), cls: 'text'}]);
+  }
+
+  function findingsList(s, findings) {
+    if (findings && findings.length) s.appendChild(el('ul', null, findings.map((f) => el('li', null, f))));
+  }
+
+  // The hockey stick: p95 over achieved throughput, one point per trial, passing and failing apart.
+  function renderCapacity() {
+    const c = results.capacity;
+    if (!c || typeof c !== 'object') return;
+    const s = section('capacity', 'Capacity: latency vs throughput',
+                      `Every trial of the search (SLOs: ${(c.slos || []).join(', ')}), judged on its steady part.`);
+    const tile = (label, value) => el('div', {class: 'tile'}, el('div', {class: 'label'}, label),
+                                      el('div', {class: 'value'}, value));
+    const bracket = c.bracket || {};
+    s.appendChild(el('div', {class: 'tiles'}, [
+      tile('sustainable rate', `${fmtNum(c.sustainable_rate, 1)}/s`),
+      tile('highest passing', bracket.highest_passing == null ? '–' : `${fmtNum(bracket.highest_passing, 1)}/s`),
+      tile('lowest failing', bracket.lowest_failing == null ? '–' : `${fmtNum(bracket.lowest_failing, 1)}/s`),
+      tile('limited by', c.limited_by || '–'),
+      tile('first failed SLO', c.first_failed_slo || '–'),
+    ]));
+    const trials = sortedBy(c.trials || [], 'achieved_rate');
+    const pick = (ok) => trials.map((t) => (t.passed === ok ? t.p95_ms : null));
+    addChart(s, 'capacity-hockey-stick', {
+      series: [{label: 'achieved req/s'}, Object.assign({label: 'p95 (pass)'}, pointsOnly(colors.green, colors.green)),
+               Object.assign({label: 'p95 (fail)'}, pointsOnly(colors.red, colors.red))],
+      axes: [{label: 'achieved requests/s'}, {label: 'p95 (ms)'}],
+      scales: {x: {time: false}},
+    }, [trials.map((t) => t.achieved_rate), pick(true), pick(false)]);
+    const verdict = (t) => `${t.phase}: ${t.generator_limited ? 'generator-limited' : t.passed ? 'pass'
+                                                                 : 'FAIL ' + (t.failed_slos || []).join(', ')}`;
+    s.appendChild(named(table(['offered', 'achieved', 'p50', 'p95', 'p99', 'errors', 'verdict'],
+                              trialRows(c.trials || [], verdict)), 'capacity-trials'));
+    findingsList(s, c.findings);
+  }
+
+  function renderStress() {
+    const st = results.stress;
+    if (!st || typeof st !== 'object') return;
+    const s = section('stress', 'Stress: breaking point and recovery', st.failure_detail || '');
+    const steps = (st.trials || []).concat(st.recovery ? [Object.assign({recoveryWindow: true}, st.recovery)] : []);
+    const verdict = (t) => (t.recoveryWindow ? 'recovery window' : t.broke ? `BROKE: ${t.broke}` : '');
+    s.appendChild(named(table(['load', 'achieved', 'p50', 'p95', 'p99', 'errors', ''], trialRows(steps, verdict)),
+                        'stress-steps'));
+    findingsList(s, st.findings);
+  }
+
+  // Measured throughput per concurrency with the fitted USL curve over it.
+  function renderScalability() {
+    const sc = results.scalability;
+    if (!sc || typeof sc !== 'object') return;
+    const s = section('scalability', 'Scalability: Universal Scalability Law',
+                      `Throughput per ${sc.unit === 'instances' ? 'instance count' : 'VU count'}, with the fitted curve.`);
+    const pts = sortedBy(sc.points || [], 'n');
+    const usl = sc.usl;
+    if (pts.length) {
+      const maxN = pts[pts.length - 1].n;
+      const xs = [];
+      for (let i = 0; i <= 60; i++) xs.push(1 + (maxN - 1) * i / 60);
+      for (const p of pts) if (!xs.includes(p.n)) xs.push(p.n);
+      xs.sort((a, b) => a - b);
+      const fit = (n) => (usl ? usl.lambda.value * n / (1 + usl.sigma.value * (n - 1) + usl.kappa.value * n * (n - 1)) : null);
+      const measured = xs.map((n) => { const p = pts.find((q) => q.n === n); return p ? p.throughput : null; });
+      addChart(s, 'scalability-usl', {
+        series: [{label: sc.unit}, Object.assign({label: 'measured req/s'}, pointsOnly(colors.blue, colors.blue)),
+                 {label: 'USL fit', stroke: colors.orange, width: 2}],
+        axes: [{label: sc.unit}, {label: 'requests/s'}],
+        scales: {x: {time: false}},
+      }, [xs, measured, xs.map(fit)]);
+    }
+    s.appendChild(named(table([sc.unit, 'throughput', 'p95', 'errors', 'efficiency'],
+                              pts.map((p) => [fmtNum(p.n, 0), `${fmtNum(p.throughput, 1)}/s`,
+                                              `${fmtNum(p.p95_ms, 2)} ms`, fmtPct(p.error_rate), fmtPct(p.efficiency)])),
+                        'scalability-points'));
+    findingsList(s, sc.findings);
+  }
+
   // ---- system under test (the monitor) -------------------------------------------------------
   // Drawn only when the results have a `monitor` section; the charts come from derived.monitor
   // (src/report/html_report.h), the tables straight from the monitor's JSON.
@@ -456,6 +548,9 @@
   renderHeader();
   renderWarnings();
   renderSummary();
+  renderCapacity();
+  renderStress();
+  renderScalability();
   renderThroughput();
   renderLatencyOverTime();
   renderSpectrum();

@@ -118,7 +118,7 @@ int capacity_main(const std::vector<std::string>& args) {
     return trial_interrupt_flag().load() ? kExitInterrupted : kExitRuntimeError;
   }
   fmt::print("{}", analysis::capacity::format_capacity(*result));
-  if (!prepared->json_out.empty()) {
+  if (!prepared->json_out.empty() || !prepared->html_out.empty()) {
     nlohmann::json representative;
     for (const auto& t : result->trials) {
       if (t.passed && t.stats.load.rate == result->sustainable_rate) {
@@ -128,8 +128,9 @@ int capacity_main(const std::vector<std::string>& args) {
     if (representative.is_null() && !result->trials.empty()) {
       representative = result->trials.back().stats.results;
     }
-    auto ok = write_search_results(prepared->json_out, representative, "capacity",
-                                   analysis::capacity::capacity_json(*result, *options));
+    auto ok =
+        write_search_results(prepared->json_out, prepared->html_out, representative, "capacity",
+                             analysis::capacity::capacity_json(*result, *options));
     if (!ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
       return kExitRuntimeError;

@@ -83,10 +83,11 @@ int scale_main(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   Result<analysis::capacity::ScaleResult> result = make_error("");
-  std::string json_out;
+  std::string json_out, html_out;
   if (!instances.empty()) {
     for (const std::string& out : o.outs) {
       if (out.starts_with("json=")) json_out = out.substr(5);
+      if (out.starts_with("html=")) html_out = out.substr(5);
     }
     result = from_instances(instances);
     if (!result) {
@@ -105,6 +106,7 @@ int scale_main(const std::vector<std::string>& args) {
       return kExitUsage;
     }
     json_out = prepared->json_out;
+    html_out = prepared->html_out;
     install_trial_signal_handlers();
     result = analysis::capacity::run_scale_sweep(
         *prepared->runner, *counts, prepared->duration_seconds, prepared->warmup_seconds);
@@ -115,7 +117,7 @@ int scale_main(const std::vector<std::string>& args) {
     }
   }
   fmt::print("{}", analysis::capacity::format_scale(*result));
-  if (!json_out.empty()) {
+  if (!json_out.empty() || !html_out.empty()) {
     nlohmann::json representative;
     double best = -1;
     for (const auto& p : result->points) {
@@ -124,7 +126,7 @@ int scale_main(const std::vector<std::string>& args) {
         representative = p.results;
       }
     }
-    auto ok = write_search_results(json_out, representative, "scalability",
+    auto ok = write_search_results(json_out, html_out, representative, "scalability",
                                    analysis::capacity::scalability_json(*result));
     if (!ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());

@@ -103,9 +103,9 @@ int stress_main(const std::vector<std::string>& args) {
     return trial_interrupt_flag().load() ? kExitInterrupted : kExitRuntimeError;
   }
   fmt::print("{}", analysis::capacity::format_stress(*result));
-  if (!prepared->json_out.empty()) {
+  if (!prepared->json_out.empty() || !prepared->html_out.empty()) {
     const nlohmann::json& representative = result->steps.back().stats.results;
-    auto ok = write_search_results(prepared->json_out, representative, "stress",
+    auto ok = write_search_results(prepared->json_out, prepared->html_out, representative, "stress",
                                    analysis::capacity::stress_json(*result));
     if (!ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());

@@ -14,6 +14,7 @@
 #include "core/units.h"
 #include "net/socket.h"
 #include "plan/loader.h"
+#include "report/html_report.h"
 #include "report/results_json.h"
 
 namespace perfgate::cli {
@@ -83,11 +84,14 @@ Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::s
     p.slos.push_back(*slo);
   }
   for (const std::string& out : o.outs) {
-    if (!out.starts_with("json=") || out.size() <= 5) {
-      return make_error(fmt::format("--out {}: only json=FILE is supported here", out));
+    std::string* path = out.starts_with("json=")   ? &p.json_out
+                        : out.starts_with("html=") ? &p.html_out
+                                                   : nullptr;
+    if (path == nullptr || out.size() <= 5) {
+      return make_error(fmt::format("--out {}: json=FILE and html=FILE are supported here", out));
     }
-    p.json_out = out.substr(5);
-    if (auto ok = check_writable(p.json_out); !ok) return ok.error();
+    *path = out.substr(5);
+    if (auto ok = check_writable(*path); !ok) return ok.error();
   }
   auto duration = seconds(o.duration, "--duration");
   if (!duration) return duration.error();
@@ -105,7 +109,7 @@ Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::s
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   r.timeout = *timeout;
   r.max_vus = o.max_vus;
-  r.keep_results = !p.json_out.empty();
+  r.keep_results = !p.json_out.empty() || !p.html_out.empty();
   r.command_line = redacted_command_line("perfgate " + command, args, plan->secret_values);
   r.interrupt = &g_trial_interrupted;
   r.on_trial = [](const analysis::capacity::TrialStats& t) {
@@ -117,15 +121,23 @@ Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::s
   return p;
 }
 
-Result<void> write_search_results(const std::string& path, const nlohmann::json& representative,
-                                  const std::string& key, const nlohmann::json& section) {
+Result<void> write_search_results(const std::string& json_path, const std::string& html_path,
+                                  const nlohmann::json& representative, const std::string& key,
+                                  const nlohmann::json& section) {
   nlohmann::json doc = representative.is_object()
                            ? representative
                            : nlohmann::json{{"format", report::kResultsFormatName},
                                             {"version", report::kResultsFormatVersion}};
   doc[key] = section;
-  return write_file_atomically(
-      path, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (!json_path.empty()) {
+    auto ok = write_file_atomically(
+        json_path, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (!ok) return ok;
+  }
+  if (html_path.empty()) return {};
+  auto parsed = report::results_from_json(doc);
+  if (!parsed) return make_error("--out html: no trial results to draw: " + parsed.error().message);
+  return write_file_atomically(html_path, report::format_html_report(*parsed));
 }
 
 const std::atomic<bool>& trial_interrupt_flag() { return g_trial_interrupted; }

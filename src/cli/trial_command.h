@@ -1,6 +1,7 @@
 // What `perfgate capacity`, `stress` and `scale` share: the target (a URL or a plan file), the
 // per-trial options borrowed from `run` (-d, --warmup, --threads, --timeout, --max-vus), the
-// SLO list, signal handling, and the results file (`--out json=FILE`): the ordinary results
+// SLO list, signal handling, and the results file (`--out json=FILE`, and the HTML report with
+// `--out html=FILE`): the ordinary results
 // document of one representative trial at the top level, plus the search's own object
 // ("capacity", "stress" or "scalability") holding every trial with its results.
 //
@@ -44,6 +45,7 @@ struct PreparedTrials {
   double duration_seconds = 0;
   double warmup_seconds = 0;
   std::string json_out;  // empty: none
+  std::string html_out;  // empty: none
 };
 
 // Parses the shared options, loads the target and builds the runner (progress lines go to
@@ -51,9 +53,12 @@ struct PreparedTrials {
 Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::string& command,
                                       const std::vector<std::string>& args);
 
-// Writes `representative` (a trial's results document; may be null) with `key: section` added.
-Result<void> write_search_results(const std::string& path, const nlohmann::json& representative,
-                                  const std::string& key, const nlohmann::json& section);
+// Writes `representative` (a trial's results document; may be null) with `key: section` added
+// to `json_path`, and the HTML report of that document (with the search's section) to
+// `html_path`; an empty path is skipped.
+Result<void> write_search_results(const std::string& json_path, const std::string& html_path,
+                                  const nlohmann::json& representative, const std::string& key,
+                                  const nlohmann::json& section);
 
 // Set by SIGINT/SIGTERM while a search runs.
 const std::atomic<bool>& trial_interrupt_flag();

@@ -80,6 +80,10 @@ struct ResultsDocument {
   // wrote it; null when nothing was monitored. The report module comes before monitor in the
   // dependency order, so it carries this section without interpreting it.
   nlohmann::json monitor;
+  // `perfgate capacity`, `stress` and `scale` (docs/capacity.md): {"capacity": ...} and/or
+  // {"stress": ...}, {"scalability": ...} as the search wrote them (each trial with its own
+  // results document); null for an ordinary run. Carried, not interpreted, like `monitor`.
+  nlohmann::json searches;
   // `perfgate merge`: one object per part (instance, segment, file, status, host, health,
   // monitor), kept as merge wrote them; null for a single run (docs/distributed.md).
   nlohmann::json parts;

@@ -134,6 +134,9 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
 
 void read_series_and_health(const json& j, ResultsDocument& doc) {
   if (j.contains("monitor")) doc.monitor = j["monitor"];
+  for (const char* key : {"capacity", "stress", "scalability"}) {
+    if (j.contains(key) && j[key].is_object()) doc.searches[key] = j[key];
+  }
   if (j.contains("parts")) doc.parts = j["parts"];
   for (const json& p : section(j, "series").value("points", json::array())) {
     results::TimeSeriesPoint point;

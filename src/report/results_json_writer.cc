@@ -181,6 +181,9 @@ json results_to_json(const ResultsDocument& doc) {
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);
   if (!doc.monitor.is_null()) out["monitor"] = doc.monitor;
+  if (doc.searches.is_object()) {
+    for (const auto& [key, value] : doc.searches.items()) out[key] = value;
+  }
   if (!doc.parts.is_null()) out["parts"] = doc.parts;
   return out;
 }

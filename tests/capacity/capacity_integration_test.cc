@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -29,12 +30,14 @@ TEST(CapacityCommand, FindsTheSaturationThroughputOfWWorkersWithServiceTimeS) {
   // a fraction of a second.
   LawServer server({.law = LawConfig::Law::kWorkers, .workers = 5, .service_ms = 20});
   const std::string out = temp_path("capacity.json");
-  RunOutcome r = run_perfgate(
-      {"capacity",     server.url(), "--slo",    "p(95)<35ms", "--slo",        "http_req_failed<1%",
-       "-d",           "3s",         "--warmup", "1s",         "--start-rate", "60",
-       "--resolution", "2%",         "--budget", "90s",        "--threads",    "1",
-       "--out",        "json=" + out},
-      seconds(110));
+  // clang-format off
+  RunOutcome r = run_perfgate({"capacity", server.url(),
+                               "--slo", "p(95)<35ms", "--slo", "http_req_failed<1%",
+                               "-d", "2s", "--warmup", "0.5s", "--start-rate", "100",
+                               "--growth", "1.5", "--resolution", "2%", "--budget", "90s",
+                               "--cooldown", "1s", "--threads", "1", "--out", "json=" + out},
+                              seconds(110));
+  // clang-format on
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const nlohmann::json doc = read_json(out);
   ASSERT_TRUE(doc.contains("capacity")) << r.out;
@@ -46,6 +49,14 @@ TEST(CapacityCommand, FindsTheSaturationThroughputOfWWorkersWithServiceTimeS) {
   EXPECT_GE(c["trials"].size(), 5u);
   EXPECT_TRUE(c["trials"][0].contains("results"));
   EXPECT_EQ(doc["format"], "perfgate-results");  // the top level is an ordinary results file
+  // The HTML report of the file (read back through the results model) keeps the search: the
+  // page draws the hockey stick from it.
+  const std::string html = temp_path("capacity.html");
+  RunOutcome report = run_perfgate({"report", out, "-o", html}, seconds(20));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  std::ifstream page(html);
+  const std::string text((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"sustainable_rate\""), std::string::npos);
   // The answer is a gateable metric.
   const std::string gates = temp_path("gates.yaml");
   std::ofstream(gates) << "gates:\n  capacity:\n    condition: capacity_rate >= 200\n";

@@ -38,7 +38,8 @@ bool Search::fits_budget() const {
   return r_.spent_seconds + next <= o_.budget_seconds;
 }
 
-// Runs `rate` once, and again up to `confirm` times while a trial is marginal: majority wins.
+// Runs `rate` once; a failing or marginal first trial is confirmed: up to `confirm` trials,
+// majority wins.
 Result<Point> Search::judge_point(double rate, const std::string& phase) {
   int passes = 0, fails = 0;
   const int needed = o_.confirm / 2 + 1;
@@ -59,7 +60,7 @@ Result<Point> Search::judge_point(double rate, const std::string& phase) {
     if (limited) return Point::kGeneratorLimited;
     (passed ? passes : fails) += 1;
     if (!passed && o_.cooldown_seconds > 0) r_.spent_seconds += runner_.pause(o_.cooldown_seconds);
-    if (passes + fails == 1 && !marginal) break;
+    if (passes + fails == 1 && passed && !marginal) break;  // a clear pass decides alone
   }
   return passes > fails ? Point::kPass : Point::kFail;
 }

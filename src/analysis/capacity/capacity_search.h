@@ -5,8 +5,10 @@
 //    the same factor while the first trials fail), until one passes and one fails.
 // 2. Bisect between the highest passing and the lowest failing rate until they are within
 //    `resolution` of each other (relative to the passing rate).
-// A trial whose observed value is near an SLO's bound (Slo::marginal) does not decide alone: the
-// point is re-run up to `confirm` times and the majority decides. A trial in which the generator
+// Only a clear pass decides alone. A failing trial, or one whose observed value is near an SLO's
+// bound (Slo::marginal), is confirmed: the point is re-run up to `confirm` times and the majority
+// decides (noise on a shared machine makes false failures, a latency spike, far likelier than
+// false passes). A trial in which the generator
 // could not offer the rate (its CPU saturated, or iterations dropped / started late while the
 // SLOs held) ends the search: the answer is then a lower bound, limited_by "generator", and the
 // generator's limit is never reported as the target's. No trial starts when it could not finish
