@@ -82,6 +82,17 @@ void judge_single(MetricComparison& r, const CompareOptions& o) {
   }
 }
 
+// A regression or improvement whose absolute change is within the unit's noise floor is none.
+void apply_noise_floor(MetricComparison& r) {
+  if (r.verdict != Verdict::kRegression && r.verdict != Verdict::kImprovement) return;
+  const double delta = std::abs(r.current - r.baseline);
+  if (!(delta <= r.noise_floor)) return;  // NaN-safe: an undefined change is not floored
+  r.reason = fmt::format("{} ({:+.4g} {}) is within the {:g} {} noise floor; {}", percent(r.change),
+                         r.current - r.baseline, r.unit, r.noise_floor, r.unit, r.reason);
+  r.verdict = Verdict::kNoChange;
+  r.severity = Severity::kNone;
+}
+
 void judge_distribution(MetricComparison& r, const Metric& b, const Metric& c,
                         const stats::Statistic& statistic, const CompareOptions& o) {
   r.method = Method::kDistribution;
@@ -133,11 +144,13 @@ bool selected(const std::string& key, const CompareOptions& o) {
   return false;
 }
 
-MetricComparison compare_metric(const Metric& b, const Metric& c, const CompareOptions& o) {
+MetricComparison compare_metric(const Metric& b, const Metric& c, double floor,
+                                const CompareOptions& o) {
   MetricComparison r;
   r.key = c.key();
   r.unit = c.unit;
   r.direction = c.direction;
+  r.noise_floor = floor;
   const auto own = statistic_of(c.stat);
   if (b.histogram && c.histogram && own && b.histogram->count() > 0 && c.histogram->count() > 0) {
     r.statistic = c.stat;
@@ -150,8 +163,22 @@ MetricComparison compare_metric(const Metric& b, const Metric& c, const CompareO
     r.baseline = b.value;
     r.current = c.value;
     r.change = change_of(b.value, c.value);
+    if (b.needs_samples || c.needs_samples) {
+      r.verdict = Verdict::kInsufficientData;
+      r.reason = "a single value with no per-run samples has no noise estimate: not judged";
+      return r;
+    }
     judge_single(r, o);
   }
+  apply_noise_floor(r);
+  return r;
+}
+
+MetricComparison missing(const Metric& m, bool in_current) {
+  MetricComparison r{.key = m.key(), .unit = m.unit, .direction = m.direction};
+  (in_current ? r.current : r.baseline) = m.value;
+  r.verdict = Verdict::kMissing;
+  r.reason = in_current ? "only in the current results" : "only in the baseline";
   return r;
 }
 
@@ -195,11 +222,6 @@ Result<Severity> parse_severity(std::string_view text) {
                     "use none, minor, major or critical");
 }
 
-bool is_run_length_count(const Metric& m) {
-  if (m.stat == "count" || m.name == "vus" || m.name == "vus_max") return true;
-  return m.stat == "total" || m.stat == "failed" || m.stat == "passes" || m.stat == "fails";
-}
-
 Severity Comparison::worst_regression() const {
   Severity worst = Severity::kNone;
   for (const auto& m : metrics) {
@@ -224,34 +246,27 @@ Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
   out.baseline_source = baseline.source;
   out.current_source = current.source;
   out.options = options;
-  const bool leave_out_counts = !options.all && options.metric_filters.empty();
+  const std::string_view format = current.format;
+  const bool default_set = !options.all && options.metric_filters.empty();
+  const auto judged = [&](const Metric& m) {
+    return selected(m.key(), options) && (!default_set || judged_by_default(m, format));
+  };
   for (const Metric& c : current.metrics) {
-    if (!selected(c.key(), options)) continue;
-    if (leave_out_counts && is_run_length_count(c)) {
-      ++out.counts_left_out;
+    if (!judged(c)) {
+      out.left_out += selected(c.key(), options);
       continue;
     }
     const Metric* b = baseline.find(c.key());
     if (b == nullptr) {
-      out.metrics.push_back({.key = c.key(),
-                             .unit = c.unit,
-                             .direction = c.direction,
-                             .current = c.value,
-                             .verdict = Verdict::kMissing,
-                             .reason = "only in the current results"});
+      out.metrics.push_back(missing(c, true));
       continue;
     }
-    out.metrics.push_back(compare_metric(*b, c, options));
+    out.metrics.push_back(
+        compare_metric(*b, c, noise_floor(c.unit, format, options.noise_floors), options));
   }
   for (const Metric& b : baseline.metrics) {
-    if (!selected(b.key(), options) || current.find(b.key()) != nullptr) continue;
-    if (leave_out_counts && is_run_length_count(b)) continue;
-    out.metrics.push_back({.key = b.key(),
-                           .unit = b.unit,
-                           .direction = b.direction,
-                           .baseline = b.value,
-                           .verdict = Verdict::kMissing,
-                           .reason = "only in the baseline"});
+    if (!judged(b) || current.find(b.key()) != nullptr) continue;
+    out.metrics.push_back(missing(b, false));
   }
   return out;
 }

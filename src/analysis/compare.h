@@ -11,7 +11,12 @@
 //     lower-is-better: lower bound > 1 + noise). Improvements mirror that. Fewer samples per side
 //     than the statistic needs (stats::min_samples_for_quantile) give kInsufficientData.
 //   - single value: otherwise. The change is compared with the noise threshold alone, and the
-//     reason says so.
+//     reason says so — unless the metric says a single value of it has no noise estimate
+//     (Metric::needs_samples, e.g. hyperfine's mean user/system times): kInsufficientData.
+// On top of the statistics, a regression or improvement must move the statistic by more than the
+// absolute noise floor of its unit (judged_metrics.h); smaller changes are kNoChange.
+// Which metrics are judged: by default those of judged_metrics.h's default set (what a team
+// gates on); CompareOptions::all or a metric filter widens it.
 // Severity grades a regression by the size of its change (point estimate): minor >= 10%,
 // major >= 25%, critical >= 50% by default; a regression smaller than "minor" has kNone.
 //
@@ -23,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/judged_metrics.h"
 #include "analysis/metric_set.h"
 #include "core/result.h"
 #include "stats/bootstrap.h"
@@ -44,15 +50,11 @@ struct CompareOptions {
   double minor = 0.10, major = 0.25, critical = 0.50;
   stats::BootstrapOptions bootstrap;
   std::vector<std::string> metric_filters;  // substrings of keys to keep; empty keeps all
-  // Also judge counts that grow with the run's length and configuration (see
-  // is_run_length_count); without it they are left out unless a metric filter names them.
+  // Judge every metric, not only the default set (judged_by_default): counts, min/max,
+  // generator-side timings. A metric filter also judges whatever it names.
   bool all = false;
+  NoiseFloors noise_floors;  // per-unit overrides of default_noise_floors()
 };
-
-// Counts that measure how long or how wide a run was, not how fast it went: the "count" stat of
-// any metric, absolute totals of rates (http_req_failed total/failed, checks passes/fails) and
-// the vus/vus_max gauges. Two runs of different lengths would "regress" on them.
-bool is_run_length_count(const Metric& metric);
 
 struct MetricComparison {
   std::string key;
@@ -62,7 +64,8 @@ struct MetricComparison {
   std::string statistic;  // what was compared: "med", "p(95)", or the metric's stat
   double baseline = 0;    // the statistic of each side, in `unit`
   double current = 0;
-  double change = 0;  // current / baseline - 1 (inf when the baseline is 0 and current is not)
+  double change = 0;       // current / baseline - 1 (inf when the baseline is 0 and current is not)
+  double noise_floor = 0;  // absolute, in `unit`: smaller changes are never a verdict
   std::optional<double> ci_lower, ci_upper;  // bounds of the ratio, distribution method only
   std::optional<double> p_value;
   int64_t baseline_count = 1, current_count = 1;  // samples per side
@@ -75,7 +78,7 @@ struct Comparison {
   std::string baseline_source, current_source;
   CompareOptions options;
   std::vector<MetricComparison> metrics;
-  int counts_left_out = 0;  // run-length counts not judged (CompareOptions::all is false)
+  int left_out = 0;  // metrics outside the default set, not judged (CompareOptions::all is false)
 
   // The most severe regression (kNone when there is none or only sub-minor ones).
   Severity worst_regression() const;

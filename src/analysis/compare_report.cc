@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,34 @@
 
 namespace perfgate::analysis {
 namespace {
+
+constexpr size_t kTableWidth = 100;  // console columns: the table fits a PR comment or a terminal
+
+// `text` cut to `width` characters (bytes) with "..." in the middle when longer.
+std::string shorten(const std::string& text, size_t width) {
+  if (text.size() <= width || width < 8) return text;
+  const size_t head = (width - 3) / 2, tail = width - 3 - head;
+  return text.substr(0, head) + "..." + text.substr(text.size() - tail);
+}
+
+// `text` broken at spaces into lines of at most `width` characters; lines after the first start
+// with `indent`. A word longer than a line is not broken.
+std::string wrap(const std::string& text, size_t width, const std::string& indent) {
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line = indent;
+    }
+    line += (line.empty() || line == indent ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + line + "\n";
+}
 
 std::string change_text(const MetricComparison& m) {
   if (m.verdict == Verdict::kMissing) return "-";
@@ -37,11 +66,9 @@ std::string summary_line(const Comparison& c, Severity fail_on) {
   int failures = 0;
   for (const auto& m : c.metrics) failures += is_failure(m, fail_on);
   const std::string left_out =
-      c.counts_left_out == 0
+      c.left_out == 0
           ? ""
-          : fmt::format(
-                "; {} counts that grow with the run's length not judged (--all judges them)",
-                c.counts_left_out);
+          : fmt::format("; {} more not judged by default (--all judges them)", c.left_out);
   return fmt::format(
       "{} metrics: {} regressions ({} at or above {}), {} improvements, {} unchanged, {} with "
       "insufficient data, {} missing on one side{}",
@@ -57,23 +84,33 @@ bool is_failure(const MetricComparison& metric, Severity fail_on) {
 }
 
 std::string compare_to_table(const Comparison& c, Severity fail_on) {
-  std::vector<std::array<std::string, 6>> rows = {
-      {"METRIC", "BASELINE", "CURRENT", "CHANGE", "VERDICT", "WHY"}};
+  std::vector<std::array<std::string, 5>> rows = {
+      {"METRIC", "BASELINE", "CURRENT", "CHANGE", "VERDICT"}};
   for (const auto& m : c.metrics) {
     rows.push_back({terminal_safe(m.key), side_value(m, true), side_value(m, false), change_text(m),
-                    verdict_text(m, fail_on), terminal_safe(m.reason)});
+                    verdict_text(m, fail_on)});
   }
-  std::array<size_t, 6> width{};
+  std::array<size_t, 5> width{};
   for (const auto& row : rows) {
     for (size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], row[i].size());
   }
+  // Long metric keys (per-name sub-metrics) are shortened so that a row fits kTableWidth.
+  const size_t others = width[1] + width[2] + width[3] + width[4] + 8;
+  width[0] = std::min(width[0], others < kTableWidth - 24 ? kTableWidth - others : size_t{24});
   std::string out = fmt::format("baseline: {}\ncurrent:  {}\n\n", terminal_safe(c.baseline_source),
                                 terminal_safe(c.current_source));
   for (const auto& row : rows) {
-    out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:<{}}  {}\n", row[0], width[0], row[1],
-                       width[1], row[2], width[2], row[3], width[3], row[4], width[4], row[5]);
+    out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:>{}}  {}\n", shorten(row[0], width[0]), width[0],
+                       row[1], width[1], row[2], width[2], row[3], width[3], row[4]);
   }
-  out += "\n" + summary_line(c, fail_on) + "\n";
+  // Why, for every metric with something to say; "no change" reasons are in --json/--markdown.
+  std::string why;
+  for (const auto& m : c.metrics) {
+    if (m.verdict == Verdict::kNoChange) continue;
+    why += wrap(terminal_safe(fmt::format("{}: {}", m.key, m.reason)), kTableWidth, "    ");
+  }
+  if (!why.empty()) out += "\n" + why;
+  out += "\n" + wrap(summary_line(c, fail_on), kTableWidth, "");
   return out;
 }
 
@@ -90,6 +127,7 @@ std::string compare_to_json(const Comparison& c, Severity fail_on) {
               {"baseline", number(m.baseline)},
               {"current", number(m.current)},
               {"change_percent", number(m.change * 100)},
+              {"noise_floor", m.noise_floor},
               {"verdict", to_string(m.verdict)},
               {"severity", to_string(m.severity)},
               {"failed", is_failure(m, fail_on)},
@@ -113,9 +151,12 @@ std::string compare_to_json(const Comparison& c, Severity fail_on) {
          {{"resamples", o.bootstrap.resamples},
           {"seed", o.bootstrap.seed},
           {"confidence", o.bootstrap.confidence}}},
-        {"fail_on", to_string(fail_on)}}},
+        {"fail_on", to_string(fail_on)},
+        {"all", o.all},
+        {"noise_floor_overrides", o.noise_floors}}},
       {"summary",
        {{"regressions", c.count(Verdict::kRegression)},
+        {"not_judged_by_default", c.left_out},
         {"improvements", c.count(Verdict::kImprovement)},
         {"worst_severity", to_string(c.worst_regression())},
         {"failed", std::any_of(c.metrics.begin(), c.metrics.end(),

@@ -5,10 +5,11 @@
 
 namespace perfgate::analysis {
 
-void register_history_source(const std::string& db) {
-  register_source_resolver("history", [db](std::string_view rest, std::string_view) {
-    return history::resolve_history_baseline(rest, db);
-  });
+void register_history_source(const std::string& db, std::set<std::string, std::less<>> excluded) {
+  register_source_resolver(
+      "history", [db, excluded = std::move(excluded)](std::string_view rest, std::string_view) {
+        return history::resolve_history_baseline(rest, db, excluded);
+      });
 }
 
 }  // namespace perfgate::analysis

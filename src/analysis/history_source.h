@@ -5,12 +5,15 @@
 // Thread-safety: call once at start-up, before load_source() (see source_resolver.h).
 #pragma once
 
+#include <set>
 #include <string>
 
 namespace perfgate::analysis {
 
 // Registers the "history" scheme for the database `db` (a SQLite path, a postgresql:// URI, or
-// empty for .perfgate/history.db).
-void register_history_source(const std::string& db);
+// empty for .perfgate/history.db). A run recorded from results whose fingerprint is in
+// `excluded` (the current side of a comparison) is never the baseline.
+void register_history_source(const std::string& db,
+                             std::set<std::string, std::less<>> excluded = {});
 
 }  // namespace perfgate::analysis

@@ -37,6 +37,18 @@ Result<MetricSet> import_as(const nlohmann::json& doc, std::string_view format) 
                     fmt::format("use one of: auto, {}", fmt::join(known_formats(), ", ")));
 }
 
+// A file that yields no metric cannot pass or fail anything: an error, with what the file said.
+Error nothing_to_compare(const MetricSet& set) {
+  std::string why;
+  if (auto it = set.context.find("runtimeError"); it != set.context.end()) {
+    why = fmt::format(" (Lighthouse runtimeError: {})", it->second);
+  }
+  return make_error(fmt::format("{}: no metrics in this {} file{}: nothing to compare", set.source,
+                                set.format, why),
+                    "check that the run measured something (a failed run writes an empty "
+                    "report); a k6 file needs a \"metrics\" object with numbers");
+}
+
 }  // namespace
 
 std::string_view to_string(Direction direction) {
@@ -113,10 +125,33 @@ Result<MetricSet> parse_metric_set(std::string_view text, std::string_view forma
   auto set = import_guarded(*doc, format, source);
   if (!set) return set;
   set->source = source;
+  if (set->metrics.empty()) return nothing_to_compare(*set);
   if (auto valid = validate_metric_set(*set); !valid) {
     return make_error(fmt::format("{}: {}", source, valid.error().message), valid.error().hint);
   }
   return set;
+}
+
+std::string fingerprint(const MetricSet& set) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
+  const auto mix = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xff) * 1099511628211ull;  // field separator
+  };
+  const auto mix_number = [&](double v) {
+    mix(std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
+  };
+  mix(set.format);
+  for (const auto& [key, value] : set.context) {
+    mix(key);
+    mix(value);
+  }
+  for (const Metric& m : set.metrics) {
+    mix(m.key());
+    mix_number(m.value);
+    for (double s : m.samples) mix_number(s);
+  }
+  return fmt::format("{:016x}", hash);
 }
 
 Result<MetricSet> load_metric_set(const std::string& path, std::string_view format) {

@@ -49,6 +49,9 @@ struct Metric {
   // Histogram values times `histogram_scale` are in `unit` (µs recorded, ms reported: 0.001).
   std::shared_ptr<const HdrHistogram> histogram;
   double histogram_scale = 1.0;
+  // A single value of this metric carries no noise estimate (a mean over runs whose per-run
+  // values the file does not have): compare does not judge it without samples.
+  bool needs_samples = false;
 
   // "name" or "name stat".
   std::string key() const { return stat.empty() ? name : name + " " + stat; }
@@ -68,6 +71,11 @@ struct MetricSet {
   // The metric whose key() equals `key`, or nullptr.
   const Metric* find(std::string_view key) const;
 };
+
+// A hash of a set's content (format, context, every metric's key, value and samples) as 16 hex
+// digits: the same file read twice gives the same fingerprint. The history records it with each
+// run, so that a run is never chosen as the baseline of itself.
+std::string fingerprint(const MetricSet& set);
 
 // The format names accepted by --format (besides "auto").
 const std::vector<std::string_view>& known_formats();

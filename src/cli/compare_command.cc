@@ -7,10 +7,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <set>
 
 #include "analysis/compare.h"
 #include "analysis/compare_report.h"
 #include "analysis/history_source.h"
+#include "analysis/judged_metrics.h"
 #include "analysis/source_resolver.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -20,7 +22,7 @@ namespace perfgate::cli {
 namespace {
 
 struct CompareArgs {
-  std::vector<std::string> positional, before_separator, baseline_lists, current_lists;
+  std::vector<std::string> positional, before_separator, baseline_lists, current_lists, floors;
   std::string format = "auto", fail_on = "major", json_out, markdown_out, junit_out, history_db;
   double noise_percent = 5, minor = 10, major = 25, critical = 50;
   analysis::CompareOptions options;
@@ -65,7 +67,11 @@ void add_options(CLI::App& app, CompareArgs& a) {
   app.add_option("--seed", a.options.bootstrap.seed, "bootstrap seed")->capture_default_str();
   app.add_option("--metric", a.options.metric_filters, "only metrics whose name contains this");
   app.add_flag("--all", a.options.all,
-               "also judge counts that grow with the run's length (http_reqs count, ...)");
+               "judge every metric, not only the default set (latency med/p95/p99, error rate, "
+               "throughput, checks): min/max, counts, generator-side timings");
+  app.add_option("--floor", a.floors,
+                 "absolute noise floor UNIT=VALUE, replacing the default for that unit "
+                 "(ms=1, s=0.001, ratio=0.001, /s=1; ms=0 turns it off)");
   app.add_option("--history-db", a.history_db,
                  "history database for history:SPEC sources (default .perfgate/history.db)");
   app.add_option("--json", a.json_out, "write JSON to FILE ('-': stdout)");
@@ -73,9 +79,9 @@ void add_options(CLI::App& app, CompareArgs& a) {
   app.add_option("--junit", a.junit_out, "write JUnit XML to FILE ('-': stdout)");
 }
 
-// Loads and combines one side; prints the error and returns nullopt on failure.
-std::optional<analysis::MetricSet> load_side(const std::vector<std::string>& specs,
-                                             std::string_view format) {
+// Loads one side's runs; prints the error and returns nullopt on failure.
+std::optional<std::vector<analysis::MetricSet>> load_side(const std::vector<std::string>& specs,
+                                                          std::string_view format) {
   std::vector<analysis::MetricSet> runs;
   for (const auto& spec : specs) {
     auto set = analysis::load_source(spec, format);
@@ -85,7 +91,19 @@ std::optional<analysis::MetricSet> load_side(const std::vector<std::string>& spe
     }
     runs.push_back(std::move(*set));
   }
-  return analysis::combine_runs(runs);
+  return runs;
+}
+
+// The fingerprints of the current runs: the history never offers one of them as the baseline.
+std::set<std::string, std::less<>> fingerprints(const std::vector<analysis::MetricSet>& runs) {
+  std::set<std::string, std::less<>> out;
+  for (const auto& run : runs) out.insert(analysis::fingerprint(run));
+  return out;
+}
+
+// "Nothing to compare" is an error, not a pass: no metric was judged on both sides.
+bool nothing_compared(const analysis::Comparison& c) {
+  return c.metrics.size() == static_cast<size_t>(c.count(analysis::Verdict::kMissing));
 }
 
 int emit(const std::string& path, const std::string& content) {
@@ -145,13 +163,29 @@ int compare_main(const std::vector<std::string>& args) {
   a.options.minor = a.minor / 100;
   a.options.major = a.major / 100;
   a.options.critical = a.critical / 100;
-  analysis::register_history_source(a.history_db);
-  auto base_set = load_side(baseline, a.format);
-  if (!base_set) return kExitUsage;
-  auto cur_set = load_side(current, a.format);
-  if (!cur_set) return kExitUsage;
-  auto comparison = analysis::compare(*base_set, *cur_set, a.options);
+  for (const auto& text : a.floors) {
+    if (auto ok = analysis::parse_noise_floor(text, a.options.noise_floors); !ok) {
+      return usage("--floor: " + ok.error().describe());
+    }
+  }
+  auto cur_runs = load_side(current, a.format);
+  if (!cur_runs) return kExitUsage;
+  analysis::register_history_source(a.history_db, fingerprints(*cur_runs));
+  auto base_runs = load_side(baseline, a.format);
+  if (!base_runs) return kExitUsage;
+  auto comparison = analysis::compare(analysis::combine_runs(*base_runs),
+                                      analysis::combine_runs(*cur_runs), a.options);
   if (!comparison) return usage(comparison.error().describe());
+  if (nothing_compared(*comparison)) {
+    fmt::print(stderr,
+               "error: nothing to compare: no metric{} is in both the baseline and the current "
+               "results{}\n",
+               a.options.metric_filters.empty() ? "" : " matching --metric",
+               comparison->metrics.empty()
+                   ? ""
+                   : fmt::format(" ({} only on one side)", comparison->metrics.size()));
+    return kExitUsage;
+  }
   const bool to_stdout = a.json_out == "-" || a.markdown_out == "-" || a.junit_out == "-";
   if (!to_stdout) fmt::print("{}", analysis::compare_to_table(*comparison, *fail_on));
   int rc = std::max({emit(a.json_out, analysis::compare_to_json(*comparison, *fail_on)),

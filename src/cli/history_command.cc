@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "analysis/history/baseline.h"
 #include "analysis/history/history_report.h"
 #include "analysis/history/history_store.h"
+#include "analysis/history/newest_run.h"
 #include "analysis/history/series_analysis.h"
+#include "analysis/judged_metrics.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "plan/redact.h"
@@ -24,11 +27,12 @@ namespace h = analysis::history;
 struct Options {
   std::string db;
   std::string result, format = "auto", commit, branch, time, since, run_spec, pin_name;
-  std::vector<std::string> tags, metrics;
+  std::vector<std::string> tags, metrics, floors;
   int64_t run = 0, pin = 0;
   size_t limit = 0, window = 50, streak = 3;
   double pvalue = 0.001, min_change_pct = 0, min_step_pct = 0, streak_noise = 2.5;
-  bool json = false, csv = false, pinned = false, fail_on_trend = false;
+  double min_step_regression_pct = 10;
+  bool json = false, csv = false, pinned = false, fail_on_trend = false, all = false;
 };
 
 int fail(const Error& error, int code = kExitRuntimeError) {
@@ -173,34 +177,76 @@ int run_baseline(const Options& o) {
   return print_run(*store, *id, o.json);
 }
 
+// The keys `history check` looks at: those given, else the newest run's metrics in compare's
+// default set (all of them with --all). Also returns that run's format, for the noise floors.
+Result<std::pair<std::vector<std::string>, std::string>> check_keys(const Options& o,
+                                                                    h::HistoryStore& store,
+                                                                    const h::RunFilter& filter) {
+  auto newest = store.latest(filter);
+  if (!newest) return newest.error();
+  if (!*newest) return make_error("no runs to check", "record runs with 'perfgate history add'");
+  auto run = store.run(**newest);
+  if (!run) return run.error();
+  if (!o.metrics.empty()) return std::pair{o.metrics, run->format};
+  auto set = store.metrics(**newest);
+  if (!set) return set.error();
+  std::vector<std::string> keys;
+  for (const analysis::Metric& m : set->metrics) {
+    if (o.all || analysis::judged_by_default(m, run->format)) keys.push_back(m.key());
+  }
+  return std::pair{keys, run->format};
+}
+
+// Change points, then the one-step check of the newest run (newest_run.h).
+bool check_metric(const std::string& key, const h::Series& series, const std::string& format,
+                  const Options& o, const analysis::NoiseFloors& floors, size_t& alerts) {
+  const h::SeriesAnalysis analysis = h::analyze_series(series, analysis_options(o));
+  if (analysis.newest_alerted) {
+    ++alerts;
+    fmt::print("TREND {}: {}\n", key, analysis.alert_reason);
+  }
+  const double floor = analysis::noise_floor(series.unit, format, floors);
+  if (analysis.newest_regresses) {
+    const stats::ChangePoint& cp = analysis.changes.back().point;
+    if (std::fabs(cp.mean_after - cp.mean_before) > floor) {
+      fmt::print("REGRESSION {}: {}\n", key, analysis.regression_reason);
+      return true;
+    }
+  }
+  size_t start = 0;
+  for (const h::Change& change : analysis.changes) {
+    if (change.point.index < series.points.size() - 1) start = change.point.index;
+  }
+  h::NewestRunOptions step;
+  step.min_step = o.min_step_regression_pct / 100;
+  step.window = o.window;
+  step.noise_floor = floor;
+  const h::NewestRunVerdict verdict = h::judge_newest_run(series, start, step);
+  if (verdict.regression) fmt::print("REGRESSION {}: {}\n", key, verdict.reason);
+  return verdict.regression;
+}
+
 int run_check(const Options& o) {
   auto filter = filter_from(o);
   if (!filter) return fail(filter.error(), kExitUsage);
+  analysis::NoiseFloors floors;
+  for (const std::string& text : o.floors) {
+    if (auto ok = analysis::parse_noise_floor(text, floors); !ok)
+      return fail(ok.error(), kExitUsage);
+  }
   auto store = h::HistoryStore::open(database_spec(o));
   if (!store) return fail(store.error());
-  std::vector<std::string> keys = o.metrics;
-  if (keys.empty()) {
-    auto all = store->metric_keys(*filter);
-    if (!all) return fail(all.error());
-    keys = *all;
-  }
+  auto keys = check_keys(o, *store, *filter);
+  if (!keys) return fail(keys.error());
   size_t regressions = 0, alerts = 0;
-  for (const std::string& key : keys) {
+  for (const std::string& key : keys->first) {
     auto series = store->series(key, *filter);
     if (!series) return fail(series.error());
     if (series->points.empty()) return fail(make_error(fmt::format("no runs have '{}'", key)));
-    const h::SeriesAnalysis analysis = h::analyze_series(*series, analysis_options(o));
-    if (analysis.newest_regresses) {
-      ++regressions;
-      fmt::print("REGRESSION {}: {}\n", key, analysis.regression_reason);
-    }
-    if (analysis.newest_alerted) {
-      ++alerts;
-      fmt::print("TREND {}: {}\n", key, analysis.alert_reason);
-    }
+    regressions += check_metric(key, *series, keys->second, o, floors, alerts);
   }
   fmt::print("{} of {} metrics regress at the newest run; {} trend alert(s){}\n", regressions,
-             keys.size(), alerts,
+             keys->first.size(), alerts,
              o.fail_on_trend || alerts == 0 ? "" : " (not failing: see --fail-on-trend)");
   const bool failed = regressions > 0 || (o.fail_on_trend && alerts > 0);
   return failed ? kExitRegression : kExitOk;
@@ -276,7 +322,14 @@ void define_baseline(CLI::App* sub, Options& o) {
 }
 
 void define_check(CLI::App* sub, Options& o) {
-  sub->add_option("METRIC", o.metrics, "metric keys to check (default: all)");
+  sub->add_option("METRIC", o.metrics,
+                  "metric keys to check (default: the newest run's metrics in compare's default "
+                  "set)");
+  sub->add_flag("--all", o.all, "check every metric of the newest run");
+  sub->add_option("--step", o.min_step_regression_pct,
+                  "the newest run regresses when this % worse than the median of the runs "
+                  "before it (and beyond the noise floor and 3x their noise); default 10");
+  sub->add_option("--floor", o.floors, "absolute noise floor UNIT=VALUE (as in compare)");
   sub->add_flag("--fail-on-trend", o.fail_on_trend,
                 "also exit 3 when the newest run completes a trend alert");
   add_filter_options(sub, o);

@@ -14,6 +14,23 @@ Error bad_spec(std::string_view spec) {
                     "use history:BRANCH, history:tag:KEY=VALUE, history:run:ID or history:pinned");
 }
 
+bool is_excluded(const RunInfo& run, const Excluded& excluded) {
+  auto it = run.context.find(std::string(kFingerprintKey));
+  return it != run.context.end() && excluded.count(it->second) != 0;
+}
+
+// The newest run matching `filter` whose fingerprint is not excluded.
+Result<std::optional<int64_t>> newest_other_run(HistoryStore& store, const RunFilter& filter,
+                                                const Excluded& excluded) {
+  if (excluded.empty()) return store.latest(filter);
+  auto runs = store.list(filter);
+  if (!runs) return runs.error();
+  for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
+    if (!is_excluded(*it, excluded)) return std::optional<int64_t>(it->id);
+  }
+  return std::optional<int64_t>();
+}
+
 }  // namespace
 
 std::string BaselineSpec::describe() const {
@@ -57,7 +74,8 @@ Result<BaselineSpec> parse_baseline_spec(std::string_view spec) {
   return out;
 }
 
-Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spec) {
+Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spec,
+                                    const Excluded& excluded) {
   std::optional<int64_t> id;
   if (spec.kind == BaselineSpec::Kind::kRun) {
     auto run = store.run(spec.run_id);
@@ -71,25 +89,40 @@ Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spe
     RunFilter filter;
     if (spec.kind == BaselineSpec::Kind::kBranch) filter.branch = spec.branch;
     if (spec.kind == BaselineSpec::Kind::kTag) filter.tags[spec.tag.first] = spec.tag.second;
-    auto latest = store.latest(filter);
-    if (!latest) return latest.error();
-    id = *latest;
+    auto newest = newest_other_run(store, filter, excluded);
+    if (!newest) return newest.error();
+    id = *newest;
   }
   if (!id) {
-    return make_error(fmt::format("{}: no baseline: there is no {}", store.database().describe(),
-                                  spec.describe()),
-                      "record runs with 'perfgate history add RESULT --branch B' (or pin one with "
-                      "'perfgate history baseline --pin RUN')");
+    return make_error(
+        fmt::format("{}: no baseline: there is no {}{}", store.database().describe(),
+                    spec.describe(), excluded.empty() ? "" : " other than the results compared"),
+        "record runs with 'perfgate history add RESULT --branch B' (or pin one with "
+        "'perfgate history baseline --pin RUN')");
+  }
+  if (!excluded.empty() &&
+      (spec.kind == BaselineSpec::Kind::kRun || spec.kind == BaselineSpec::Kind::kPinned)) {
+    auto run = store.run(*id);
+    if (!run) return run.error();
+    if (is_excluded(*run, excluded)) {
+      const std::string which = spec.kind == BaselineSpec::Kind::kRun
+                                    ? spec.describe()
+                                    : fmt::format("{} (run #{})", spec.describe(), *id);
+      return make_error(
+          fmt::format("{} is the results being compared: a run is not its own baseline", which),
+          "choose an earlier run, e.g. history:run:ID or history:BRANCH");
+    }
   }
   return *id;
 }
 
-Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db) {
+Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db,
+                                           const Excluded& excluded) {
   auto parsed = parse_baseline_spec(spec);
   if (!parsed) return parsed.error();
   auto store = HistoryStore::open(db);
   if (!store) return store.error();
-  auto id = select_baseline_run(*store, *parsed);
+  auto id = select_baseline_run(*store, *parsed, excluded);
   if (!id) return id.error();
   return store->metrics(*id);
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,12 +37,20 @@ struct BaselineSpec {
 
 Result<BaselineSpec> parse_baseline_spec(std::string_view spec);
 
-// The run a spec designates; errors when no run matches.
-Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spec);
+// Fingerprints (analysis/metric_set.h) of the results being compared: a run recorded from one of
+// them is never their baseline.
+using Excluded = std::set<std::string, std::less<>>;
+
+// The run a spec designates; errors when no run matches. Branch and tag specs skip runs whose
+// recorded fingerprint is in `excluded` (the newest other run is the baseline); a run or pinned
+// spec that designates such a run is an error.
+Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spec,
+                                    const Excluded& excluded = {});
 
 // For compare and gate: the MetricSet of the baseline run `spec` designates in the history
 // database `db` (a SQLite path, a postgresql:// URI, or empty for .perfgate/history.db).
 // Its context carries history_run, commit and branch.
-Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db);
+Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db,
+                                           const Excluded& excluded = {});
 
 }  // namespace perfgate::analysis::history

@@ -133,6 +133,7 @@ Result<HistoryStore> HistoryStore::from_database(std::unique_ptr<Database> db) {
 
 Result<int64_t> HistoryStore::add(const MetricSet& set, const RunLabels& labels) {
   nlohmann::json context(set.context);
+  context[std::string(kFingerprintKey)] = fingerprint(set);
   auto tx = Transaction::begin(*db_);
   if (!tx) return tx.error();
   auto inserted = db_->query(

@@ -26,6 +26,10 @@ namespace perfgate::analysis::history {
 // The SQLite file used when no --db is given, relative to the working directory.
 inline constexpr std::string_view kDefaultDatabase = ".perfgate/history.db";
 
+// The key of RunInfo::context under which add() records the set's fingerprint
+// (analysis/metric_set.h).
+inline constexpr std::string_view kFingerprintKey = "perfgate_fingerprint";
+
 // What the caller says about a run when adding it.
 struct RunLabels {
   std::string commit;
@@ -80,7 +84,7 @@ class HistoryStore {
   static Result<HistoryStore> from_database(std::unique_ptr<Database> db);
 
   // Stores a run; returns its id. Metrics with a key already seen in `set`, or with a value that
-  // is not finite, are skipped.
+  // is not finite, are skipped. The run's context also records fingerprint(set).
   Result<int64_t> add(const MetricSet& set, const RunLabels& labels);
 
   Result<std::vector<RunInfo>> list(const RunFilter& filter);  // oldest first

@@ -1,8 +1,13 @@
 // hyperfine --export-json: {"results": [{"command", "mean", "stddev", "median", "user", "system",
 // "min", "max", "times": [...], "exit_codes": [...], "parameters"?}]}. Each command yields
 // "<command> time" (seconds) whose samples are `times`, plus "<command> user" and
-// "<command> system" (mean CPU seconds, single values).
+// "<command> system" (CPU seconds). hyperfine exports user and system as means over the runs;
+// when a file has per-run arrays instead (or beside them: "user_times"/"system_times"), they are
+// the samples. A mean alone has no noise estimate, so it is marked needs_samples and compare does
+// not judge it (it flagged identical commands as critical regressions).
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "analysis/importers/importers.h"
 #include "analysis/json_input.h"
@@ -19,6 +24,36 @@ Metric seconds_metric(const std::string& command, std::string stat, double value
   metric.direction = Direction::kLowerIsBetter;
   metric.value = value;
   return metric;
+}
+
+std::vector<double> finite_numbers(const nlohmann::json& array) {
+  std::vector<double> out;
+  for (const auto& x : array) {
+    if (x.is_number() && std::isfinite(x.get<double>())) out.push_back(x.get<double>());
+  }
+  return out;
+}
+
+// "<command> user|system": per-run samples from an array ("user": [...] or "user_times": [...]),
+// else the mean alone, marked needs_samples. nullopt when the result has neither.
+std::optional<Metric> cpu_metric(const nlohmann::json& result, const std::string& command,
+                                 const std::string& stat) {
+  Metric m = seconds_metric(command, stat, 0);
+  for (const std::string& key : {stat, stat + "_times"}) {
+    if (auto it = result.find(key); it != result.end() && it->is_array()) {
+      m.samples = finite_numbers(*it);
+      if (!m.samples.empty()) break;
+    }
+  }
+  if (!m.samples.empty()) {
+    m.value = stats::median(m.samples);
+    return m;
+  }
+  const auto* mean = number_at(result, stat);
+  if (mean == nullptr) return std::nullopt;
+  m.value = mean->get<double>();
+  m.needs_samples = true;
+  return m;
 }
 
 Result<void> import_result(const nlohmann::json& result, MetricSet& set) {
@@ -45,9 +80,7 @@ Result<void> import_result(const nlohmann::json& result, MetricSet& set) {
   }
   set.metrics.push_back(time);
   for (const char* stat : {"user", "system"}) {
-    if (const auto* v = number_at(result, stat)) {
-      set.metrics.push_back(seconds_metric(time.name, stat, v->get<double>()));
-    }
+    if (auto cpu = cpu_metric(result, time.name, stat)) set.metrics.push_back(std::move(*cpu));
   }
   return {};
 }

@@ -1,6 +1,10 @@
 // perfgate --summary-json and k6 --summary-export: {"metrics": {name: {stat: number, ...}}}.
 // Each numeric stat becomes one Metric ("http_req_duration p(95)"); non-numeric members
-// ("thresholds") are skipped. A member "hdr" holding a V2 compressed base64 HdrHistogram
+// ("thresholds") are skipped. k6's handleSummary data (`JSON.stringify(data)`) nests the
+// statistics one level down, {"metrics": {name: {"type", "contains", "values": {stat: number}}}},
+// and names a Rate's fraction "rate": it is read as the same keys as --summary-export (a Rate's
+// "rate" becomes "value"; "contains": "time" means ms, "data" bytes). A member "hdr" holding a V2
+// compressed base64 HdrHistogram
 // ("HISTFAAA...") attaches the distribution to every stat of that metric.
 #include <fmt/format.h>
 
@@ -66,6 +70,35 @@ void read_context(const nlohmann::json& doc, MetricSet& set) {
   }
 }
 
+// The statistics of a metric entry: the entry itself (--summary-export), or its "values" object
+// (handleSummary), whose Rate "rate" is renamed "value".
+struct Stats {
+  const nlohmann::json* values = nullptr;
+  bool handle_summary = false;
+  std::string type, contains;
+};
+
+Stats stats_of(const nlohmann::json& entry) {
+  auto values = entry.find("values");
+  if (values == entry.end() || !values->is_object()) return {&entry};
+  return {&*values, true, entry.value("type", std::string()),
+          entry.value("contains", std::string())};
+}
+
+std::string stat_name(const Stats& s, const std::string& stat) {
+  return s.handle_summary && s.type == "rate" && stat == "rate" ? "value" : stat;
+}
+
+std::string unit_of(const Stats& s, std::string_view name, std::string_view stat) {
+  if (!s.handle_summary || s.contains.empty() || s.contains == "default") {
+    return unit_for(name, stat);
+  }
+  if (stat == "count") return "";
+  if (s.contains == "time") return stat == "rate" ? "/s" : "ms";
+  if (s.contains == "data") return stat == "rate" ? "bytes/s" : "bytes";
+  return unit_for(name, stat);
+}
+
 }  // namespace
 
 Result<MetricSet> import_k6_summary(const nlohmann::json& doc, std::string_view format) {
@@ -80,12 +113,14 @@ Result<MetricSet> import_k6_summary(const nlohmann::json& doc, std::string_view 
       return make_error(fmt::format("metric '{}' is not an object", name));
     }
     const size_t first = set.metrics.size();
-    for (const auto& [stat, value] : entry.items()) {
+    const Stats stats = stats_of(entry);
+    for (const auto& [raw_stat, value] : stats.values->items()) {
       if (!value.is_number() || !std::isfinite(value.get<double>())) continue;
+      const std::string stat = stat_name(stats, raw_stat);
       Metric metric;
       metric.name = name;
       metric.stat = stat;
-      metric.unit = unit_for(name, stat);
+      metric.unit = unit_of(stats, name, stat);
       metric.direction = infer_direction(name, stat, metric.unit);
       metric.value = value.get<double>();
       set.metrics.push_back(std::move(metric));

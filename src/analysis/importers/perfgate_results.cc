@@ -4,7 +4,8 @@
 // "http_req_duration{name:<name>} <stat>" (k6's spelling of a tagged sub-metric); counters give
 // "count" and "rate", rates "value", gauges "value"/"min"/"max". Any other top-level object of
 // {stat: number} objects (e.g. monitoring metrics such as sut_rss_bytes) is read the same way,
-// so new sections need no code here.
+// so new sections need no code here. "http_reqs rate" gets the per-second request rates of the
+// run's time series as its samples.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -138,6 +139,30 @@ void add_search_metrics(const nlohmann::json& doc, MetricSet& set) {
             "/s", higher);
 }
 
+// Requests per second of each whole interval of "series" (the last, partial one left out), as
+// the samples of "http_reqs rate": the run's own noise estimate for its throughput.
+void attach_throughput_samples(const nlohmann::json& doc, MetricSet& set) {
+  auto series = doc.find("series");
+  if (series == doc.end() || !series->is_object()) return;
+  auto points = series->find("points");
+  if (points == series->end() || !points->is_array()) return;
+  const double interval = series->value("interval_s", 1.0);
+  std::vector<double> rates;
+  double previous_t = 0;
+  for (const auto& point : *points) {
+    if (!point.is_object()) continue;
+    const auto* t = number_at(point, "t");
+    const auto* requests = number_at(point, "requests");
+    if (t == nullptr || requests == nullptr) continue;
+    const double length = t->get<double>() - previous_t;
+    previous_t = t->get<double>();
+    if (length >= 0.9 * interval) rates.push_back(requests->get<double>() / length);
+  }
+  for (Metric& m : set.metrics) {
+    if (m.name == "http_reqs" && m.stat == "rate") m.samples = rates;
+  }
+}
+
 }  // namespace
 
 Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
@@ -176,6 +201,7 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
   for (const auto& [key, section] : doc.items()) {
     if (kNotMetrics.count(key) == 0) add_plain_section(section, set);
   }
+  attach_throughput_samples(doc, set);
   // `perfgate run --monitor`: sut_*, host_* and generator_* metrics in k6's shapes.
   if (auto monitor = doc.find("monitor"); monitor != doc.end() && monitor->is_object()) {
     if (auto metrics = monitor->find("metrics"); metrics != monitor->end()) {
