@@ -123,14 +123,14 @@ TEST(Compare, CountsThatGrowWithTheRunAreOnlyJudgedWhenAskedFor) {
   ASSERT_TRUE(by_default);
   ASSERT_EQ(by_default->metrics.size(), 1u);
   EXPECT_EQ(only(*by_default).key, "http_reqs rate");
-  EXPECT_EQ(by_default->counts_left_out, 3);
-  EXPECT_NE(compare_to_table(*by_default, Severity::kMajor).find("3 counts that grow"),
+  EXPECT_EQ(by_default->left_out, 3);
+  EXPECT_NE(compare_to_table(*by_default, Severity::kMajor).find("3 more not judged by default"),
             std::string::npos);
   CompareOptions all;
   all.all = true;
   auto everything = compare(base, cur, all);
   EXPECT_EQ(everything->metrics.size(), 4u);
-  EXPECT_EQ(everything->counts_left_out, 0);
+  EXPECT_EQ(everything->left_out, 0);
   CompareOptions named;
   named.metric_filters = {"http_req_failed"};
   auto filtered = compare(base, cur, named);
@@ -140,7 +140,7 @@ TEST(Compare, CountsThatGrowWithTheRunAreOnlyJudgedWhenAskedFor) {
 
 TEST(Compare, HistogramsCompareTheirOwnPercentile) {
   std::mt19937_64 rng(5);
-  std::lognormal_distribution<double> d(std::log(1000.0), 0.3);
+  std::lognormal_distribution<double> d(std::log(10000.0), 0.3);  // p95 ~16 ms
   auto make = [&](double scale) {
     auto h = std::make_shared<HdrHistogram>(HdrHistogram::for_latency_micros());
     for (int i = 0; i < 50000; ++i) h->record(static_cast<int64_t>(scale * d(rng)));
@@ -208,6 +208,126 @@ TEST(CompareReport, RenderingsCarryVerdictsAndEscape) {
   EXPECT_EQ(json["summary"]["failed"], true);
   EXPECT_EQ(nlohmann::json::parse(compare_to_json(*c, Severity::kCritical))["summary"]["failed"],
             true);
+}
+
+Metric latency(const std::string& name, const std::string& stat, double ms) {
+  return Metric{.name = name, .stat = stat, .unit = "ms", .value = ms};
+}
+
+TEST(Compare, LoadTestsJudgeWhatATeamGatesOnByDefault) {
+  MetricSet base = set_of({
+      latency("http_req_duration", "med", 10),
+      latency("http_req_duration", "p(95)", 20),
+      latency("http_req_duration", "p(99)", 30),
+      latency("http_req_duration", "min", 1),
+      latency("http_req_duration", "max", 90),
+      latency("http_req_duration", "avg", 11),
+      latency("http_req_duration{name:login}", "p(95)", 25),
+      latency("http_req_waiting", "p(95)", 18),
+      latency("http_req_blocked", "min", 0.01),
+      latency("schedule_lag", "med", 0.05),
+      Metric{.name = "http_req_failed", .stat = "value", .unit = "ratio", .value = 0.01},
+      Metric{.name = "http_reqs",
+             .stat = "rate",
+             .unit = "/s",
+             .direction = Direction::kHigherIsBetter,
+             .value = 100},
+      Metric{.name = "checks",
+             .stat = "value",
+             .unit = "ratio",
+             .direction = Direction::kHigherIsBetter,
+             .value = 1},
+      Metric{.name = "vus", .stat = "max", .value = 10},
+  });
+  base.format = "perfgate";
+  MetricSet cur = base;
+  for (Metric& m : cur.metrics) m.value *= 3;  // everything "regresses"
+  auto c = compare(base, cur, {});
+  ASSERT_TRUE(c);
+  std::vector<std::string> keys;
+  for (const auto& m : c->metrics) keys.push_back(m.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "http_req_duration med", "http_req_duration p(95)", "http_req_duration p(99)",
+                      "http_req_duration{name:login} p(95)", "http_req_failed value",
+                      "http_reqs rate", "checks value"}));
+  EXPECT_EQ(c->left_out, 7);
+  CompareOptions all;
+  all.all = true;
+  EXPECT_EQ(compare(base, cur, all)->metrics.size(), base.metrics.size());
+  CompareOptions named;
+  named.metric_filters = {"schedule_lag"};
+  EXPECT_EQ(compare(base, cur, named)->metrics.size(), 1u) << "a filter judges what it names";
+}
+
+TEST(Compare, ChangesWithinTheUnitsNoiseFloorAreNoChange) {
+  // 20 µs on a 0.1 ms latency: +20%, with samples that make it significant - but not a regression.
+  std::mt19937_64 rng(3);
+  auto as_ms = [](std::vector<double> v) {
+    for (double& x : v) x /= 1000;
+    return v;
+  };
+  MetricSet base = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 100, 1)))});
+  MetricSet cur = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 120, 1)))});
+  base.format = cur.format = "k6";
+  CompareOptions everything;
+  everything.all = true;
+  auto floored = compare(base, cur, everything);
+  ASSERT_TRUE(floored);
+  EXPECT_EQ(only(*floored).verdict, Verdict::kNoChange);
+  EXPECT_DOUBLE_EQ(only(*floored).noise_floor, 1.0);
+  EXPECT_NE(only(*floored).reason.find("noise floor"), std::string::npos) << only(*floored).reason;
+  everything.noise_floors["ms"] = 0;
+  EXPECT_EQ(only(*compare(base, cur, everything)).verdict, Verdict::kRegression);
+  base.format = cur.format = "gbench";  // micro-benchmarks: no default floor
+  everything.noise_floors.clear();
+  EXPECT_EQ(only(*compare(base, cur, everything)).verdict, Verdict::kRegression);
+}
+
+TEST(Compare, SingleValuesWithoutANoiseEstimateAreNotJudged) {
+  Metric user{.name = "sleep 0.1", .stat = "user", .unit = "s", .value = 0.001};
+  user.needs_samples = true;
+  Metric twice = user;
+  twice.value = 0.002;
+  auto c = compare(set_of({user}), set_of({twice}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(only(*c).verdict, Verdict::kInsufficientData);
+  EXPECT_EQ(c->worst_regression(), Severity::kNone);
+}
+
+TEST(NoiseFloors, DefaultsOverridesAndParsing) {
+  NoiseFloors overrides;
+  EXPECT_DOUBLE_EQ(noise_floor("ms", "perfgate", overrides), 1.0);
+  EXPECT_DOUBLE_EQ(noise_floor("s", "hyperfine", overrides), 0.001);
+  EXPECT_DOUBLE_EQ(noise_floor("ns", "gbench", overrides), 0);
+  EXPECT_DOUBLE_EQ(noise_floor("ms", "gbench", overrides), 0);
+  ASSERT_TRUE(parse_noise_floor("ms=0.25", overrides));
+  ASSERT_TRUE(parse_noise_floor("/s=5", overrides));
+  EXPECT_DOUBLE_EQ(noise_floor("ms", "gbench", overrides), 0.25);
+  EXPECT_DOUBLE_EQ(noise_floor("/s", "k6", overrides), 5);
+  for (const char* bad : {"ms", "=1", "ms=", "ms=-1", "ms=fast"}) {
+    EXPECT_FALSE(parse_noise_floor(bad, overrides)) << bad;
+  }
+}
+
+TEST(CompareReport, TableFitsAHundredColumns) {
+  Metric base =
+      latency("http_req_duration{name:GET /api/v1/organisations/{org}/projects/{project}/members}",
+              "p(95)", 100);
+  Metric cur = base;
+  cur.value = 180;
+  auto c = compare(set_of({base}), set_of({cur}), {});
+  ASSERT_TRUE(c);
+  const std::string table = compare_to_table(*c, Severity::kMajor);
+  size_t start = 0;
+  while (start < table.size()) {
+    const size_t end = table.find('\n', start);
+    const std::string line = table.substr(start, end - start);
+    if (line.rfind("baseline:", 0) != 0 && line.rfind("current:", 0) != 0) {
+      EXPECT_LE(line.size(), 100u) << line;
+    }
+    start = end + 1;
+  }
+  EXPECT_NE(table.find("regression (critical) FAIL"), std::string::npos) << table;
 }
 
 }  // namespace

@@ -141,7 +141,87 @@ TEST(Importers, HyperfineTimesAreSamples) {
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->samples.size(), 12u);
   EXPECT_EQ(t->unit, "s");
-  EXPECT_NE(set.find("sleep 0.1 user"), nullptr);
+  ASSERT_NE(set.find("sleep 0.1 user"), nullptr);
+  // hyperfine exports user/system as means over the runs: no noise estimate, not judged alone.
+  EXPECT_TRUE(set.find("sleep 0.1 user")->needs_samples);
+  EXPECT_TRUE(set.find("sleep 0.1 user")->samples.empty());
+}
+
+TEST(Importers, HyperfinePerRunUserAndSystemAreSamples) {
+  auto set = parse_metric_set(
+      R"({"results": [{"command": "x", "mean": 0.01, "times": [0.01, 0.011, 0.009, 0.01],
+          "user": [0.004, 0.005, 0.004, 0.005], "system_times": [0.001, 0.002, 0.001, 0.001]}]})",
+      "auto", "h.json");
+  ASSERT_TRUE(set) << set.error().describe();
+  EXPECT_EQ(set->find("x user")->samples.size(), 4u);
+  EXPECT_FALSE(set->find("x user")->needs_samples);
+  EXPECT_EQ(set->find("x system")->samples.size(), 4u);
+}
+
+TEST(Importers, K6HandleSummaryValuesAreRead) {
+  auto set = parse_metric_set(R"json({"root_group": {"name": "", "groups": [], "checks": []},
+      "options": {"summaryTrendStats": ["avg", "p(95)"]}, "state": {"testRunDurationMs": 3000},
+      "metrics": {
+        "http_req_duration": {"type": "trend", "contains": "time",
+                              "values": {"avg": 12.5, "med": 10, "p(95)": 30},
+                              "thresholds": {"p(95)<200": {"ok": true}}},
+        "http_req_failed": {"type": "rate", "contains": "default",
+                            "values": {"rate": 0.02, "passes": 2, "fails": 98}},
+        "http_reqs": {"type": "counter", "contains": "default",
+                      "values": {"count": 100, "rate": 33.3}},
+        "data_received": {"type": "counter", "contains": "data",
+                          "values": {"count": 5000, "rate": 1666}},
+        "vus": {"type": "gauge", "contains": "default", "values": {"value": 1, "min": 1, "max": 5}}
+      }})json",
+                              "auto", "summary.json");
+  ASSERT_TRUE(set) << set.error().describe();
+  EXPECT_EQ(set->format, "k6");
+  ASSERT_NE(set->find("http_req_duration p(95)"), nullptr);
+  EXPECT_EQ(set->find("http_req_duration p(95)")->unit, "ms");
+  EXPECT_DOUBLE_EQ(set->find("http_req_duration p(95)")->value, 30);
+  ASSERT_NE(set->find("http_req_failed value"), nullptr) << "a Rate's rate is its value";
+  EXPECT_DOUBLE_EQ(set->find("http_req_failed value")->value, 0.02);
+  EXPECT_EQ(set->find("http_req_failed value")->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(set->find("http_reqs rate")->unit, "/s");
+  EXPECT_EQ(set->find("data_received count")->unit, "");
+  EXPECT_EQ(set->find("data_received rate")->unit, "bytes/s");
+  EXPECT_DOUBLE_EQ(set->find("vus max")->value, 5);
+}
+
+TEST(Importers, NoMetricsIsAnErrorNotAnEmptySet) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"metrics": {}})", "no metrics"},
+      {R"({"lighthouseVersion": "11.0.0", "audits": {}, "categories": {},
+           "runtimeError": {"code": "NO_FCP", "message": "The page did not paint"}})",
+       "The page did not paint"},
+      {R"({"results": []})", "no metrics"},
+      {R"({"benchmarks": []})", "no metrics"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto set = parse_metric_set(text, "auto", "run.json");
+    ASSERT_FALSE(set) << text;
+    EXPECT_NE(set.error().message.find(expected), std::string::npos) << set.error().message;
+    EXPECT_NE(set.error().message.find("nothing to compare"), std::string::npos);
+  }
+}
+
+TEST(Importers, FingerprintIsStableAndContentSensitive) {
+  const MetricSet a = load("k6_baseline.json");
+  EXPECT_EQ(fingerprint(a), fingerprint(load("k6_baseline.json")));
+  EXPECT_EQ(fingerprint(a).size(), 16u);
+  EXPECT_NE(fingerprint(a), fingerprint(load("k6_regressed.json")));
+}
+
+TEST(Importers, PerfgateResultsThroughputHasPerSecondSamples) {
+  auto set = parse_metric_set(R"({"format": "perfgate-results", "version": 1,
+      "counters": {"http_reqs": {"count": 350, "rate": 100}},
+      "series": {"interval_s": 1, "points": [{"t": 1.0, "requests": 100},
+          {"t": 2.0, "requests": 110}, {"t": 3.0, "requests": 90}, {"t": 3.5, "requests": 50}]}})",
+                              "auto", "r.json");
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* rate = set->find("http_reqs rate");
+  ASSERT_NE(rate, nullptr);
+  EXPECT_EQ(rate->samples, (std::vector<double>{100, 110, 90})) << "the partial second is out";
 }
 
 TEST(Importers, LighthouseScoresAndAuditsSkippingErrors) {

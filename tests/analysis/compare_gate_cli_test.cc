@@ -221,4 +221,65 @@ TEST(CompareCli, HistoryBaselineSource) {
   EXPECT_NE(missing.output.find("history:nosuch"), std::string::npos);
 }
 
+// issue 14: `history add pr.json` then `compare history:main pr.json` compared the run with
+// itself and passed. The newest other run is the baseline; if there is none, it is an error.
+TEST(CompareCli, HistoryBaselineIsNeverTheCurrentRunItself) {
+  TempDir dir;
+  const std::string db = dir.file("self.db");
+  ASSERT_EQ(run("history add k6_baseline.json --db " + db + " --branch main").exit_code, 0);
+  ASSERT_EQ(run("history add k6_regressed.json --db " + db + " --branch main").exit_code, 0);
+  auto r = run("compare history:main k6_regressed.json --history-db " + db);
+  EXPECT_EQ(r.exit_code, 3) << "baseline must be k6_baseline.json: " << r.output;
+  auto only = run("compare history:main k6_baseline.json --history-db " + db +
+                  " --metric http_req_duration");
+  EXPECT_EQ(only.exit_code, 0) << "k6_regressed.json (newer) is its baseline: " << only.output;
+  auto itself = run("compare history:run:2 k6_regressed.json --history-db " + db);
+  EXPECT_EQ(itself.exit_code, 2) << itself.output;
+  EXPECT_NE(itself.output.find("not its own baseline"), std::string::npos) << itself.output;
+}
+
+// issue 14: inputs with no metrics are not "0 metrics, exit 0".
+TEST(CompareCli, NothingToCompareIsAnError) {
+  TempDir dir;
+  const std::string empty = dir.file("empty.json");
+  std::ofstream(empty) << R"({"metrics": {}})";
+  const std::string lighthouse = dir.file("lh.json");
+  std::ofstream(lighthouse) << R"({"lighthouseVersion": "12.0.0", "audits": {}, "categories": {},
+      "runtimeError": {"code": "NO_FCP", "message": "The page did not paint any content"}})";
+  for (const std::string& file : {empty, lighthouse}) {
+    auto r = run("compare k6_baseline.json " + file);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("nothing to compare"), std::string::npos) << r.output;
+  }
+  EXPECT_NE(run("compare k6_baseline.json " + lighthouse).output.find("did not paint"),
+            std::string::npos);
+  auto disjoint = run("compare k6_baseline.json lighthouse.json");
+  EXPECT_EQ(disjoint.exit_code, 2) << disjoint.output;
+  EXPECT_NE(disjoint.output.find("nothing to compare"), std::string::npos) << disjoint.output;
+}
+
+// issue 14: identical hyperfine commands were "critical regressions" on their mean user/system.
+TEST(CompareCli, HyperfineIdenticalCommandsAreNotRegressions) {
+  TempDir dir;
+  auto write = [&](const std::string& name, double user, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> t(0.020, 0.001);
+    std::vector<double> times(10);
+    for (double& x : times) x = t(rng);
+    const nlohmann::json result = {{"command", "sleep 0.02"},
+                                   {"mean", 0.02},
+                                   {"user", user},
+                                   {"system", user / 2},
+                                   {"times", times}};
+    const nlohmann::json doc = {{"results", nlohmann::json::array({result})}};
+    std::ofstream(dir.file(name)) << doc.dump();
+    return dir.file(name);
+  };
+  // Means of a few hundred µs that differ by 2x between identical runs, as CPU accounting does.
+  const std::string a = write("a.json", 0.0004, 1), b = write("b.json", 0.0009, 2);
+  auto r = run("compare " + a + " " + b + " --fail-on none");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("insufficient data"), std::string::npos) << r.output;
+}
+
 }  // namespace

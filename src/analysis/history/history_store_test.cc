@@ -3,6 +3,7 @@
 // PostgreSQL is not installed; if it is installed but will not start, they fail with the reason.
 #include "analysis/history/history_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -266,6 +267,33 @@ TYPED_TEST(HistoryStoreTest, BaselinesByBranchTagRunAndPin) {
   ASSERT_TRUE(set) << set.error().describe();
   EXPECT_EQ(set->find("http_req_duration p(95)")->value, 30);
   EXPECT_EQ(set->context.at("commit"), "c");
+}
+
+TYPED_TEST(HistoryStoreTest, ARunIsNeverTheBaselineOfItself) {
+  const MetricSet older = result_with(10, 100);
+  const MetricSet current = result_with(30, 100);
+  const int64_t a = this->add(older, labels("main", "a"));
+  const int64_t c = this->add(current, labels("main", "c"));  // `history add` before `compare`
+  auto run = this->store_->run(c);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->context.at(std::string(kFingerprintKey)), fingerprint(current));
+  const Excluded excluded = {fingerprint(current)};
+  auto select = [&](std::string_view spec) -> Result<int64_t> {
+    auto parsed = parse_baseline_spec(spec);
+    if (!parsed) return parsed.error();
+    return select_baseline_run(*this->store_, *parsed, excluded);
+  };
+  EXPECT_EQ(*select("history:main"), a) << "the newest other run";
+  auto itself = select(fmt::format("run:{}", c));
+  ASSERT_FALSE(itself);
+  EXPECT_NE(itself.error().message.find("not its own baseline"), std::string::npos);
+  ASSERT_TRUE(this->store_->pin("baseline", c));
+  EXPECT_FALSE(select("pinned"));
+  auto set = resolve_history_baseline("history:main", this->spec_, excluded);
+  ASSERT_TRUE(set) << set.error().describe();
+  EXPECT_EQ(set->find("http_req_duration p(95)")->value, 10);
+  auto alone = select("history:branch:dev");
+  EXPECT_FALSE(alone);
 }
 
 TYPED_TEST(HistoryStoreTest, MigrationsAreRecordedOnceAndNewerSchemasRefused) {

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "analysis/history/newest_run.h"
+
 namespace perfgate::analysis::history {
 namespace {
 
@@ -80,6 +82,42 @@ TEST(SeriesAnalysis, EmptyAndStableSeriesAreQuiet) {
   EXPECT_FALSE(analyze_series(make_series({}, Direction::kLowerIsBetter)).newest_regresses);
   SeriesAnalysis stable = analyze_series(make_series(noisy(80, 50, 9), Direction::kLowerIsBetter));
   EXPECT_TRUE(stable.changes.empty());
+}
+
+TEST(NewestRun, OneRunThirtyPercentWorseIsARegression) {
+  // Change-point detection cannot call a single point significant; the one-step check can.
+  std::vector<double> values = {100, 104, 97, 101, 99, 103, 98};
+  values.push_back(130);
+  const Series series = make_series(values, Direction::kLowerIsBetter);
+  NewestRunOptions o;
+  o.noise_floor = 1;
+  const NewestRunVerdict v = judge_newest_run(series, 0, o);
+  EXPECT_TRUE(v.regression);
+  EXPECT_NE(v.reason.find("run #8"), std::string::npos) << v.reason;
+  values.back() = 95;  // better
+  EXPECT_FALSE(judge_newest_run(make_series(values, Direction::kLowerIsBetter), 0, o).regression);
+  values.back() = 108;  // within 10%
+  EXPECT_FALSE(judge_newest_run(make_series(values, Direction::kLowerIsBetter), 0, o).regression);
+  values.back() = 70;  // a throughput 30% lower
+  EXPECT_TRUE(judge_newest_run(make_series(values, Direction::kHigherIsBetter), 0, o).regression);
+}
+
+TEST(NewestRun, NoiseAndTheFloorRaiseTheBar) {
+  // Runs that swing by +-30% make a 30% worse run ordinary.
+  const Series noisy_runs =
+      make_series({100, 140, 80, 130, 75, 120, 130}, Direction::kLowerIsBetter);
+  EXPECT_FALSE(judge_newest_run(noisy_runs, 0).regression);
+  // 0.02 ms -> 0.05 ms is +150% but within a 1 ms floor.
+  const Series tiny = make_series({0.02, 0.021, 0.02, 0.05}, Direction::kLowerIsBetter);
+  NewestRunOptions o;
+  o.noise_floor = 1;
+  EXPECT_FALSE(judge_newest_run(tiny, 0, o).regression);
+  o.noise_floor = 0;
+  EXPECT_TRUE(judge_newest_run(tiny, 0, o).regression);
+  // The reference starts at the last change point: an old, faster regime is not the baseline.
+  const Series shifted = make_series({50, 51, 49, 100, 101, 99, 102}, Direction::kLowerIsBetter);
+  EXPECT_FALSE(judge_newest_run(shifted, 3).regression);
+  EXPECT_TRUE(judge_newest_run(shifted, 0).regression);
 }
 
 }  // namespace
