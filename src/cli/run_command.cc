@@ -14,6 +14,7 @@
 #include "cli/command_line_redaction.h"
 #include "cli/exit_codes.h"
 #include "cli/run_attachments.h"
+#include "cli/run_verdict.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
@@ -40,8 +41,9 @@ constexpr const char* kRunHelp =
     "  perfgate run http://127.0.0.1:8080/api --rate 2000 --duration 1m --max-vus 500\n"
     "  perfgate run http://127.0.0.1:8080/login -X POST -H 'Content-Type: application/json' \\\n"
     "      --body @login.json --summary-json summary.json\n\n"
-    "Exit codes: 0 done (request failures are counted, not fatal), 1 runtime error,\n"
-    "2 bad input, 105 interrupted (Ctrl-C / SIGTERM; summary still printed and written).";
+    "Exit codes: 0 done (request failures are counted, not fatal), 5 no request succeeded\n"
+    "(every one failed: a loud warning too), 1 runtime error, 2 bad input, 105 interrupted\n"
+    "(Ctrl-C / SIGTERM; summary still printed and written).";
 
 struct RunOptions {
   std::string url;
@@ -269,7 +271,7 @@ int run_main(const std::vector<std::string>& args) {
     written = false;
   }
   if (!written) return kExitRuntimeError;
-  return result->interrupted ? kExitInterrupted : kExitOk;
+  return final_exit_code(*result, result->interrupted ? kExitInterrupted : kExitOk);
 }
 
 }  // namespace perfgate::cli

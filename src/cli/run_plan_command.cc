@@ -19,6 +19,7 @@
 #include "cli/exit_codes.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
+#include "cli/run_verdict.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
@@ -39,9 +40,9 @@ constexpr const char* kPlanHelp =
     "Examples:\n"
     "  perfgate run examples/auth-login.yaml\n"
     "  BASE_URL=http://127.0.0.1:8080 perfgate run plan.yaml --duration-scale 0.1\n\n"
-    "Exit codes: 0 done and thresholds passed, 99 a threshold failed, 104 invalid plan (nothing\n"
-    "was sent), 105 interrupted, 108 an abortOnFail threshold stopped the run, 1 runtime error,\n"
-    "2 bad input.";
+    "Exit codes: 0 done and thresholds passed, 99 a threshold failed (also when abortOnFail\n"
+    "stopped the run), 104 invalid plan (nothing was sent), 105 interrupted, 5 no request\n"
+    "succeeded, 1 runtime error, 2 bad input.";
 
 struct PlanOptions {
   std::string path;
@@ -212,7 +213,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   }
   if (result->run.interrupted) return kExitInterrupted;
   if (result->aborted) return kExitAbortedByThreshold;
-  return result->thresholds_failed() ? kExitThresholdsFailed : kExitOk;
+  return final_exit_code(result->run, result->thresholds_failed() ? kExitThresholdsFailed : kExitOk);
 }
 
 }  // namespace perfgate::cli

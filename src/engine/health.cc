@@ -21,7 +21,7 @@ void assess_health(double cpu_seconds, int threads, int online_cpus, results::Ru
   const double elapsed = result->elapsed_seconds();
   health.cpu_percent = elapsed > 0 ? 100.0 * cpu_seconds / (elapsed * health.usable_cores) : 0;
   health.warnings.clear();
-  if (health.cpu_percent >= kSaturatedCpuPercent) {
+  if (health.cpu_percent >= kSaturatedCpuPercent && elapsed >= kMinCpuJudgedSeconds) {
     health.warnings.push_back(fmt::format(
         "the load generator was saturated: it used {:.0f}% of the {} core(s) its workers could "
         "use ({:.1f} CPU-s in {:.1f} s), so latencies include time spent waiting for perfgate "

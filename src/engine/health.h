@@ -4,7 +4,10 @@
 // Bounds (documented in docs/engine.md):
 //   - CPU: the process used >= kSaturatedCpuPercent of the cores its workers could use
 //     (min(threads, online CPUs)) over the run: the workers were saturated, so measured
-//     latencies include time requests waited for the generator itself.
+//     latencies include time requests waited for the generator itself. Not judged for runs
+//     shorter than kMinCpuJudgedSeconds: there the process's start-up work (plan loading,
+//     threads, name resolution) is most of the CPU time, and a 1-iteration plan "used 110% of
+//     one core for 0.0 s".
 //   - Open model: schedule_lag p99 > kMaxScheduleLagP99: iterations started late, so the
 //     offered load was not the configured one.
 //
@@ -17,6 +20,7 @@
 namespace perfgate::engine {
 
 inline constexpr double kSaturatedCpuPercent = 90.0;
+inline constexpr double kMinCpuJudgedSeconds = 1.0;
 inline constexpr Nanos kMaxScheduleLagP99 = 10 * kNanosPerMilli;
 
 // Process CPU time (user + system) so far, in seconds, from getrusage(RUSAGE_SELF).

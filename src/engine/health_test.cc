@@ -22,6 +22,17 @@ TEST(Health, SaturatedWorkersGiveAWarningWithTheNumbers) {
   EXPECT_NE(r.health.warnings[0].find("95%"), std::string::npos);
 }
 
+TEST(Health, RunsTooShortToJudgeGetNoSaturationWarning) {
+  // issue 14: a 1-iteration plan "used 110% of one core for 0.0 s": start-up CPU, not load.
+  auto r = run_of(0.02, results::Model::kClosed);
+  assess_health(0.022, 1, 2, &r);
+  EXPECT_NEAR(r.health.cpu_percent, 110.0, 1e-6);
+  EXPECT_TRUE(r.health.warnings.empty());
+  auto longer = run_of(1.0, results::Model::kClosed);
+  assess_health(0.95, 1, 2, &longer);
+  EXPECT_EQ(longer.health.warnings.size(), 1u) << "one second is long enough to judge";
+}
+
 TEST(Health, UsableCoresAreCappedByTheMachine) {
   auto r = run_of(10, results::Model::kClosed);
   assess_health(9.5, 4, 1, &r);  // 4 threads on 1 CPU: 95% of one core

@@ -1,6 +1,6 @@
 // `perfgate run plan.yaml` end to end: every example plan passes against `perfgate serve`
 // (shortened with --duration-scale), invalid plans exit 104 before any traffic, failed
-// thresholds exit 99, and abortOnFail stops a run early with 108.
+// thresholds exit 99, and abortOnFail stops a run early with 99 too (as k6 does).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -350,7 +350,8 @@ TEST_F(PlanRunTest, AbortOnFailStopsTheRunEarly) {
                               "    - {name: broken, url: /status/500}\n"
                               "    - think: 10ms\n",
                               server_.url());
-  EXPECT_EQ(run.exit_code, 108) << run.out << run.err;
+  EXPECT_EQ(run.exit_code, 99) << "k6 exits 99 when abortOnFail stops a run: " << run.out
+                               << run.err;
   EXPECT_LT(run.seconds, 6.0);
   EXPECT_NE(run.out.find("ABORTED"), std::string::npos) << run.out;
   EXPECT_TRUE(run.summary["perfgate"]["plan"]["aborted"].get<bool>());
