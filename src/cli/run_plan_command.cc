@@ -213,7 +213,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   }
   if (result->run.interrupted) return kExitInterrupted;
   if (result->aborted) return kExitAbortedByThreshold;
-  return final_exit_code(result->run, result->thresholds_failed() ? kExitThresholdsFailed : kExitOk);
+  return final_exit_code(result->run,
+                         result->thresholds_failed() ? kExitThresholdsFailed : kExitOk);
 }
 
 }  // namespace perfgate::cli
