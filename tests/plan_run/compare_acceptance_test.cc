@@ -2,7 +2,7 @@
 // same `perfgate serve` must not be called a regression, and a 25% slowdown of the service
 // (injected with /delay: 100 ms -> 125 ms) must be, 20 times out of 20 each.
 //
-// 41 one-second runs, interleaved (normal, slow, normal, ...) so that load from elsewhere on the
+// 41 two-second runs, interleaved (normal, slow, normal, ...) so that load from elsewhere on the
 // machine hits both kinds alike; every try compares against the previous normal run with
 // `--fail-on minor` (any regression of 10% or more fails). The figures (largest same-plan p(95)
 // change, smallest slowdown) are printed for docs/gates.md.
@@ -25,7 +25,7 @@ std::string plan_with_delay(int delay_ms) {
   return "options:\n"
          "  baseUrl: ${BASE_URL}\n"
          "  scenarios:\n"
-         "    s: {executor: constant-vus, vus: 20, duration: 1s}\n"
+         "    s: {executor: constant-vus, vus: 20, duration: 2s}\n"
          "flows:\n"
          "  default:\n"
          "    - {name: api, url: /delay/" +
