@@ -1,5 +1,7 @@
-# The README's commands. Every target installs what it needs first (`deps`), so `make demo` and
-# `make test` work on a fresh Debian 12 machine with build-essential, cmake and git.
+# The README's commands. Every target installs what it needs first, so `make demo` and `make test`
+# work on a fresh Debian 12 machine with build-essential, cmake and git. `make demo` installs only
+# the build packages and builds only the perfgate binary (tests and benchmarks are not configured
+# until `make build`/`make test` asks for them); `make test` installs and builds everything.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 
@@ -12,10 +14,11 @@ TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 p
   openssl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
-.PHONY: deps build debug demo test test-unit asan tsan fuzz bench format format-check clean
+.PHONY: deps deps-build build debug demo test test-unit asan tsan fuzz bench format format-check clean
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# $(call install,PACKAGES): installs the missing ones (a no-op when all are present).
+define install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  export DEBIAN_FRONTEND=noninteractive; \
@@ -23,17 +26,32 @@ deps:
 	fi
 	@# Debian's nodejs comes without npm (NodeSource's includes it): add Debian's npm only then.
 	@command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q npm >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q npm >/dev/null; }; }
+endef
+
+deps:
+	$(call install,$(PACKAGES))
+
+deps-build:
+	$(call install,$(BUILD_PACKAGES))
 
 build/%/build.ninja:
 	cmake --preset $* >/dev/null
 
+# build/release configured by `make demo` has no tests or benchmarks: turn them back on.
 build: deps build/release/build.ninja
+	@if grep -q '^PERFGATE_BUILD_TESTS:BOOL=OFF' build/release/CMakeCache.txt; then \
+	  cmake --preset release -DPERFGATE_BUILD_TESTS=ON -DPERFGATE_BUILD_BENCH=ON >/dev/null; fi
 	cmake --build build/release -j $(JOBS)
 
 debug: deps build/debug/build.ninja
 	cmake --build build/debug -j $(JOBS)
 
-demo: build
+# The demo needs the binary only: build packages, and the perfgate target (a fresh build/release
+# is configured without tests and benchmarks, which need the test packages).
+demo: deps-build
+	@[ -f build/release/build.ninja ] || \
+	  cmake --preset release -DPERFGATE_BUILD_TESTS=OFF -DPERFGATE_BUILD_BENCH=OFF >/dev/null
+	cmake --build build/release -j $(JOBS) --target perfgate
 	@bash scripts/demo.sh build/release/perfgate
 
 test: build
