@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <set>
 
 #include "analysis/gate.h"
 #include "analysis/gate_report.h"
@@ -52,6 +53,10 @@ int gate_main(const std::vector<std::string>& args) {
     }
     sets.push_back(std::move(*set));
   }
+  // Baselines from the history are never the results being gated themselves.
+  std::set<std::string, std::less<>> current;
+  for (const auto& set : sets) current.insert(analysis::fingerprint(set));
+  analysis::register_history_source(history_db, std::move(current));
   const auto report = analysis::evaluate_gates(
       *file, sets, [&](const std::string& spec) { return analysis::load_source(spec, format); },
       baseline);
