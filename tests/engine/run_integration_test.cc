@@ -178,7 +178,9 @@ TEST(RunIntegration, BadInputIsAOneLineUsageError) {
 
 TEST(RunIntegration, UnreachablePortCountsRefusedConnections) {
   const std::string url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/";
-  const json s = run_with_summary("refused", {"run", url, "-u", "2", "-d", "1s", "--threads", "1"});
+  // Exit 5: no request succeeded (cli/run_verdict.h).
+  const json s =
+      run_with_summary("refused", {"run", url, "-u", "2", "-d", "1s", "--threads", "1"}, 5);
   ASSERT_TRUE(s.is_object());
   EXPECT_GT(error_count(s, "connect_refused"), 0);
   EXPECT_EQ(s["metrics"]["http_req_failed"]["value"].get<double>(), 1.0);
@@ -198,9 +200,10 @@ class RunAgainstBadServer : public ::testing::TestWithParam<MisbehaviourCase> {}
 
 TEST_P(RunAgainstBadServer, CountsTheFailureAndKeepsGoing) {
   BadServer server(GetParam().mode);
-  const json s =
-      run_with_summary(GetParam().error_class, {"run", server.url(), "-u", "2", "-d", "1500ms",
-                                                "--timeout", GetParam().timeout, "--threads", "1"});
+  const json s = run_with_summary(GetParam().error_class,
+                                  {"run", server.url(), "-u", "2", "-d", "1500ms", "--timeout",
+                                   GetParam().timeout, "--threads", "1"},
+                                  5);  // every request failed: exit 5 (cli/run_verdict.h)
   ASSERT_TRUE(s.is_object());
   const int64_t reqs = s["metrics"]["http_reqs"]["count"];
   EXPECT_GT(error_count(s, GetParam().error_class), 0);
