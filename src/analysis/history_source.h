@@ -11,8 +11,9 @@
 namespace perfgate::analysis {
 
 // Registers the "history" scheme for the database `db` (a SQLite path, a postgresql:// URI, or
-// empty for $PERFGATE_HISTORY_DB, else .perfgate/history.db, as `perfgate history` does). A run recorded from results whose fingerprint is in
-// `excluded` (the current side of a comparison) is never the baseline.
+// empty for $PERFGATE_HISTORY_DB, else .perfgate/history.db, as `perfgate history` does). A run
+// recorded from results whose fingerprint is in `excluded` (the current side of a comparison) is
+// never the baseline.
 void register_history_source(const std::string& db,
                              std::set<std::string, std::less<>> excluded = {});
 
