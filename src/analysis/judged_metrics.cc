@@ -29,7 +29,9 @@ bool is_gated_load_metric(const Metric& m) {
   }
   if (m.name == "http_req_failed" || m.name == "checks") return m.stat == "value";
   if (m.name == "http_reqs" || m.name == "grpc_reqs") return m.stat == "rate";
-  return false;
+  // The answers of `perfgate capacity`, `stress` and `scale` (importers/perfgate_results.cc).
+  return m.name.starts_with("capacity_") || m.name.starts_with("stress_") ||
+         m.name.starts_with("usl_");
 }
 
 }  // namespace

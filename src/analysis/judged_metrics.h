@@ -7,7 +7,8 @@
 //     their tagged sub-metrics ("http_req_duration{name:login} p(95)");
 //   - error rate: http_req_failed value (k6's Rate, a fraction of requests);
 //   - throughput: http_reqs rate (per second);
-//   - checks: checks value (fraction passed).
+//   - checks: checks value (fraction passed);
+//   - the answers of capacity, stress and scale runs (capacity_rate, stress_*, usl_*).
 // Everything else is measured on the generator's side of the wire or follows from the run's size
 // (schedule_lag, http_req_blocked/connecting/tls_handshaking/sending/waiting/receiving,
 // iteration_duration, data_*, vus, counts, monitoring metrics) or is a statistic that says little
