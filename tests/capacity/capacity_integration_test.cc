@@ -101,3 +101,37 @@ TEST(StressCommand, MeasuresTheBreakersHoldAsRecoveryTime) {
 
 }  // namespace
 }  // namespace perfgate::test_support
+
+namespace perfgate::test_support {
+namespace {
+
+TEST(ScaleCommand, FitsInstancesFromResultsFiles) {
+  // Stand-ins for runs against 1, 2, 4, 8 instances: closed-model runs of N connections against
+  // the USL server (S = 20 ms, σ = 0.05, κ = 0.002), one results file each, N from "N=FILE".
+  LawServer server({.law = LawConfig::Law::kUsl, .service_ms = 20, .sigma = 0.05, .kappa = 0.002});
+  std::vector<std::string> args = {"scale", "--instances"};
+  for (int n : {1, 2, 4, 8}) {
+    const std::string file = temp_path("instances-" + std::to_string(n) + ".json");
+    RunOutcome run = run_perfgate({"run", server.url(), "-c", std::to_string(n), "-d", "2s",
+                                   "--threads", "1", "--out", "json=" + file},
+                                  seconds(20));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    args.push_back(std::to_string(n) + "=" + file);
+  }
+  const std::string out = temp_path("instances-scale.json");
+  args.push_back("--out");
+  args.push_back("json=" + out);
+  RunOutcome r = run_perfgate(args, seconds(20));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json s = read_json(out)["scalability"];
+  EXPECT_EQ(s["unit"], "instances");
+  ASSERT_EQ(s["points"].size(), 4u);
+  EXPECT_DOUBLE_EQ(s["points"][3]["n"].get<double>(), 8);
+  // X(8) = 8·50 / (1 + 0.35 + 0.112) = 273.6/s: efficiency 273.6 / (8 · 50) = 0.68.
+  EXPECT_NEAR(s["points"][3]["efficiency"].get<double>(), 0.684, 0.684 * 0.1) << r.out;
+  EXPECT_TRUE(s["usl"].is_object()) << r.out;
+  EXPECT_NE(r.out.find("efficiency at 8 instances"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace perfgate::test_support
