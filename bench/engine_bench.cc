@@ -1,16 +1,15 @@
 // Costs of the engine's bookkeeping: what recording one request into a worker's shard costs,
 // what the coordinator's once-a-second flip + merge costs per worker, and what the open model's
-// arrival scheduler costs per iteration.
+// arrival timetable costs per iteration.
 #include <benchmark/benchmark.h>
 
-#include "engine/arrival_scheduler.h"
 #include "engine/metric_shard.h"
+#include "plan/schedule.h"
 #include "results/metric_set.h"
 
 namespace {
 
 using perfgate::Nanos;
-using perfgate::engine::ArrivalScheduler;
 using perfgate::engine::MetricShard;
 using perfgate::results::Trend;
 
@@ -58,16 +57,17 @@ void BM_CoordinatorFlipAndMerge(benchmark::State& state) {
 }
 BENCHMARK(BM_CoordinatorFlipAndMerge)->Unit(benchmark::kMicrosecond);
 
-void BM_ArrivalSchedulerPerIteration(benchmark::State& state) {
-  const Nanos second = 1'000'000'000;
-  ArrivalScheduler scheduler(0, 1'000'000 * second, 20000.0, 2, 1, 5 * second);
-  Nanos now = 0;
-  for (auto _ : state) {
-    now += 100'000;  // one arrival per 100 µs per worker at 20000/s over 2 workers
-    while (scheduler.has_due(now)) benchmark::DoNotOptimize(scheduler.pop());
-  }
+// The open model's timetable: the next arrival of a constant-arrival-rate scenario.
+void BM_ArrivalTimesPerIteration(benchmark::State& state) {
+  perfgate::plan::Scenario scenario;
+  scenario.executor = perfgate::plan::ExecutorKind::kConstantArrivalRate;
+  scenario.rate = 20000;
+  scenario.duration = 1'000'000 * perfgate::kNanosPerSecond;
+  scenario.max_vus = scenario.pre_allocated_vus = 100;
+  perfgate::plan::ArrivalTimes times(scenario);
+  for (auto _ : state) benchmark::DoNotOptimize(times.next());
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_ArrivalSchedulerPerIteration);
+BENCHMARK(BM_ArrivalTimesPerIteration);
 
 }  // namespace

@@ -1,4 +1,4 @@
-// `perfgate run URL`: the one-liner load test. Parse -> build the engine config -> run ->
+// `perfgate run URL`: the one-liner load test. Parse -> a one-step plan -> run on the engine ->
 // print the summary (and write --summary-json) -> exit code. All logic lives in the engine,
 // protocols and report modules; this file only translates the command line.
 #include <fmt/format.h>
@@ -18,10 +18,10 @@
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
-#include "engine/engine.h"
+#include "cli/tls_options.h"
+#include "engine/one_liner.h"
+#include "engine/plan_run.h"
 #include "net/socket.h"
-#include "protocols/http1_request.h"
-#include "protocols/url.h"
 #include "report/console_summary.h"
 #include "report/outputs.h"
 #include "report/results_document.h"
@@ -31,7 +31,7 @@ namespace perfgate::cli {
 namespace {
 
 constexpr const char* kRunHelp =
-    "Load-test one HTTP/1.1 URL and print a k6-style summary.\n\n"
+    "Load-test one HTTP/1.1 URL (http:// or https://) and print a k6-style summary.\n\n"
     "Closed model (default): --vus VUs each send a request as soon as the previous response\n"
     "arrived. Open model (--rate): requests start on a fixed schedule whatever the target does;\n"
     "latency then counts from each scheduled start (coordinated-omission corrected).\n\n"
@@ -60,6 +60,7 @@ struct RunOptions {
   std::string timeout = "5s";
   std::string timer_resolution = "250us";
   std::string summary_json;
+  TlsFlags tls;
   AttachmentOptions attach;  // --out, --monitor
 };
 
@@ -76,7 +77,7 @@ int bad_input(const Error& error) {
 }
 
 void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
-  app.add_option("url", o.url, "target URL, http://host[:port]/path")->required();
+  app.add_option("url", o.url, "target URL, http[s]://host[:port]/path")->required();
   app.add_option("-u,-c,--vus,--connections", o.vus,
                  "closed model: concurrent VUs, one connection each (default 10)")
       ->check(CLI::PositiveNumber)
@@ -101,16 +102,13 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
                  "how closely arrivals keep their schedule: 0 exact (most CPU), default 250us");
   app.add_option("--summary-json", o.summary_json,
                  "write the summary as JSON (k6 summary-export shape)");
+  add_tls_flags(app, o.tls);
   add_attachment_options(app, o.attach);
 }
 
-Result<protocols::HttpRequestSpec> build_request(const RunOptions& o,
-                                                 const protocols::HttpUrl& url) {
-  protocols::HttpRequestSpec spec;
-  spec.method = o.method;
-  spec.target = url.target;
-  spec.host = url.authority;
-  spec.user_agent = fmt::format("perfgate/{}", kVersion);
+Result<void> add_request(const RunOptions& o, engine::OneLiner& one) {
+  one.url = o.url;
+  one.method = o.method;
   for (const std::string& header : o.headers) {
     const size_t colon = header.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -118,34 +116,29 @@ Result<protocols::HttpRequestSpec> build_request(const RunOptions& o,
     }
     std::string value = header.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
-    spec.headers.emplace_back(header.substr(0, colon), value);
+    one.headers.emplace_back(header.substr(0, colon), value);
   }
   if (!o.body.empty() && o.body.front() == '@') {
     auto content = read_file(o.body.substr(1));
     if (!content) return content.error();
-    spec.body = std::move(*content);
+    one.body = std::move(*content);
   } else {
-    spec.body = o.body;
+    one.body = o.body;
   }
-  return spec;
+  return {};
 }
 
 // Everything that can be wrong with the input is found here, before any traffic.
-Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
-  auto url = protocols::parse_http_url(o.url);
-  if (!url) return url.error();
-  engine::EngineConfig config;
+Result<engine::OneLiner> build_one_liner(const RunOptions& o, bool vus_given) {
+  engine::OneLiner one;
   auto duration = parse_duration(o.duration);
   if (!duration) return duration.error();
   if (*duration <= 0) return make_error("--duration must be above 0");
-  config.duration = o.requests > 0 && !o.duration_given ? results::kNoDurationLimit : *duration;
+  one.duration = o.requests > 0 && !o.duration_given ? results::kNoDurationLimit : *duration;
   auto timeout = parse_duration(o.timeout);
   if (!timeout) return timeout.error();
   if (*timeout <= 0) return make_error("--timeout must be above 0");
-  config.timeout = config.drop_after = *timeout;
-  auto resolution = parse_duration(o.timer_resolution);
-  if (!resolution) return resolution.error();
-  config.timer_resolution = *resolution;
+  one.timeout = *timeout;
   if (!o.rate.empty()) {
     if (vus_given)
       return make_error("--vus and --rate exclude each other",
@@ -153,35 +146,27 @@ Result<engine::EngineConfig> build_config(const RunOptions& o, bool vus_given) {
     auto rate = parse_rate(o.rate);
     if (!rate) return rate.error();
     if (*rate <= 0) return make_error(fmt::format("invalid rate \"{}\": must be above 0", o.rate));
-    config.model = results::Model::kOpen;
-    config.rate = *rate;
+    one.open_model = true;
+    one.rate = *rate;
     if (o.requests > 0) {  // arrivals j = 0..n-1 are due at j/rate: end between the last two
       const auto span = static_cast<Nanos>((static_cast<double>(o.requests) - 0.5) *
                                            static_cast<double>(kNanosPerSecond) / *rate);
-      config.duration = o.duration_given ? std::min(*duration, span) : span;
+      one.duration = o.duration_given ? std::min(*duration, span) : span;
     }
-    config.max_vus = o.max_vus > 0 ? o.max_vus : engine::default_max_vus(*rate);
+    one.max_vus = o.max_vus > 0 ? o.max_vus : engine::default_max_vus(*rate);
   } else if (o.max_vus > 0) {
     return make_error("--max-vus needs --rate", "the closed model uses --vus");
+  } else {
+    one.requests = o.requests;
   }
-  config.vus = o.vus;
-  config.threads = o.threads;
-  config.requests = o.requests;
-  auto spec = build_request(o, *url);
-  if (!spec) return spec.error();
-  auto request = protocols::write_http1_request(*spec);
-  if (!request) return request.error();
-  config.request = std::move(*request);
-  config.head_request = protocols::is_head_method(spec->method);
-  auto address = net::resolve(url->host, url->port);
-  if (!address) return address.error();
-  config.target = *address;
-  return config;
+  one.vus = o.vus;
+  if (auto ok = add_request(o, one); !ok) return ok.error();
+  return one;
 }
 
-Result<void> check_file_limit(const engine::EngineConfig& config) {
+Result<void> check_file_limit(const engine::OneLiner& one) {
   const long limit = net::raise_open_file_limit();
-  const long needed = (config.model == results::Model::kOpen ? config.max_vus : config.vus) + 64;
+  const long needed = (one.open_model ? one.max_vus : one.vus) + 64;
   if (limit >= 0 && limit < needed) {
     return make_error(fmt::format("{} VUs need about {} open files, but the limit is {}",
                                   needed - 64, needed, limit),
@@ -205,6 +190,18 @@ bool names_plan_file(const std::vector<std::string>& args) {
   return false;
 }
 
+// The one-liner's header in summaries and results: its model's numbers, not a plan's scenarios.
+void describe_one_liner(const engine::OneLiner& one, results::RunMetadata& meta) {
+  meta.description.clear();
+  meta.model = one.open_model ? results::Model::kOpen : results::Model::kClosed;
+  meta.duration = one.duration;
+  meta.requests = one.open_model ? 0 : one.requests;
+  meta.vus = one.open_model ? 0 : one.vus;
+  meta.max_vus = one.open_model ? one.max_vus : one.vus;
+  meta.rate = one.open_model ? one.rate : 0;
+  meta.timeout = one.timeout;
+}
+
 }  // namespace
 
 int run_plan_main(const std::vector<std::string>& args);  // run_plan_command.cc
@@ -216,9 +213,17 @@ int run_main(const std::vector<std::string>& args) {
   bool vus_given = false;
   add_options(app, o, vus_given);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
-  auto config = build_config(o, vus_given);
-  if (!config) return bad_input(config.error());
-  if (auto ok = check_file_limit(*config); !ok) return bad_input(ok.error());
+  auto resolution = parse_duration(o.timer_resolution);
+  if (!resolution) return bad_input(resolution.error());
+  auto one = build_one_liner(o, vus_given);
+  if (!one) return bad_input(one.error());
+  auto plan = engine::one_liner_plan(*one);
+  if (!plan) return bad_input(plan.error());
+  auto index = engine::build_plan_index(*plan);
+  if (!index) return bad_input(index.error());
+  auto tls = make_tls_context(o.tls, *index, nullptr);
+  if (!tls) return bad_input(tls.error());
+  if (auto ok = check_file_limit(*one); !ok) return bad_input(ok.error());
   if (!o.summary_json.empty()) {
     if (auto ok = check_writable(o.summary_json); !ok) return bad_input(ok.error());
   }
@@ -232,11 +237,16 @@ int run_main(const std::vector<std::string>& args) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  engine::RunHooks hooks;
-  hooks.interrupt = &g_interrupted;
+  engine::PlanRunOptions options;
+  options.threads = o.threads;
+  options.timer_resolution = *resolution;
+  options.user_agent = fmt::format("perfgate/{}", kVersion);
+  options.tls = *tls;
+  options.cookies = false;
+  options.interrupt = &g_interrupted;
   const bool tty = isatty(STDOUT_FILENO) == 1;
   RunAttachments& attached = **attachments;
-  hooks.on_second = [tty, &attached](const engine::LiveStatus& s) {
+  options.on_second = [tty, &attached](const engine::LiveStatus& s) {
     attached.on_second(s);
     if (tty) {
       fmt::print("\r\033[K{}", report::format_progress_line(
@@ -247,14 +257,16 @@ int run_main(const std::vector<std::string>& args) {
     }
   };
   attached.start();
-  auto result = engine::run(*config, meta, hooks);
+  auto plan_result = engine::run_plan(*plan, *index, meta, options);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (tty) fmt::print("\r\033[K");
-  if (!result) {
-    fmt::print(stderr, "error: {}\n", result.error().describe());
+  if (!plan_result) {
+    fmt::print(stderr, "error: {}\n", plan_result.error().describe());
     return kExitRuntimeError;
   }
+  results::RunResult* result = &plan_result->run;
+  describe_one_liner(*one, result->meta);
   report::ResultsDocument doc = report::make_document(*result);
   const std::string attached_lines = attached.finish(doc);
   fmt::print("{}{}", report::format_console_summary(*result), attached_lines);

@@ -20,6 +20,7 @@
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
+#include "cli/tls_options.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
 #include "core/units.h"
@@ -50,6 +51,7 @@ struct PlanOptions {
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timer_resolution = "250us";
+  TlsFlags tls;
   AttachmentOptions attach;      // --out, --monitor
   DistributedFlags distributed;  // --execution-segment, --start-at, ...
 };
@@ -96,6 +98,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   app.add_option("--timer-resolution", o.timer_resolution,
                  "how closely arrivals and think times keep their schedule: 0 exact (most "
                  "CPU), default 250us");
+  add_tls_flags(app, o.tls);
   add_attachment_options(app, o.attach);
   add_distributed_options(app, o.distributed);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
@@ -128,6 +131,11 @@ int run_plan_main(const std::vector<std::string>& args) {
   for (const std::string& warning : index->subs.warnings) {
     fmt::print(stderr, "{}: warning: {}\n", plan.file, warning);
   }
+  auto tls = make_tls_context(o.tls, *index, &plan);
+  if (!tls) {
+    fmt::print(stderr, "error: {}\n", tls.error().describe());
+    return kExitInvalidPlan;
+  }
   if (!o.summary_json.empty()) {
     if (auto ok = check_writable(o.summary_json); !ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
@@ -156,6 +164,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   engine::PlanRunOptions options;
   options.threads = o.threads;
   options.timer_resolution = *resolution;
+  options.tls = *tls;
   options.interrupt = &g_plan_interrupted;
   options.user_agent = fmt::format("perfgate/{}", kVersion);
   const bool tty = isatty(STDOUT_FILENO) == 1;

@@ -1,6 +1,6 @@
-// The engine in-process against a small keep-alive HTTP server thread: counts, the open model's
-// rate, and interrupts. Also what the TSan build runs to check the coordinator/worker handshake
-// with real threads.
+// The engine in-process (one-liners as one-step plans) against a small keep-alive HTTP server
+// thread: counts, the open model's rate, and interrupts. Also what the TSan build runs to check
+// the coordinator/worker handshake with real threads.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,7 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/one_liner.h"
+#include "engine/plan_run.h"
 #include "net/address.h"
 
 namespace perfgate::engine {
@@ -76,29 +77,45 @@ class OkServer {
   std::thread thread_;
 };
 
-EngineConfig config_for(const OkServer& server) {
-  EngineConfig config;
-  config.target = *net::resolve("127.0.0.1", server.port());
-  config.request = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
-  config.threads = 2;
-  config.duration = 1200 * kNanosPerMilli;
-  config.timeout = 2 * kNanosPerSecond;
-  return config;
+OneLiner one_liner_for(const OkServer& server) {
+  OneLiner one;
+  one.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  one.duration = 1200 * kNanosPerMilli;
+  one.timeout = 2 * kNanosPerSecond;
+  return one;
+}
+
+struct Run {
+  plan::Plan plan;
+  PlanIndex index;
+  Result<PlanRunResult> result = make_error("not run");
+};
+
+// Runs `one` on two worker threads, as `perfgate run URL -t 2` does.
+std::unique_ptr<Run> run_one_liner(const OneLiner& one, PlanRunOptions options = {}) {
+  auto run = std::make_unique<Run>();
+  run->plan = *one_liner_plan(one);
+  run->index = *build_plan_index(run->plan);
+  options.threads = 2;
+  options.cookies = false;
+  run->result = run_plan(run->plan, run->index, {}, options);
+  return run;
 }
 
 TEST(EngineRun, ClosedModelCountsAreConsistent) {
   OkServer server;
-  EngineConfig config = config_for(server);
-  config.vus = 4;
+  OneLiner one = one_liner_for(server);
+  one.vus = 4;
   int seconds_reported = 0;
-  RunHooks hooks;
-  hooks.on_second = [&](const LiveStatus& s) {
+  PlanRunOptions options;
+  options.on_second = [&](const LiveStatus& s) {
     ++seconds_reported;
     EXPECT_NE(s.last_second, nullptr);
   };
-  auto result = run(config, {}, hooks);
-  ASSERT_TRUE(result);
-  const auto& t = result->totals;
+  auto run = run_one_liner(one, options);
+  ASSERT_TRUE(run->result);
+  const results::RunResult& result = run->result->run;
+  const auto& t = result.totals;
   EXPECT_GT(t.http_reqs, 100);
   EXPECT_EQ(t.statuses[200], t.http_reqs);
   EXPECT_EQ(t.iterations, t.http_reqs);
@@ -106,45 +123,57 @@ TEST(EngineRun, ClosedModelCountsAreConsistent) {
   EXPECT_EQ(t.trend(results::Trend::kDuration).count(), t.http_reqs);
   EXPECT_EQ(t.data_received, t.http_reqs * 40);  // the fixed response is 40 bytes
   int64_t series_total = 0;
-  for (const auto& p : result->series) series_total += p.requests;
+  for (const auto& p : result.series) series_total += p.requests;
   EXPECT_EQ(series_total, t.http_reqs) << "the time series adds up to the totals";
   EXPECT_GE(seconds_reported, 1);
-  EXPECT_FALSE(result->interrupted);
-  EXPECT_EQ(result->meta.threads, 2);
+  EXPECT_FALSE(result.interrupted);
+  EXPECT_EQ(result.meta.threads, 2);
 }
 
 TEST(EngineRun, OpenModelRunsTheScheduledNumberOfIterations) {
   OkServer server;
-  EngineConfig config = config_for(server);
-  config.model = results::Model::kOpen;
-  config.rate = 500;
-  config.max_vus = 20;
-  config.duration = kNanosPerSecond;
-  auto result = run(config, {}, {});
-  ASSERT_TRUE(result);
-  EXPECT_EQ(result->totals.http_reqs + result->totals.dropped_iterations, 500);
-  EXPECT_GE(result->totals.http_reqs, 490);
-  EXPECT_EQ(result->totals.trend(results::Trend::kScheduleLag).count(), result->totals.http_reqs);
+  OneLiner one = one_liner_for(server);
+  one.open_model = true;
+  one.rate = 500;
+  one.max_vus = 20;
+  one.duration = kNanosPerSecond;
+  auto run = run_one_liner(one);
+  ASSERT_TRUE(run->result);
+  const auto& t = run->result->run.totals;
+  EXPECT_EQ(t.http_reqs + t.dropped_iterations, 500);
+  EXPECT_GE(t.http_reqs, 490);
+  EXPECT_EQ(t.trend(results::Trend::kScheduleLag).count(), t.http_reqs);
+}
+
+TEST(EngineRun, RequestCountRunsExactlyThatMany) {
+  OkServer server;
+  OneLiner one = one_liner_for(server);
+  one.vus = 3;
+  one.requests = 1001;
+  one.duration = 30 * kNanosPerSecond;
+  auto run = run_one_liner(one);
+  ASSERT_TRUE(run->result);
+  EXPECT_EQ(run->result->run.totals.http_reqs, 1001);
 }
 
 TEST(EngineRun, InterruptStopsEarlyAndKeepsTheResults) {
   OkServer server;
-  EngineConfig config = config_for(server);
-  config.vus = 2;
-  config.duration = 30 * kNanosPerSecond;
+  OneLiner one = one_liner_for(server);
+  one.vus = 2;
+  one.duration = 30 * kNanosPerSecond;
   std::atomic<bool> interrupt{false};
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     interrupt = true;
   });
-  RunHooks hooks;
-  hooks.interrupt = &interrupt;
-  auto result = run(config, {}, hooks);
+  PlanRunOptions options;
+  options.interrupt = &interrupt;
+  auto run = run_one_liner(one, options);
   stopper.join();
-  ASSERT_TRUE(result);
-  EXPECT_TRUE(result->interrupted);
-  EXPECT_LT(result->meta.elapsed, 5 * kNanosPerSecond);
-  EXPECT_GT(result->totals.http_reqs, 0);
+  ASSERT_TRUE(run->result);
+  EXPECT_TRUE(run->result->run.interrupted);
+  EXPECT_LT(run->result->run.meta.elapsed, 5 * kNanosPerSecond);
+  EXPECT_GT(run->result->run.totals.http_reqs, 0);
 }
 
 }  // namespace

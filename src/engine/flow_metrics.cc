@@ -16,30 +16,36 @@ int64_t micros(Nanos duration) { return (std::max<Nanos>(duration, 0) + 500) / k
 
 }  // namespace
 
-FlowVu::RequestSample FlowVu::measure(Nanos now, int status, std::optional<ErrorClass> error) {
+// The phases of one request (see connection.h for when each clock reads). http_req_duration is
+// sending + waiting + receiving, as in k6, except for the first request of an open-model
+// iteration, whose duration counts from the iteration's scheduled start (coordinated-omission
+// correction; http_req_duration_uncorrected keeps the k6 definition).
+FlowVu::RequestSample FlowVu::measure(const RequestOutcome& outcome, int status) {
+  const RequestTimes& t = *outcome.times;
   RequestSample s;
   s.status = status;
-  s.error = error;
-  s.failed = error.has_value() || status >= 400;
-  s.sent = static_cast<int64_t>(written_);
-  s.received = received_;
-  received_ = 0;
-  if (error) return s;
+  s.error = outcome.error;
+  s.failed = outcome.error.has_value() || status >= 400;
+  s.sent = t.bytes_sent;
+  s.received = t.bytes_received;
+  if (outcome.error) return s;
   s.timed = true;
-  auto set = [&s](Trend t, int64_t value) {
-    s.trends[static_cast<size_t>(t)] = value;
-    s.has[static_cast<size_t>(t)] = true;
+  auto set = [&s](Trend trend, int64_t value) {
+    s.trends[static_cast<size_t>(trend)] = value;
+    s.has[static_cast<size_t>(trend)] = true;
   };
   const bool first = first_request_;
+  const bool corrected = first && driver_.open_model();
   set(Trend::kBlocked, first ? micros(picked_up_ - iteration_scheduled_) : 0);
-  set(Trend::kConnecting, fresh_connection_ ? micros(connect_end_ - connect_start_) : 0);
-  set(Trend::kSending, micros(send_end_ - send_start_));
-  set(Trend::kWaiting, micros(first_byte_ - send_end_));
-  set(Trend::kReceiving, micros(now - first_byte_));
-  set(Trend::kDuration, micros(now - request_scheduled_));
+  set(Trend::kConnecting, t.new_connection ? micros(t.connect_end - t.connect_start) : 0);
+  if (t.tls) set(Trend::kTlsHandshaking, t.handshake ? micros(t.tls_end - t.tls_start) : 0);
+  set(Trend::kSending, micros(t.send_end - t.send_start));
+  set(Trend::kWaiting, micros(t.first_byte - t.send_end));
+  set(Trend::kReceiving, micros(t.done - t.first_byte));
+  set(Trend::kDuration, micros(t.done - (corrected ? iteration_scheduled_ : t.send_start)));
   if (driver_.open_model()) {
-    set(Trend::kDurationUncorrected, micros(now - send_start_));
-    if (first) set(Trend::kScheduleLag, micros(send_start_ - iteration_scheduled_));
+    set(Trend::kDurationUncorrected, micros(t.done - t.send_start));
+    if (first) set(Trend::kScheduleLag, micros(t.send_start - iteration_scheduled_));
   }
   return s;
 }

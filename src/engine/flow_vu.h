@@ -1,11 +1,13 @@
 // FlowVu: one virtual user running a plan's flows — per-VU variables, its iteration counter, an
-// RNG, and one keep-alive connection — as a state machine over the worker's EventLoop:
-//   idle -> (waiting to start) -> step by step: request (connect, send, await response) or
-//   think (a timer, never a sleep) -> iteration done -> the driver decides what comes next.
-// Requests are rendered from the compiled templates into reused buffers; the response bytes are
-// kept only for steps whose checks or extractions read headers or the body, and otherwise only
-// up to the end of the head so the VU's cookie jar sees every Set-Cookie (k6: a jar per VU,
-// emptied when an iteration starts unless the plan sets noCookiesReset).
+// RNG, a cookie jar and one Connection (the connection driver, engine/connection.h) — as a state
+// machine over the worker's EventLoop:
+//   idle -> (waiting to start) -> step by step: request (handed to the connection, which calls
+//   back once with the outcome) or think (a timer, never a sleep) -> iteration done -> the
+//   driver decides what comes next.
+// Requests are rendered from the compiled templates into reused buffers, or taken as prebuilt
+// wire bytes when nothing in them varies (the literal fast path). The connection keeps header
+// fields for the cookie jar (k6: a jar per VU, emptied when an iteration starts unless the plan
+// sets noCookiesReset) and the body only for steps whose checks or extractions read it.
 //
 // Thread-safety: owned by one worker thread.
 #pragma once
@@ -20,12 +22,12 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "engine/connection.h"
 #include "engine/plan_index.h"
-#include "net/address.h"
 #include "net/event_loop.h"
 #include "plan/template.h"
 #include "protocols/cookie_jar.h"
-#include "protocols/http1_response_parser.h"
+#include "protocols/session.h"
 #include "results/metric_set.h"
 
 namespace perfgate::engine {
@@ -33,7 +35,7 @@ namespace perfgate::engine {
 class PlanWorker;
 class ScenarioDriver;
 
-class FlowVu final : public net::IoHandler, public net::TimerHandler {
+class FlowVu final : public net::TimerHandler, private ConnectionUser {
  public:
   FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number);
   ~FlowVu() override;
@@ -49,38 +51,28 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   int64_t number() const { return number_; }
   int64_t iterations() const { return iteration_; }
   Nanos deactivated_at = -1;  // ramping-vus: when the target dropped below this VU
+  // The worker's timeout sweep.
+  void check_deadline(Nanos now) { connection_.check_deadline(now); }
 
-  void on_io(uint32_t events) override;
   void on_timer(uint64_t token) override;
 
  private:
-  enum class State : uint8_t {
-    kIdle,
-    kWaitingStart,
-    kThinking,
-    kConnecting,
-    kSending,
-    kAwaitingResponse
-  };
+  enum class State : uint8_t { kIdle, kWaitingStart, kThinking, kRequest };
 
   void load_row_variables();
   void next_step(Nanos now);
   void begin_request(const FlatStep& step, Nanos now);
   plan::RenderContext render_context();
-  bool render_request(const FlatStep& step, const net::Address** address);
-  bool build_request(const FlatStep& step, const plan::RenderContext& context,
-                     const net::Address** address);
-  void dispatch(const net::Address& address, Nanos now);
-  bool follow_redirect(const FlatStep& step, Nanos now);
-  void start_connect(const net::Address& address, Nanos now);
-  void on_connect_ready(uint32_t events, Nanos now);
-  void send_request(Nanos now);
-  void read_response(uint32_t events, Nanos now);
-  void complete(Nanos now);
-  void fail(results::ErrorClass error, Nanos now);
-  void parse_head(std::string_view* body, bool want_body);
+  std::optional<results::ErrorClass> render_request(const FlatStep& step);
+  std::optional<results::ErrorClass> build_request(const FlatStep& step,
+                                                   const plan::RenderContext& context);
+  void send(const FlatStep& step, Nanos now);
+  Nanos timeout_for(const FlatStep& step) const;
+  void on_request_done(const RequestOutcome& outcome, Nanos now) override;
+  bool follow_redirect(const FlatStep& step, const RequestOutcome& outcome, Nanos now);
+  void fail_step(const FlatStep& step, results::ErrorClass error, Nanos now);
   void render_cookie_header(const protocols::HttpUrl& url, int64_t unix_millis, std::string* out);
-  void store_cookies();
+  void store_cookies(std::span<const protocols::HeaderField> headers);
   // The numbers of one finished request (see flow_metrics.cc).
   struct RequestSample {
     int status = 0;       // 0: no response
@@ -91,9 +83,8 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
     std::array<bool, results::kTrendCount> has{};
     int64_t sent = 0, received = 0;
   };
-  void record(const FlatStep& step, Nanos now, std::optional<results::ErrorClass> error);
-  void record_hop(const FlatStep& step, Nanos now);
-  RequestSample measure(Nanos now, int status, std::optional<results::ErrorClass> error);
+  void record(const FlatStep& step, const RequestOutcome& outcome, Nanos now);
+  RequestSample measure(const RequestOutcome& outcome, int status);
   void record_sample(const FlatStep& step, const RequestSample& sample, bool with_checks);
   void record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
                    const RequestSample& sample, bool with_checks);
@@ -101,7 +92,6 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   void after_request(Nanos now);
   void finish_iteration(Nanos now);
   void end_iteration(Nanos now, bool backoff);
-  void close_connection();
   uint64_t arm(Nanos at);
 
   PlanWorker& worker_;
@@ -115,35 +105,27 @@ class FlowVu final : public net::IoHandler, public net::TimerHandler {
   size_t step_ = 0;
   std::vector<Nanos> group_starts_;
   uint64_t timer_ = 0;  // token of the live timer; other fires are stale
-
-  // Connection.
-  int fd_ = -1;
-  std::string connection_key_;  // host:port the connection goes to
-  bool fresh_connection_ = false;
-  bool retried_ = false;
-  const net::Address* address_ = nullptr;
+  Connection connection_;
 
   // The current request.
   Nanos iteration_scheduled_ = 0, picked_up_ = 0;
-  Nanos request_scheduled_ = 0;  // the iteration's due time for its first request, else send
   bool first_request_ = true;
-  Nanos connect_start_ = 0, connect_end_ = 0, send_start_ = 0, send_end_ = 0, first_byte_ = 0;
-  bool first_byte_seen_ = false;
-  bool keep_bytes_ = false;  // the step reads the body: keep every response byte
-  bool keep_head_ = false;   // until the head is complete (the cookie jar reads Set-Cookie)
-  bool head_ = false;
-  size_t written_ = 0;
-  int64_t received_ = 0;         // response bytes read for the current request
   bool connect_failed_ = false;  // in this iteration: the driver backs off before the next
   std::vector<char> check_results_;
-  std::string url_, request_, value_, response_, body_, method_, dechunked_;
-  protocols::HttpUrl current_url_;  // of the request in flight (redirects resolve against it)
+  std::string url_, value_, method_, body_, cookie_value_;
+  std::string header_bytes_;  // rendered header values, back to back
+  std::vector<std::pair<size_t, size_t>> header_spans_;  // each value's [begin, end)
+  std::vector<protocols::HeaderField> fields_;
+  protocols::OutgoingRequest request_;
+  protocols::ResponseCapture capture_;
+  Origin origin_;
+  // The URL of the request in flight (redirects resolve against it): the step's literal one or
+  // rendered_url_.
+  const protocols::HttpUrl* request_url_ = nullptr;
+  protocols::HttpUrl rendered_url_;
   int redirects_ = 0;               // redirects followed for the current step
-  std::string_view response_body_;  // of the final response, when the step keeps bytes
-  protocols::Http1ResponseParser parser_;
-  std::vector<std::pair<std::string_view, std::string_view>> headers_;
   protocols::CookieJar cookies_;
-  std::string cookie_host_, cookie_path_, jar_value_;  // of the current request
+  std::string cookie_path_, jar_value_;  // of the current request
 };
 
 }  // namespace perfgate::engine

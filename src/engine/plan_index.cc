@@ -39,12 +39,14 @@ bool needs_body(const plan::RequestStep& request) {
   });
 }
 
-// The "http://authority" prefix of a URL template when it has no variables, so its host can be
-// resolved before the run even if the path is dynamic.
+// The "http[s]://authority" prefix of a URL template when it has no variables, so its host can
+// be resolved before the run even if the path is dynamic.
 std::optional<std::string> static_origin(const std::string& source) {
-  constexpr std::string_view kScheme = "http://";
-  if (source.rfind(kScheme, 0) != 0) return std::nullopt;
-  const size_t end = source.find_first_of("/?#", kScheme.size());
+  const size_t scheme = source.rfind("http://", 0) == 0    ? 7
+                        : source.rfind("https://", 0) == 0 ? 8
+                                                           : 0;
+  if (scheme == 0) return std::nullopt;
+  const size_t end = source.find_first_of("/?#", scheme);
   std::string origin = source.substr(0, end);
   if (origin.find("{{") != std::string::npos) return std::nullopt;
   return origin + "/";
@@ -100,7 +102,7 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
 }  // namespace
 
 std::string host_key(const protocols::HttpUrl& url) {
-  return fmt::format("{}:{}", url.host, url.port);
+  return fmt::format("{}://{}:{}", url.scheme(), url.host, url.port);
 }
 
 void scale_plan_durations(plan::Plan& plan, double factor) {

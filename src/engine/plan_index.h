@@ -34,7 +34,7 @@ struct PlanIndex {
   std::vector<std::vector<FlatStep>> flows;   // parallel to Plan::flows
   std::vector<std::string> names;             // request `name` tags
   std::vector<std::string> checks;            // check names
-  std::map<std::string, net::Address> hosts;  // "host:port" -> resolved address
+  std::map<std::string, net::Address> hosts;  // "scheme://host:port" -> resolved address
   SubMetricIndex subs;                        // tag-filtered sub-metrics of the thresholds
 };
 
@@ -48,7 +48,7 @@ void scale_plan_durations(plan::Plan& plan, double factor);
 // empty.
 Result<PlanIndex> build_plan_index(const plan::Plan& plan, bool resolve_hosts = true);
 
-// "host:port" key of a parsed URL, as used in PlanIndex::hosts.
+// "scheme://host:port" key of a parsed URL, as used in PlanIndex::hosts.
 std::string host_key(const protocols::HttpUrl& url);
 
 }  // namespace perfgate::engine

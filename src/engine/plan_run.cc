@@ -11,13 +11,52 @@
 #include "engine/health.h"
 #include "engine/metric_windows.h"
 #include "engine/plan_worker.h"
+#include "net/tcp_transport.h"
 #include "plan/schedule.h"
+#include "protocols/http1_request.h"
 
 namespace perfgate::engine {
 namespace {
 
 constexpr Nanos kPoll = 10 * kNanosPerMilli;
 constexpr Nanos kFlipTimeout = 500 * kNanosPerMilli;  // a worker that does not answer is skipped
+
+// The prebuilt request of every step that has nothing to render (see LiteralRequest).
+std::vector<std::vector<LiteralRequest>> literal_requests(const PlanIndex& index,
+                                                          std::string_view user_agent) {
+  std::vector<std::vector<LiteralRequest>> out;
+  for (const std::vector<FlatStep>& flow : index.flows) {
+    std::vector<LiteralRequest>& steps = out.emplace_back(flow.size());
+    for (size_t i = 0; i < flow.size(); ++i) {
+      const FlatStep& step = flow[i];
+      if (step.kind != FlatStep::Kind::kRequest || !step.literal_url) continue;
+      const plan::RequestStep& req = *step.request;
+      if (!req.body.is_literal()) continue;
+      const bool headers_literal = std::all_of(req.headers.begin(), req.headers.end(),
+                                               [](const auto& h) { return h.value.is_literal(); });
+      auto host = index.hosts.find(host_key(step.url));
+      if (!headers_literal || host == index.hosts.end()) continue;
+      const plan::RenderContext none{};
+      const std::string body = req.body.render(none);
+      std::vector<std::string> values;
+      for (const plan::Header& h : req.headers) values.push_back(h.value.render(none));
+      std::vector<protocols::HeaderField> fields;
+      for (size_t h = 0; h < values.size(); ++h) fields.emplace_back(req.headers[h].name, values[h]);
+      protocols::OutgoingRequest request;
+      request.method = req.method;
+      request.authority = step.url.authority;
+      request.target = step.url.target;
+      request.headers = fields;
+      request.body = body;
+      request.user_agent = user_agent;
+      std::string wire;
+      if (!protocols::append_http1_request(request, wire)) continue;  // fails when sent
+      steps[i].wire = std::move(wire);
+      steps[i].origin = Origin{&host->second, host->first, step.url.host, step.url.tls};
+    }
+  }
+  return out;
+}
 
 int64_t wall_clock_nanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -75,6 +114,13 @@ void PlanCoordinator::run() {
   shared_.timeout = plan_.options.timeout;
   shared_.user_agent = options_.user_agent;
   shared_.timer_resolution = options_.timer_resolution;
+  shared_.cookies = options_.cookies;
+  shared_.literals = literal_requests(index_, shared_.user_agent);
+  net::TcpTransportFactory tcp;
+  std::optional<net::TlsTransportFactory> tls;
+  if (options_.tls) tls.emplace(options_.tls);
+  shared_.tcp = &tcp;
+  shared_.tls = tls ? &*tls : nullptr;
   for (int i = 0; i < shared_.workers; ++i) {
     workers_.push_back(std::make_unique<PlanWorker>(shared_, clock_, i));
   }

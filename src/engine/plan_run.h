@@ -19,6 +19,7 @@
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
 #include "net/event_loop.h"
+#include "net/tls_transport.h"
 #include "plan/metric_samples.h"
 #include "plan/plan.h"
 #include "results/run_result.h"
@@ -29,6 +30,9 @@ struct PlanRunOptions {
   int threads = 1;
   std::string user_agent = "perfgate";  // unless a step sets its own User-Agent
   Nanos timer_resolution = net::EventLoop::kDefaultTimerResolution;  // see net/event_loop.h
+  // For https:// requests; null: they fail with tls_handshake_failure.
+  std::shared_ptr<const net::TlsClientContext> tls;
+  bool cookies = true;  // a cookie jar per VU (the one-liner has none)
   const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const LiveStatus&)> on_second;
 };

@@ -14,6 +14,8 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
       index_(index),
       loop_(clock),
       read_buffer_(new char[kReadBufferBytes]),
+      connection_context_{loop_, clock, read_buffer_.get(), kReadBufferBytes, shared.tcp,
+                          shared.tls},
       shard_(shared.index) {
   loop_.set_timer_resolution(shared.timer_resolution);
   for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {
@@ -34,8 +36,16 @@ void PlanWorker::vu_busy(int delta) {
   busy_gauge_.store(busy_, std::memory_order_relaxed);
 }
 
+void PlanWorker::on_timer(uint64_t token) {
+  if (token != sweep_timer_) return;
+  const Nanos now = clock_.now();
+  for (FlowVu& vu : vus_) vu.check_deadline(now);
+  sweep_timer_ = loop_.schedule(now + kSweepInterval, this);
+}
+
 void PlanWorker::run() {
   for (auto& driver : drivers_) driver->begin();
+  sweep_timer_ = loop_.schedule(clock_.now() + kSweepInterval, this);
   for (;;) {
     shard_.poll_flip();
     if (shared_.stop.load(std::memory_order_acquire)) {

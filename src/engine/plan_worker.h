@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "engine/connection.h"
 #include "engine/metric_shard.h"
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
@@ -29,6 +30,13 @@ namespace perfgate::engine {
 
 class FlowVu;
 class ScenarioDriver;
+
+// A request step whose bytes never vary (URL, headers and body without templates): written once
+// before the run and sent as they are (the literal fast path), to an origin resolved up front.
+struct LiteralRequest {
+  std::string wire;  // empty: the step is rendered per request
+  Origin origin;
+};
 
 // State shared by all workers of one plan run.
 struct PlanShared {
@@ -41,14 +49,19 @@ struct PlanShared {
   Nanos timeout = 0;  // default request timeout (options.timeout)
   std::string user_agent = "perfgate";
   Nanos timer_resolution = net::EventLoop::kDefaultTimerResolution;
+  const net::TransportFactory* tcp = nullptr;
+  const net::TransportFactory* tls = nullptr;  // null: https:// requests fail (no TLS setup)
+  bool cookies = true;  // VUs keep a cookie jar (response headers are captured for it)
+  std::vector<std::vector<LiteralRequest>> literals;  // parallel to PlanIndex::flows
   std::atomic<bool> stop{false};               // cut everything now (abort, interrupt)
   std::deque<std::atomic<int64_t>> claimed;    // shared-iterations: iterations claimed
   std::deque<std::atomic<uint64_t>> sequence;  // per scenario: iterations started (feeders)
 };
 
-class PlanWorker {
+class PlanWorker final : private net::TimerHandler {
  public:
   static constexpr size_t kReadBufferBytes = 64 * 1024;
+  static constexpr Nanos kSweepInterval = 10 * kNanosPerMilli;
 
   PlanWorker(PlanShared& shared, const Clock& clock, int index);
   ~PlanWorker();
@@ -72,7 +85,7 @@ class PlanWorker {
   PlanShared& shared() { return shared_; }
   net::EventLoop& loop() { return loop_; }
   const Clock& clock() const { return clock_; }
-  char* read_buffer() { return read_buffer_.get(); }
+  ConnectionContext& connection_context() { return connection_context_; }
   FlowVu& new_vu(ScenarioDriver& driver, int64_t number);
   void vu_busy(int delta);
 
@@ -82,11 +95,17 @@ class PlanWorker {
   int index_;
   net::EventLoop loop_;
   std::unique_ptr<char[]> read_buffer_;
+  ConnectionContext connection_context_;
+  uint64_t sweep_timer_ = 0;
   std::deque<FlowVu> vus_;  // stable addresses (epoll and timers hold pointers)
   std::vector<std::unique_ptr<ScenarioDriver>> drivers_;
   Shard<PlanMetrics> shard_;
   int64_t busy_ = 0;
   std::atomic<bool> finished_{false};
+
+  // Every kSweepInterval: fail the requests whose deadline passed (one walk over the VUs instead
+  // of a timer per request).
+  void on_timer(uint64_t token) override;
   std::atomic<int64_t> busy_gauge_{0};
   std::atomic<int64_t> allocated_gauge_{0};
 };

@@ -74,13 +74,15 @@ void ScenarioDriver::tick(Nanos now) {
   }
   if (open_model()) {
     arrivals(now);
+    if (now >= end_) drop_pending_arrivals();
   } else {
     ramp(now);
   }
   finish_if_idle(now);
   if (done_) return;
   Nanos next = now + kTick;
-  if (next_start_ && now < end_) next = std::min(next, *next_start_);
+  // An arrival already due waits for a free VU (on_iteration_done starts it): no timer for it.
+  if (next_start_ && now < end_ && *next_start_ > now) next = std::min(next, *next_start_);
   if (now < end_) next = std::min(next, end_);
   timer_ = worker_.loop().schedule(std::min(next, hard_end_), this);
 }
@@ -105,6 +107,8 @@ void ScenarioDriver::ramp(Nanos now) {
 }
 
 void ScenarioDriver::arrivals(Nanos now) {
+  if (in_arrivals_) return;  // a VU that ends at once hands itself back to the loop below
+  in_arrivals_ = true;
   while (next_start_ && *next_start_ <= now && *next_start_ < end_) {
     FlowVu* vu = free_vu();
     if (vu == nullptr && static_cast<int64_t>(vus_.size()) < max_vus_) {
@@ -112,10 +116,23 @@ void ScenarioDriver::arrivals(Nanos now) {
       vu = vus_.back();
     }
     if (vu != nullptr) {
-      vu->start_iteration(*next_start_, now);
-    } else {
-      count_dropped();
+      const Nanos scheduled = *next_start_;
+      next_start_ = next_arrival();
+      vu->start_iteration(scheduled, now);
+      continue;
     }
+    // No free VU: the arrival waits for one up to max_queue_wait, then it is dropped.
+    if (now - *next_start_ < scenario_.max_queue_wait) break;
+    count_dropped();
+    next_start_ = next_arrival();
+  }
+  in_arrivals_ = false;
+}
+
+// Arrivals due before the end that never found a VU.
+void ScenarioDriver::drop_pending_arrivals() {
+  while (next_start_ && *next_start_ < end_) {
+    count_dropped();
     next_start_ = next_arrival();
   }
 }
@@ -157,7 +174,10 @@ bool ScenarioDriver::may_continue(FlowVu& vu, Nanos now) {
 }
 
 void ScenarioDriver::on_iteration_done(FlowVu& vu, Nanos now, bool backoff) {
-  if (open_model()) return finish_if_idle(now);
+  if (open_model()) {
+    if (now < end_) arrivals(now);  // a waiting arrival takes the VU that just became free
+    return finish_if_idle(now);
+  }
   if (may_continue(vu, now)) {
     if (backoff) {
       vu.start_at(now + kTick);

@@ -52,6 +52,7 @@ class ScenarioDriver final : public net::TimerHandler {
   std::optional<Nanos> next_arrival();
   FlowVu* free_vu();
   void count_dropped();  // an arrival found no free VU
+  void drop_pending_arrivals();
   void create_vus(int64_t count);
   void finish_if_idle(Nanos now);
 
@@ -67,6 +68,7 @@ class ScenarioDriver final : public net::TimerHandler {
   std::optional<Nanos> next_start_;
   bool started_ = false;
   bool done_ = false;
+  bool in_arrivals_ = false;
   uint64_t timer_ = 0;
 };
 

@@ -87,6 +87,10 @@ struct Scenario {
   Nanos max_duration = 600 * kSecond;  // per-vu-iterations, shared-iterations
   ArrivalMode arrival = ArrivalMode::kUniform;
   std::uint64_t seed = 1;  // for arrival: poisson
+  // Arrival-rate executors: how long an iteration that finds no free VU waits for one (its
+  // latency counting from its scheduled start) before it is dropped. 0: dropped at once, as in
+  // k6. One-liners wait up to their timeout.
+  Nanos max_queue_wait = 0;
 };
 
 // ---- flows ------------------------------------------------------------------------------
@@ -210,6 +214,12 @@ struct CustomMetric {
 
 // ---- the plan -----------------------------------------------------------------------------
 
+struct TlsAuth {
+  std::vector<std::string> domains;
+  std::string cert;  // PEM file
+  std::string key;   // PEM file
+};
+
 struct Options {
   std::string base_url;
   std::vector<Header> headers;
@@ -224,6 +234,13 @@ struct Options {
   // k6's discardResponseBodies: keep no response body at all (steps that read one are refused at
   // load time).
   bool discard_response_bodies = false;
+  // TLS, with k6's option names: insecureSkipTLSVerify, tlsVersion (one version or {min, max}),
+  // tlsCipherSuites (IANA names), tlsAuth (client certificates per domain; file paths here,
+  // resolved against the plan's directory).
+  bool insecure_skip_tls_verify = false;
+  std::string tls_version_min, tls_version_max;  // "tls1.2"...; empty: the default
+  std::vector<std::string> tls_cipher_suites;
+  std::vector<TlsAuth> tls_auth;
   std::vector<Threshold> thresholds;
 };
 

@@ -4,7 +4,9 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <vector>
 
 namespace perfgate::protocols {
 namespace {
@@ -24,10 +26,6 @@ bool has_line_break(const std::string& text) {
 
 bool equals_ignore_case(const std::string& a, const char* b) {
   return strcasecmp(a.c_str(), b) == 0;
-}
-
-bool method_expects_body(const std::string& method) {
-  return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
 Result<void> validate(const HttpRequestSpec& spec) {
@@ -55,9 +53,18 @@ Result<void> validate(const HttpRequestSpec& spec) {
   return {};
 }
 
-bool has_header(const HttpRequestSpec& spec, const char* name) {
-  return std::any_of(spec.headers.begin(), spec.headers.end(),
-                     [&](const auto& h) { return equals_ignore_case(h.first, name); });
+bool same_name(std::string_view a, std::string_view lower) {
+  return a.size() == lower.size() && strncasecmp(a.data(), lower.data(), a.size()) == 0;
+}
+
+bool injects(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+void append_number(size_t n, std::string& out) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, static_cast<size_t>(end - digits));
 }
 
 }  // namespace
@@ -66,22 +73,44 @@ bool is_head_method(const std::string& method) { return method == "HEAD"; }
 
 Result<std::string> write_http1_request(const HttpRequestSpec& spec) {
   if (auto ok = validate(spec); !ok) return ok.error();
+  std::vector<HeaderField> fields(spec.headers.begin(), spec.headers.end());
+  OutgoingRequest request;
+  request.method = spec.method;
+  request.authority = spec.host;
+  request.target = spec.target;
+  request.headers = fields;
+  request.body = spec.body;
+  request.user_agent = spec.user_agent;
   std::string out;
   out.reserve(128 + spec.body.size());
-  fmt::format_to(std::back_inserter(out), "{} {} HTTP/1.1\r\n", spec.method, spec.target);
-  if (!has_header(spec, "host")) fmt::format_to(std::back_inserter(out), "Host: {}\r\n", spec.host);
-  if (!has_header(spec, "user-agent") && !spec.user_agent.empty()) {
-    fmt::format_to(std::back_inserter(out), "User-Agent: {}\r\n", spec.user_agent);
-  }
-  for (const auto& [name, value] : spec.headers) {
-    fmt::format_to(std::back_inserter(out), "{}: {}\r\n", name, value);
-  }
-  if (!spec.body.empty() || method_expects_body(spec.method)) {
-    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", spec.body.size());
-  }
-  out += "\r\n";
-  out += spec.body;
+  if (!append_http1_request(request, out)) return make_error("invalid request");
   return out;
+}
+
+bool append_http1_request(const OutgoingRequest& request, std::string& out) {
+  if (injects(request.target)) return false;
+  out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
+  bool host = false, user_agent = false;
+  for (const auto& [name, value] : request.headers) {
+    host |= same_name(name, "host");
+    user_agent |= same_name(name, "user-agent");
+  }
+  if (!host) out.append("Host: ").append(request.authority).append("\r\n");
+  if (!user_agent && !request.user_agent.empty()) {
+    out.append("User-Agent: ").append(request.user_agent).append("\r\n");
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (injects(name) || injects(value)) return false;
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  const std::string_view m = request.method;
+  if (!request.body.empty() || m == "POST" || m == "PUT" || m == "PATCH") {
+    out.append("Content-Length: ");
+    append_number(request.body.size(), out);
+    out.append("\r\n");
+  }
+  out.append("\r\n").append(request.body);
+  return true;
 }
 
 }  // namespace perfgate::protocols

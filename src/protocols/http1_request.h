@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "protocols/session.h"
 
 namespace perfgate::protocols {
 
@@ -29,6 +30,12 @@ struct HttpRequestSpec {
 // (header injection), and a caller-supplied Content-Length or Transfer-Encoding (the writer
 // computes the framing itself, so it always matches the body).
 Result<std::string> write_http1_request(const HttpRequestSpec& spec);
+
+// Appends `request` as HTTP/1.1 bytes to `out` — the one request writer: write_http1_request
+// uses it before a run, Http1Session for every rendered request. Same framing rules as above.
+// Returns false (and leaves `out` partly written) when a header value or the target holds CR,
+// LF or NUL, which would inject lines into the request.
+bool append_http1_request(const OutgoingRequest& request, std::string& out);
 
 // True when a response to `method` never has a body (HEAD), which the parser must know.
 bool is_head_method(const std::string& method);

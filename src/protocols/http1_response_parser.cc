@@ -32,6 +32,16 @@ void for_each_token(std::string_view value, Fn fn) {
   }
 }
 
+// RFC 9110 5.6.2: tchar.
+bool is_token(std::string_view s) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')) continue;
+    if (std::strchr("!#$%&'*+-.^_`|~", c) == nullptr || c == '\0') return false;
+  }
+  return true;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -108,6 +118,7 @@ Http1ResponseParser::Progress Http1ResponseParser::feed(const char* data, size_t
       case State::kBody:
       case State::kChunkData: {
         const uint64_t n = std::min<uint64_t>(remaining_, size - pos);
+        if (sink_ != nullptr) sink_->on_body(data + pos, static_cast<size_t>(n));
         pos += n;
         remaining_ -= n;
         body_bytes_ += n;
@@ -117,6 +128,7 @@ Http1ResponseParser::Progress Http1ResponseParser::feed(const char* data, size_t
         break;
       }
       case State::kBodyUntilClose:
+        if (sink_ != nullptr) sink_->on_body(data + pos, size - pos);
         body_bytes_ += size - pos;
         pos = size;
         break;
@@ -206,7 +218,10 @@ void Http1ResponseParser::on_header_line(std::string_view line) {
   if (colon == std::string_view::npos || colon == 0) return fail("malformed header line");
   const std::string_view name = line.substr(0, colon);
   if (name.find_first_of(" \t") != std::string_view::npos) return fail("space in header name");
+  if (!is_token(name)) return fail("invalid character in header name");
   const std::string_view value = trim(line.substr(colon + 1));
+  if (value.find('\0') != std::string_view::npos) return fail("NUL in header value");
+  if (sink_ != nullptr) sink_->on_header(name, value);
   if (equals_ignore_case(name, "content-length")) {
     uint64_t length = 0;
     if (value.empty()) return fail("malformed Content-Length");
@@ -231,6 +246,7 @@ void Http1ResponseParser::on_header_line(std::string_view line) {
 
 void Http1ResponseParser::on_headers_end() {
   if (status_ < 200 && status_ != 101) {  // interim response: the real one follows
+    if (sink_ != nullptr) sink_->on_interim_end();
     state_ = State::kStatusLine;
     return;
   }

@@ -21,6 +21,19 @@
 
 namespace perfgate::protocols {
 
+// Receives what a caller asked to keep of a response (Http1ResponseParser::set_sink). Views are
+// valid only during the call.
+class Http1ResponseSink {
+ public:
+  virtual ~Http1ResponseSink() = default;
+  // One header field of a response head (interim 1xx heads included; see on_interim_end).
+  virtual void on_header(std::string_view name, std::string_view value) = 0;
+  // The head just read was an interim (1xx) response: forget its fields.
+  virtual void on_interim_end() = 0;
+  // Body bytes of the final response, de-chunked.
+  virtual void on_body(const char* data, size_t size) = 0;
+};
+
 class Http1ResponseParser {
  public:
   static constexpr size_t kMaxLineBytes = 16 * 1024;    // one header or chunk-size line
@@ -39,6 +52,9 @@ class Http1ResponseParser {
   // Prepares for the response to a new request. `head_request`: the request was HEAD, so the
   // response has no body whatever its headers say.
   void start(bool head_request);
+  // Where header fields and body bytes go while parsing; null (the default) keeps nothing, which
+  // is the fast path. Stays set across start().
+  void set_sink(Http1ResponseSink* sink) { sink_ = sink; }
 
   // Feeds the next bytes of the response.
   Progress feed(const char* data, size_t size);
@@ -103,6 +119,7 @@ class Http1ResponseParser {
   uint64_t body_bytes_ = 0;
   uint64_t header_bytes_ = 0;
   const char* error_ = "";
+  Http1ResponseSink* sink_ = nullptr;
   std::string carry_;  // a line split across feeds; empty almost always
 };
 

@@ -61,15 +61,12 @@ Result<void> parse_authority(std::string_view input, std::string_view authority,
 }  // namespace
 
 Result<HttpUrl> parse_http_url(std::string_view text) {
-  if (starts_with_ignore_case(text, "https://")) {
-    return make_error(fmt::format("https:// is not supported yet (\"{}\")", text),
-                      "use an http:// URL for now");
-  }
-  if (!starts_with_ignore_case(text, "http://")) {
-    return bad_url(text, "only http:// URLs are supported");
+  const bool tls = starts_with_ignore_case(text, "https://");
+  if (!tls && !starts_with_ignore_case(text, "http://")) {
+    return bad_url(text, "only http:// and https:// URLs are supported");
   }
   if (has_forbidden_characters(text)) return bad_url(text, "contains spaces or control characters");
-  std::string_view rest = text.substr(7);
+  std::string_view rest = text.substr(tls ? 8 : 7);
   if (const size_t hash = rest.find('#'); hash != std::string_view::npos) {
     rest = rest.substr(0, hash);
   }
@@ -79,6 +76,8 @@ Result<HttpUrl> parse_http_url(std::string_view text) {
     return bad_url(text, "user:password@ in URLs is not supported");
   }
   HttpUrl url;
+  url.tls = tls;
+  url.port = tls ? 443 : 80;
   if (auto r = parse_authority(text, authority, &url); !r) return r.error();
   url.authority = std::string(authority);
   const std::string_view target = slash == std::string_view::npos ? "/" : rest.substr(slash);
@@ -96,7 +95,8 @@ Result<HttpUrl> resolve_http_url(const HttpUrl& base, std::string_view reference
     return true;
   };
   if (lower_prefix("http://") || lower_prefix("https://")) return parse_http_url(reference);
-  if (reference.substr(0, 2) == "//") return parse_http_url("http:" + std::string(reference));
+  const std::string scheme(base.scheme());
+  if (reference.substr(0, 2) == "//") return parse_http_url(scheme + ":" + std::string(reference));
   std::string target;
   if (!reference.empty() && reference.front() == '/') {
     target = reference;
@@ -111,7 +111,7 @@ Result<HttpUrl> resolve_http_url(const HttpUrl& base, std::string_view reference
       target += reference;
     }
   }
-  return parse_http_url("http://" + base.authority + target);
+  return parse_http_url(scheme + "://" + base.authority + target);
 }
 
 }  // namespace perfgate::protocols

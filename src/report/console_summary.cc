@@ -42,6 +42,7 @@ void append_trends(const RunResult& r, std::string& out) {
   if (open) line(Trend::kDurationUncorrected, "  (from the actual send)");
   line(Trend::kBlocked);
   line(Trend::kConnecting);
+  if (r.totals.trend(Trend::kTlsHandshaking).count() > 0) line(Trend::kTlsHandshaking);
   line(Trend::kSending);
   line(Trend::kWaiting);
   line(Trend::kReceiving);

@@ -28,6 +28,7 @@ enum class Trend : uint8_t {
   kDurationUncorrected,  // http_req_duration_uncorrected: from the actual send start
   kScheduleLag,          // schedule_lag: scheduled start -> actual send start (open model)
   kIterationDuration,    // iteration_duration: one whole iteration
+  kTlsHandshaking,       // http_req_tls_handshaking: the TLS handshake (0 when none happened)
   kCount,
 };
 inline constexpr size_t kTrendCount = static_cast<size_t>(Trend::kCount);
@@ -40,7 +41,8 @@ inline constexpr std::array<std::string_view, kTrendCount> kTrendNames = {
     "http_req_duration",
     "http_req_duration_uncorrected",
     "schedule_lag",
-    "iteration_duration"};
+    "iteration_duration",
+    "http_req_tls_handshaking"};
 
 // Why a request failed. A failure never ends a run; it is counted here and in http_req_failed.
 enum class ErrorClass : uint8_t {
@@ -55,13 +57,27 @@ enum class ErrorClass : uint8_t {
   kClosedMidResponse,  // the peer closed the connection before the response was complete
   kHttp4xx,            // a complete response with status 400..499
   kHttp5xx,            // a complete response with status >= 500
+  kBodyTooLarge,       // a body the step keeps (checks, extraction) exceeded maxBodySize
+  kTlsUntrusted,       // the certificate chain does not lead to a trusted CA
+  kTlsExpired,         // a certificate is expired or not yet valid
+  kTlsHostname,        // the certificate does not name the host
+  kTlsVersion,         // client and server share no TLS version
+  kTlsHandshake,       // any other handshake failure (alert, no common cipher, client cert)
+  kTlsNotTls,          // the server answered in plain text (plain HTTP on a TLS port)
+  kTlsError,           // a TLS error after the handshake
+  kInvalidRequest,     // a rendered request could not be written (bad URL, CR/LF in a header)
+  kDnsError,           // the host could not be resolved
   kCount,
 };
 inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::kCount);
 inline constexpr std::array<std::string_view, kErrorClassCount> kErrorClassNames = {
     "connect_refused",     "connect_timeout", "connect_error", "reset",
     "read_error",          "write_error",     "parse_error",   "request_timeout",
-    "closed_mid_response", "http_4xx",        "http_5xx"};
+    "closed_mid_response", "http_4xx",        "http_5xx",
+    "body_too_large",      "tls_untrusted_certificate", "tls_certificate_expired",
+    "tls_hostname_mismatch", "tls_protocol_version", "tls_handshake_failure",
+    "tls_not_tls",         "tls_error",       "invalid_request",
+    "dns_error"};
 
 // Responses by status; index 0 counts requests that got no response (transport failures).
 inline constexpr size_t kStatusSlots = 1000;

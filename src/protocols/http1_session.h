@@ -1,0 +1,60 @@
+// Http1Session: HTTP/1.1 behind the Session contract — the one request writer
+// (append_http1_request, or the request's prebuilt wire bytes) and the one response parser
+// (Http1ResponseParser), plus the capture of header fields and the de-chunked body when the
+// caller asked for them, bounded by ResponseCapture::max_body_bytes.
+//
+// Bytes that arrive after a complete response (no request asked for them) mark the response
+// `trailing_bytes`: the stream cannot be trusted and the driver closes the connection.
+//
+// Thread-safety: see protocols/session.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "protocols/http1_response_parser.h"
+#include "protocols/session.h"
+
+namespace perfgate::protocols {
+
+class Http1Session final : public Session, private Http1ResponseSink {
+ public:
+  Http1Session() = default;
+
+  bool submit(const OutgoingRequest& request, const ResponseCapture& capture) override;
+  std::string_view output() const override { return wire_.substr(written_); }
+  void consume(size_t n) override { written_ += n; }
+  void rewind() override { written_ = 0; }
+
+  FeedResult feed(const char* data, size_t size) override;
+  FeedResult on_eof() override;
+  bool response_started() const override { return parser_.started(); }
+
+  const Response& response() const override { return response_; }
+  SessionError error() const override { return error_; }
+  const char* error_detail() const override { return detail_; }
+
+ private:
+  void on_header(std::string_view name, std::string_view value) override;
+  void on_interim_end() override;
+  void on_body(const char* data, size_t size) override;
+  FeedResult finish();
+  FeedResult fail(SessionError error, const char* detail);
+
+  Http1ResponseParser parser_;
+  std::string own_wire_;    // the rendered request, when it was not prebuilt
+  std::string_view wire_;   // the request's bytes (own_wire_ or the prebuilt ones)
+  size_t written_ = 0;
+  ResponseCapture capture_;
+  bool body_overflow_ = false;
+  // Captured fields: names and values appended to one buffer, views made at the end.
+  std::string field_bytes_;
+  std::vector<std::pair<uint32_t, uint32_t>> field_offsets_;  // (name end, value end)
+  std::vector<HeaderField> fields_;
+  std::string body_;
+  Response response_;
+  SessionError error_ = SessionError::kNone;
+  const char* detail_ = "";
+};
+
+}  // namespace perfgate::protocols
