@@ -191,7 +191,12 @@ bool names_plan_file(const std::vector<std::string>& args) {
 }
 
 // The one-liner's header in summaries and results: its model's numbers, not a plan's scenarios.
-void describe_one_liner(const engine::OneLiner& one, results::RunMetadata& meta) {
+void describe_one_liner(const engine::OneLiner& one, results::RunResult& run) {
+  results::RunMetadata& meta = run.meta;
+  if (!one.open_model) {  // every VU runs for the whole test
+    run.vus = {one.vus, one.vus, one.vus};
+    run.vus_max = {one.vus, one.vus, one.vus};
+  }
   meta.description.clear();
   meta.model = one.open_model ? results::Model::kOpen : results::Model::kClosed;
   meta.duration = one.duration;
@@ -266,7 +271,7 @@ int run_main(const std::vector<std::string>& args) {
     return kExitRuntimeError;
   }
   results::RunResult* result = &plan_result->run;
-  describe_one_liner(*one, result->meta);
+  describe_one_liner(*one, *result);
   report::ResultsDocument doc = report::make_document(*result);
   const std::string attached_lines = attached.finish(doc);
   fmt::print("{}{}", report::format_console_summary(*result), attached_lines);

@@ -176,7 +176,11 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                                                       "vus",
                                                       "duration",
                                                       "iterations",
-                                                      "stages"};
+                                                      "stages",
+                                                      "insecureSkipTLSVerify",
+                                                      "tlsVersion",
+                                                      "tlsCipherSuites",
+                                                      "tlsAuth"};
   std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
   bool shortcut = false;
   ctx.reader.for_each(
@@ -206,7 +210,7 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
           scenarios = value;
         else if (key == "secrets")
           load_secrets(ctx, value);
-        else
+        else if (!load_tls_option(ctx, key, value))
           shortcut = true;
       });
   if (scenarios && shortcut) {

@@ -57,6 +57,10 @@ struct LoadContext {
   std::unordered_map<std::string, int> slots_;  // name -> index into plan.variables
 };
 
+// options.insecureSkipTLSVerify / tlsVersion / tlsCipherSuites / tlsAuth (load_tls.cc); false
+// when `key` is none of them.
+bool load_tls_option(LoadContext& ctx, const std::string& key, const YAML::Node& value);
+
 // Each reads one top-level section into ctx.plan.
 void load_vars(LoadContext& ctx, const YAML::Node& node);
 void load_data(LoadContext& ctx, const YAML::Node& node);

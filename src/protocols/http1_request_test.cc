@@ -83,10 +83,17 @@ TEST(HttpUrl, ParsesHostPortTargetAndAuthority) {
   EXPECT_EQ(v6->target, "/?q");
 }
 
+TEST(HttpUrl, HttpsHasItsSchemeAndPort) {
+  auto https = parse_http_url("HTTPS://example.test/x");
+  ASSERT_TRUE(https);
+  EXPECT_TRUE(https->tls);
+  EXPECT_EQ(https->port, 443);
+  EXPECT_EQ(https->scheme(), "https");
+  EXPECT_EQ(parse_http_url("https://example.test:8443/")->port, 8443);
+  EXPECT_FALSE(parse_http_url("http://example.test/")->tls);
+}
+
 TEST(HttpUrl, RejectsWhatItCannotLoad) {
-  auto https = parse_http_url("https://127.0.0.1/");
-  ASSERT_FALSE(https);
-  EXPECT_NE(https.error().message.find("not supported yet"), std::string::npos);
   for (const char* bad :
        {"127.0.0.1:80", "ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:70000/",
         "http://h:/", "http://u:p@h/", "http://h/a b", "http://[::1/"}) {
@@ -107,7 +114,13 @@ TEST(HttpUrl, ResolvesLocationHeaders) {
   EXPECT_EQ(target("HTTP://127.0.0.1:9/x"), "127.0.0.1:9/x");
   EXPECT_EQ(target("//cdn.test/img"), "cdn.test/img");
   EXPECT_EQ(target(""), "shop.test:8080/a/b/page?x=1");
-  EXPECT_FALSE(resolve_http_url(base, "https://shop.test/"));
+  auto secure = resolve_http_url(base, "https://shop.test/");
+  ASSERT_TRUE(secure);
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->port, 443);
+  const HttpUrl https_base = *parse_http_url("https://shop.test/a/");
+  EXPECT_TRUE(resolve_http_url(https_base, "//cdn.test/x")->tls) << "scheme-relative keeps https";
+  EXPECT_TRUE(resolve_http_url(https_base, "b")->tls);
   EXPECT_FALSE(resolve_http_url(base, "/a b"));
 }
 

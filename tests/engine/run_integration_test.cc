@@ -158,7 +158,7 @@ TEST(RunIntegration, BadInputIsAOneLineUsageError) {
   };
   const std::vector<Case> cases = {
       {{"run", "127.0.0.1:8080/"}, "invalid URL"},
-      {{"run", "https://127.0.0.1/"}, "not supported yet"},
+      {{"run", "ftp://127.0.0.1/"}, "only http:// and https://"},
       {{"run", "http://127.0.0.1:1/", "--bogus"}, "usage:"},
       {{"run", "http://127.0.0.1:1/", "-d", "ten"}, "invalid duration"},
       {{"run", "http://127.0.0.1:1/", "--rate", "fast"}, "invalid rate"},
