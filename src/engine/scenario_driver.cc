@@ -12,6 +12,7 @@ namespace {
 using plan::ExecutorKind;
 
 constexpr Nanos kTick = 10 * kNanosPerMilli;  // ramping and ending resolution; connect backoff
+constexpr int kMaxNesting = 4;                 // iterations started from inside an ending one
 
 }  // namespace
 
@@ -181,6 +182,13 @@ void ScenarioDriver::on_iteration_done(FlowVu& vu, Nanos now, bool backoff) {
   if (may_continue(vu, now)) {
     if (backoff) {
       vu.start_at(now + kTick);
+    } else if (nesting_ < kMaxNesting) {
+      // Back to back, as a closed-model VU runs: no timer between iterations. An iteration
+      // that ends inside this call (a request that fails at once) nests; past a few levels the
+      // next one waits for the loop's next turn instead.
+      ++nesting_;
+      vu.start_iteration(now, now);
+      --nesting_;
     } else {
       vu.start_at(now);
     }

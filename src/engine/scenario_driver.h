@@ -69,6 +69,7 @@ class ScenarioDriver final : public net::TimerHandler {
   bool started_ = false;
   bool done_ = false;
   bool in_arrivals_ = false;
+  int nesting_ = 0;  // on_iteration_done -> start_iteration depth
   uint64_t timer_ = 0;
 };
 
