@@ -11,9 +11,11 @@ Result<void> apply_versions(std::string_view text, net::TlsClientOptions& option
   const size_t colon = text.find(':');
   auto min = net::parse_tls_version(text.substr(0, colon));
   if (!min) return min.error();
-  auto max = net::parse_tls_version(colon == std::string_view::npos ? text : text.substr(colon + 1));
+  auto max =
+      net::parse_tls_version(colon == std::string_view::npos ? text : text.substr(colon + 1));
   if (!max) return max.error();
-  if (*max < *min) return make_error(fmt::format("--tls-version {}: the maximum is below the minimum", text));
+  if (*max < *min)
+    return make_error(fmt::format("--tls-version {}: the maximum is below the minimum", text));
   options.min_version = *min;
   options.max_version = *max;
   return {};
@@ -34,9 +36,8 @@ void add_tls_flags(CLI::App& app, TlsFlags& flags) {
 
 Result<std::shared_ptr<const net::TlsClientContext>> make_tls_context(
     const TlsFlags& flags, const engine::PlanIndex& index, const plan::Plan* plan) {
-  const bool any_tls = std::any_of(index.hosts.begin(), index.hosts.end(), [](const auto& h) {
-    return h.first.rfind("https://", 0) == 0;
-  });
+  const bool any_tls = std::any_of(index.hosts.begin(), index.hosts.end(),
+                                   [](const auto& h) { return h.first.rfind("https://", 0) == 0; });
   if (!any_tls) return std::shared_ptr<const net::TlsClientContext>();
   net::TlsClientOptions options;
   if (plan != nullptr) {

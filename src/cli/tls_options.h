@@ -4,10 +4,9 @@
 // Thread-safety: used on the main thread before a run.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "core/result.h"
 #include "engine/plan_index.h"

@@ -83,7 +83,7 @@ class ConnectionUser {
 struct ConnectionContext {
   net::EventLoop& loop;
   const Clock& clock;
-  char* read_buffer;         // scratch for reads; response bytes are parsed in place
+  char* read_buffer;  // scratch for reads; response bytes are parsed in place
   size_t read_buffer_bytes;
   const net::TransportFactory* tcp;
   const net::TransportFactory* tls;  // null when the run has no TLS configuration

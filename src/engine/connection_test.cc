@@ -221,7 +221,8 @@ TEST_F(ConnectionTest, KeptBodyPastTheLimitFailsAsBodyTooLarge) {
 }
 
 TEST_F(ConnectionTest, KeptBodyIsDechunked) {
-  peer_.respond("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  peer_.respond(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
   protocols::ResponseCapture capture;
   capture.body = true;
   send(capture);

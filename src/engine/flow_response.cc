@@ -156,8 +156,8 @@ void FlowVu::record(const FlatStep& step, const RequestOutcome& outcome, Nanos n
   for (const plan::Record& r : req.records) {
     double value = r.constant;
     if (r.value == plan::Record::Value::kDuration) {
-      value = static_cast<double>(sample.trends[static_cast<size_t>(results::Trend::kDuration)]) /
-              1e3;
+      value =
+          static_cast<double>(sample.trends[static_cast<size_t>(results::Trend::kDuration)]) / 1e3;
     }
     if (r.value == plan::Record::Value::kChecksPassed) value = all_passed ? 1 : 0;
     if (r.value == plan::Record::Value::kTemplate) {

@@ -239,8 +239,8 @@ std::optional<ErrorClass> FlowVu::build_request(const FlatStep& step,
   fields_.clear();
   const std::string_view all = header_bytes_;
   for (size_t i = 0; i < spans.size(); ++i) {
-    const std::string_view name = i < req.headers.size() ? std::string_view(req.headers[i].name)
-                                                         : std::string_view("Cookie");
+    const std::string_view name =
+        i < req.headers.size() ? std::string_view(req.headers[i].name) : std::string_view("Cookie");
     fields_.emplace_back(name, all.substr(spans[i].first, spans[i].second - spans[i].first));
   }
   request_ = {};

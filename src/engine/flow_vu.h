@@ -113,7 +113,7 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser {
   bool connect_failed_ = false;  // in this iteration: the driver backs off before the next
   std::vector<char> check_results_;
   std::string url_, value_, method_, body_, cookie_value_;
-  std::string header_bytes_;  // rendered header values, back to back
+  std::string header_bytes_;                             // rendered header values, back to back
   std::vector<std::pair<size_t, size_t>> header_spans_;  // each value's [begin, end)
   std::vector<protocols::HeaderField> fields_;
   protocols::OutgoingRequest request_;
@@ -123,7 +123,7 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser {
   // rendered_url_.
   const protocols::HttpUrl* request_url_ = nullptr;
   protocols::HttpUrl rendered_url_;
-  int redirects_ = 0;               // redirects followed for the current step
+  int redirects_ = 0;  // redirects followed for the current step
   protocols::CookieJar cookies_;
   std::string cookie_path_, jar_value_;  // of the current request
 };

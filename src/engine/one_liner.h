@@ -31,11 +31,11 @@ struct OneLiner {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool open_model = false;
-  int vus = 10;              // closed model
-  double rate = 0;           // open model: iterations per second
-  int max_vus = 0;           // open model: most VUs busy at once (0: default_max_vus(rate))
+  int vus = 10;     // closed model
+  double rate = 0;  // open model: iterations per second
+  int max_vus = 0;  // open model: most VUs busy at once (0: default_max_vus(rate))
   Nanos duration = 10 * kNanosPerSecond;
-  int64_t requests = 0;      // closed model: stop after this many requests (0: none)
+  int64_t requests = 0;  // closed model: stop after this many requests (0: none)
   Nanos timeout = 5 * kNanosPerSecond;
 };
 

@@ -41,7 +41,8 @@ std::vector<std::vector<LiteralRequest>> literal_requests(const PlanIndex& index
       std::vector<std::string> values;
       for (const plan::Header& h : req.headers) values.push_back(h.value.render(none));
       std::vector<protocols::HeaderField> fields;
-      for (size_t h = 0; h < values.size(); ++h) fields.emplace_back(req.headers[h].name, values[h]);
+      for (size_t h = 0; h < values.size(); ++h)
+        fields.emplace_back(req.headers[h].name, values[h]);
       protocols::OutgoingRequest request;
       request.method = req.method;
       request.authority = step.url.authority;

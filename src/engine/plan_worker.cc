@@ -14,8 +14,8 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
       index_(index),
       loop_(clock),
       read_buffer_(new char[kReadBufferBytes]),
-      connection_context_{loop_, clock, read_buffer_.get(), kReadBufferBytes, shared.tcp,
-                          shared.tls},
+      connection_context_{loop_,      clock,     read_buffer_.get(), kReadBufferBytes,
+                          shared.tcp, shared.tls},
       shard_(shared.index) {
   loop_.set_timer_resolution(shared.timer_resolution);
   for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {

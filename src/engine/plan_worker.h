@@ -53,9 +53,9 @@ struct PlanShared {
   const net::TransportFactory* tls = nullptr;  // null: https:// requests fail (no TLS setup)
   bool cookies = true;  // VUs keep a cookie jar (response headers are captured for it)
   std::vector<std::vector<LiteralRequest>> literals;  // parallel to PlanIndex::flows
-  std::atomic<bool> stop{false};               // cut everything now (abort, interrupt)
-  std::deque<std::atomic<int64_t>> claimed;    // shared-iterations: iterations claimed
-  std::deque<std::atomic<uint64_t>> sequence;  // per scenario: iterations started (feeders)
+  std::atomic<bool> stop{false};                      // cut everything now (abort, interrupt)
+  std::deque<std::atomic<int64_t>> claimed;           // shared-iterations: iterations claimed
+  std::deque<std::atomic<uint64_t>> sequence;         // per scenario: iterations started (feeders)
 };
 
 class PlanWorker final : private net::TimerHandler {

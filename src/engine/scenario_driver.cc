@@ -12,7 +12,7 @@ namespace {
 using plan::ExecutorKind;
 
 constexpr Nanos kTick = 10 * kNanosPerMilli;  // ramping and ending resolution; connect backoff
-constexpr int kMaxNesting = 4;                 // iterations started from inside an ending one
+constexpr int kMaxNesting = 4;                // iterations started from inside an ending one
 
 }  // namespace
 
@@ -83,7 +83,7 @@ void ScenarioDriver::tick(Nanos now) {
   if (done_) return;
   Nanos next = now + kTick;
   // An arrival already due waits for a free VU (on_iteration_done starts it): no timer for it.
-  if (next_start_ && now < end_ && *next_start_ > now) next = std::min(next, *next_start_);
+  if (next_start_ && now<end_&& * next_start_> now) next = std::min(next, *next_start_);
   if (now < end_) next = std::min(next, end_);
   timer_ = worker_.loop().schedule(std::min(next, hard_end_), this);
 }

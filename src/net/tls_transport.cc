@@ -182,15 +182,14 @@ Result<std::shared_ptr<const TlsClientContext>> TlsClientContext::create(
   }
   if (options.verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-    const bool loaded = options.ca_file.empty()
-                            ? SSL_CTX_set_default_verify_paths(ctx) == 1
-                            : SSL_CTX_load_verify_locations(ctx, options.ca_file.c_str(),
-                                                            nullptr) == 1;
+    const bool loaded = options.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx) == 1
+                                                : SSL_CTX_load_verify_locations(
+                                                      ctx, options.ca_file.c_str(), nullptr) == 1;
     if (!loaded) {
-      return make_error(fmt::format("cannot load CA certificates{}: {}",
-                                    options.ca_file.empty() ? "" : " from " + options.ca_file,
-                                    openssl_errors()),
-                        "pass a PEM bundle with --cacert");
+      return make_error(
+          fmt::format("cannot load CA certificates{}: {}",
+                      options.ca_file.empty() ? "" : " from " + options.ca_file, openssl_errors()),
+          "pass a PEM bundle with --cacert");
     }
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
@@ -222,8 +221,8 @@ Result<std::shared_ptr<const TlsClientContext>> TlsClientContext::create(
                                     c.key_file, openssl_errors()));
     }
     if (X509_check_private_key(cert.pair.first, cert.pair.second) != 1) {
-      return make_error(fmt::format("client key {} does not match certificate {}", c.key_file,
-                                    c.cert_file));
+      return make_error(
+          fmt::format("client key {} does not match certificate {}", c.key_file, c.cert_file));
     }
     context->certs_.push_back(std::move(cert));
   }
@@ -325,9 +324,8 @@ IoResult TlsTransport::ssl_failure(int ret, bool handshaking) {
       if (saved_errno == 0 || ret == 0) {  // EOF without close_notify
         return handshaking ? IoResult::fail(TransportError::kTlsHandshake) : IoResult::eof();
       }
-      return IoResult::fail(handshaking ? TransportError::kTlsHandshake
-                                        : TransportError::kReadError,
-                            saved_errno);
+      return IoResult::fail(
+          handshaking ? TransportError::kTlsHandshake : TransportError::kReadError, saved_errno);
     }
     default: {
       const unsigned long e = ERR_peek_error();

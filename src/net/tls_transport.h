@@ -38,13 +38,13 @@ struct TlsClientCert {
 };
 
 struct TlsClientOptions {
-  bool verify = true;        // false: k6's insecureSkipTLSVerify
-  std::string ca_file;       // PEM bundle; empty: the system store
+  bool verify = true;   // false: k6's insecureSkipTLSVerify
+  std::string ca_file;  // PEM bundle; empty: the system store
   TlsVersion min_version = TlsVersion::kTls1_2;
   TlsVersion max_version = TlsVersion::kDefault;  // kDefault: the newest OpenSSL has
   std::vector<std::string> cipher_suites;         // IANA names; empty: OpenSSL's defaults
   std::vector<TlsClientCert> client_certs;
-  std::vector<std::string> alpn = {"http/1.1"};   // offered in order of preference
+  std::vector<std::string> alpn = {"http/1.1"};  // offered in order of preference
 };
 
 // "tls1.2" -> kTls1_2 ("tls1.0", "tls1.1", "tls1.2", "tls1.3"), as k6 spells them.

@@ -34,19 +34,19 @@ enum class IoStatus : uint8_t { kDone, kWantRead, kWantWrite, kEof, kError };
 // How a transport failed, before any protocol looked at the bytes.
 enum class TransportError : uint8_t {
   kNone,
-  kConnectRefused,    // nothing listens there
-  kConnectTimeout,    // the kernel gave up connecting (ETIMEDOUT)
-  kConnectError,      // any other connect failure (EMFILE, EADDRNOTAVAIL, unreachable...)
-  kReset,             // ECONNRESET / EPIPE
-  kReadError,         // read failed otherwise
-  kWriteError,        // write failed otherwise
-  kTlsUntrusted,      // the certificate chain does not lead to a trusted CA
-  kTlsExpired,        // a certificate is expired or not yet valid
-  kTlsHostname,       // the certificate does not name the host
-  kTlsVersion,        // no TLS version in common
-  kTlsHandshake,      // any other handshake failure (alert, ciphers, client cert refused...)
-  kTlsNotTls,         // the peer answered in plain text (plain HTTP on a TLS port)
-  kTlsProtocol,       // a TLS error after the handshake (bad record, unexpected alert)
+  kConnectRefused,  // nothing listens there
+  kConnectTimeout,  // the kernel gave up connecting (ETIMEDOUT)
+  kConnectError,    // any other connect failure (EMFILE, EADDRNOTAVAIL, unreachable...)
+  kReset,           // ECONNRESET / EPIPE
+  kReadError,       // read failed otherwise
+  kWriteError,      // write failed otherwise
+  kTlsUntrusted,    // the certificate chain does not lead to a trusted CA
+  kTlsExpired,      // a certificate is expired or not yet valid
+  kTlsHostname,     // the certificate does not name the host
+  kTlsVersion,      // no TLS version in common
+  kTlsHandshake,    // any other handshake failure (alert, ciphers, client cert refused...)
+  kTlsNotTls,       // the peer answered in plain text (plain HTTP on a TLS port)
+  kTlsProtocol,     // a TLS error after the handshake (bad record, unexpected alert)
 };
 
 struct IoResult {

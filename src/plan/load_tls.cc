@@ -31,7 +31,8 @@ std::optional<std::string> version(LoadContext& ctx, const YAML::Node& node, std
 void load_tls_version(LoadContext& ctx, const YAML::Node& node) {
   Options& o = ctx.plan.options;
   if (node.IsScalar()) {
-    if (auto v = version(ctx, node, "options.tlsVersion")) o.tls_version_min = o.tls_version_max = *v;
+    if (auto v = version(ctx, node, "options.tlsVersion"))
+      o.tls_version_min = o.tls_version_max = *v;
     return;
   }
   ctx.reader.for_each(node, "options.tlsVersion", {"min", "max"},
@@ -48,27 +49,28 @@ std::string resolve_path(const LoadContext& ctx, const std::string& path) {
 
 void load_tls_auth_entry(LoadContext& ctx, const YAML::Node& item) {
   TlsAuth auth;
-  ctx.reader.for_each(
-      item, "options.tlsAuth entry", {"domains", "cert", "key"},
-      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
-        if (key == "domains") {
-          if (!ctx.reader.expect_sequence(value, "options.tlsAuth domains")) return;
-          for (const YAML::Node& d : value) {
-            if (auto name = ctx.reader.string(d, "a tlsAuth domain")) auth.domains.push_back(*name);
-          }
-          return;
-        }
-        auto path = ctx.reader.string(value, "options.tlsAuth " + key);
-        if (!path) return;
-        const std::string resolved = resolve_path(ctx, *path);
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(resolved, ec)) {
-          ctx.reader.error(value, "no such file: " + resolved,
-                           "tlsAuth cert and key name PEM files, relative to the plan");
-          return;
-        }
-        (key == "cert" ? auth.cert : auth.key) = resolved;
-      });
+  ctx.reader.for_each(item, "options.tlsAuth entry", {"domains", "cert", "key"},
+                      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                        if (key == "domains") {
+                          if (!ctx.reader.expect_sequence(value, "options.tlsAuth domains")) return;
+                          for (const YAML::Node& d : value) {
+                            if (auto name = ctx.reader.string(d, "a tlsAuth domain"))
+                              auth.domains.push_back(*name);
+                          }
+                          return;
+                        }
+                        auto path = ctx.reader.string(value, "options.tlsAuth " + key);
+                        if (!path) return;
+                        const std::string resolved = resolve_path(ctx, *path);
+                        std::error_code ec;
+                        if (!std::filesystem::is_regular_file(resolved, ec)) {
+                          ctx.reader.error(
+                              value, "no such file: " + resolved,
+                              "tlsAuth cert and key name PEM files, relative to the plan");
+                          return;
+                        }
+                        (key == "cert" ? auth.cert : auth.key) = resolved;
+                      });
   if (auth.cert.empty() || auth.key.empty()) {
     ctx.reader.error(item, "a tlsAuth entry needs both cert and key");
     return;

@@ -42,8 +42,8 @@ class Http1Session final : public Session, private Http1ResponseSink {
   FeedResult fail(SessionError error, const char* detail);
 
   Http1ResponseParser parser_;
-  std::string own_wire_;    // the rendered request, when it was not prebuilt
-  std::string_view wire_;   // the request's bytes (own_wire_ or the prebuilt ones)
+  std::string own_wire_;   // the rendered request, when it was not prebuilt
+  std::string_view wire_;  // the request's bytes (own_wire_ or the prebuilt ones)
   size_t written_ = 0;
   ResponseCapture capture_;
   bool body_overflow_ = false;

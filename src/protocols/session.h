@@ -53,9 +53,9 @@ enum class SessionError : uint8_t {
 
 struct Response {
   int status = 0;
-  bool keep_alive = true;      // the connection may carry another request
-  bool trailing_bytes = false;  // bytes arrived that no request asked for
-  std::string_view proto;      // "HTTP/1.1"
+  bool keep_alive = true;                // the connection may carry another request
+  bool trailing_bytes = false;           // bytes arrived that no request asked for
+  std::string_view proto;                // "HTTP/1.1"
   std::span<const HeaderField> headers;  // when captured; views valid until the next request
   std::string_view body;                 // when captured, decoded
   uint64_t body_bytes = 0;               // received, whether kept or not

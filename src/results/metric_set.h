@@ -71,12 +71,26 @@ enum class ErrorClass : uint8_t {
 };
 inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::kCount);
 inline constexpr std::array<std::string_view, kErrorClassCount> kErrorClassNames = {
-    "connect_refused",     "connect_timeout", "connect_error", "reset",
-    "read_error",          "write_error",     "parse_error",   "request_timeout",
-    "closed_mid_response", "http_4xx",        "http_5xx",
-    "body_too_large",      "tls_untrusted_certificate", "tls_certificate_expired",
-    "tls_hostname_mismatch", "tls_protocol_version", "tls_handshake_failure",
-    "tls_not_tls",         "tls_error",       "invalid_request",
+    "connect_refused",
+    "connect_timeout",
+    "connect_error",
+    "reset",
+    "read_error",
+    "write_error",
+    "parse_error",
+    "request_timeout",
+    "closed_mid_response",
+    "http_4xx",
+    "http_5xx",
+    "body_too_large",
+    "tls_untrusted_certificate",
+    "tls_certificate_expired",
+    "tls_hostname_mismatch",
+    "tls_protocol_version",
+    "tls_handshake_failure",
+    "tls_not_tls",
+    "tls_error",
+    "invalid_request",
     "dns_error"};
 
 // Responses by status; index 0 counts requests that got no response (transport failures).
