@@ -42,7 +42,10 @@ void BadServer::serve() {
     if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
     if (fds[0].revents & POLLIN) {
       const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) clients[fd];
+      if (fd >= 0) {
+        clients[fd];
+        ++connections_;
+      }
     }
     for (size_t i = 1; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
@@ -60,7 +63,10 @@ void BadServer::serve() {
       seen.clear();
       ++requests_;
       on_request(fd);
-      if (mode_ != Misbehaviour::kStall && mode_ != Misbehaviour::kGarbage) clients.erase(fd);
+      const bool keeps_open = mode_ == Misbehaviour::kStall || mode_ == Misbehaviour::kGarbage ||
+                              mode_ == Misbehaviour::kTrailingBytes ||
+                              mode_ == Misbehaviour::kEndlessBody;
+      if (!keeps_open) clients.erase(fd);
     }
   }
   for (const auto& [fd, _] : clients) ::close(fd);
@@ -85,6 +91,34 @@ void BadServer::on_request(int fd) {
     case Misbehaviour::kGarbage: {
       static constexpr char kGarbageBytes[] = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
       [[maybe_unused]] ssize_t n = ::write(fd, kGarbageBytes, sizeof kGarbageBytes - 1);
+      return;
+    }
+    case Misbehaviour::kTrailingBytes: {
+      static constexpr char kTwice[] =
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n";
+      [[maybe_unused]] ssize_t n = ::write(fd, kTwice, sizeof kTwice - 1);
+      return;
+    }
+    case Misbehaviour::kNulHeader: {
+      static constexpr char kNul[] = "HTTP/1.1 200 OK\r\nX-A\0B: 1\r\nContent-Length: 2\r\n\r\nok";
+      [[maybe_unused]] ssize_t n = ::write(fd, kNul, sizeof kNul - 1);
+      ::close(fd);
+      return;
+    }
+    case Misbehaviour::kEndlessBody: {
+      static constexpr char kHead[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+      [[maybe_unused]] ssize_t n = ::write(fd, kHead, sizeof kHead - 1);
+      std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+      pollfd out{fd, POLLOUT, 0};
+      for (int i = 0; i < 256; ++i) {  // 16 MiB at most; a client that stops reading ends it
+        size_t sent = 0;
+        while (sent < chunk.size() && ::poll(&out, 1, 200) > 0) {
+          const ssize_t w = ::send(fd, chunk.data() + sent, chunk.size() - sent, MSG_NOSIGNAL);
+          if (w <= 0) return;
+          sent += static_cast<size_t>(w);
+        }
+        if (sent < chunk.size()) return;
+      }
       return;
     }
   }

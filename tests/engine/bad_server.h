@@ -11,10 +11,13 @@
 namespace perfgate::test_support {
 
 enum class Misbehaviour {
-  kReset,         // reads the request, then closes with SO_LINGER 0 (an RST)
-  kStall,         // reads the request and never answers
-  kCloseMidBody,  // promises 100 body bytes, sends 5, closes
-  kGarbage,       // answers with bytes that are not HTTP
+  kReset,          // reads the request, then closes with SO_LINGER 0 (an RST)
+  kStall,          // reads the request and never answers
+  kCloseMidBody,   // promises 100 body bytes, sends 5, closes
+  kGarbage,        // answers with bytes that are not HTTP
+  kTrailingBytes,  // a complete response followed by bytes nobody asked for, then silence
+  kNulHeader,      // a response whose header name holds a NUL byte
+  kEndlessBody,    // a chunked response that sends 16 MiB of chunks and never ends
 };
 
 class BadServer {
@@ -26,6 +29,7 @@ class BadServer {
 
   std::string url() const;  // "http://127.0.0.1:<port>/"
   int requests_seen() const { return requests_.load(); }
+  int connections_seen() const { return connections_.load(); }
 
  private:
   void serve();
@@ -36,6 +40,7 @@ class BadServer {
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
+  std::atomic<int> connections_{0};
   std::thread thread_;
 };
 

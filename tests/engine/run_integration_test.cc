@@ -194,6 +194,7 @@ struct MisbehaviourCase {
   // Only the stall needs a short timeout; the others answer at once, and a generous timeout keeps
   // a busy machine (a slow test server thread) from turning them into timeouts.
   const char* timeout;
+  const char* plan_error_class;  // through a plan step that keeps the body
 };
 
 class RunAgainstBadServer : public ::testing::TestWithParam<MisbehaviourCase> {};
@@ -212,13 +213,53 @@ TEST_P(RunAgainstBadServer, CountsTheFailureAndKeepsGoing) {
   EXPECT_EQ(s["metrics"]["http_req_failed"]["passes"].get<int64_t>(), reqs);
 }
 
+// The same misbehaviour through a plan step that keeps the body (a check reads it): the one
+// engine and connection driver classify it the same way, with the body bounded.
+TEST_P(RunAgainstBadServer, PlanStepThatReadsTheBodyCountsItToo) {
+  BadServer server(GetParam().mode);
+  const std::string plan = ::testing::TempDir() + "bad_server_plan_" +
+                           std::string(GetParam().error_class) + std::to_string(::getpid()) +
+                           ".yaml";
+  std::ofstream(plan) << "options: {vus: 2, duration: 1500ms, timeout: " << GetParam().timeout
+                      << "}\nflows:\n  default:\n    - url: " << server.url()
+                      << "\n      checks: {status: 200, bodyContains: ok}\n"
+                         "      extract: {word: {regex: \"o(k)\"}}\n";
+  const char* expected = GetParam().plan_error_class;
+  const json s = run_with_summary(std::string("plan_") + expected, {"run", plan, "--threads", "1"});
+  std::filesystem::remove(plan);
+  ASSERT_TRUE(s.is_object());
+  const int64_t reqs = s["metrics"]["http_reqs"]["count"];
+  EXPECT_GT(error_count(s, expected), 0);
+  EXPECT_EQ(error_count(s, expected), reqs) << s["perfgate"]["errors"].dump();
+  EXPECT_GE(server.requests_seen(), 2) << "failures did not end the run";
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Failures, RunAgainstBadServer,
-    ::testing::Values(MisbehaviourCase{Misbehaviour::kReset, "reset", "3s"},
-                      MisbehaviourCase{Misbehaviour::kStall, "request_timeout", "300ms"},
-                      MisbehaviourCase{Misbehaviour::kCloseMidBody, "closed_mid_response", "3s"},
-                      MisbehaviourCase{Misbehaviour::kGarbage, "parse_error", "3s"}),
-    [](const auto& info) { return std::string(info.param.error_class); });
+    ::testing::Values(
+        MisbehaviourCase{Misbehaviour::kReset, "reset", "3s", "reset"},
+        MisbehaviourCase{Misbehaviour::kStall, "request_timeout", "300ms", "request_timeout"},
+        MisbehaviourCase{Misbehaviour::kCloseMidBody, "closed_mid_response", "3s",
+                         "closed_mid_response"},
+        MisbehaviourCase{Misbehaviour::kGarbage, "parse_error", "3s", "parse_error"},
+        MisbehaviourCase{Misbehaviour::kNulHeader, "parse_error", "3s", "parse_error"},
+        // Never-ending: a discarded body times out however the bytes arrive; a kept one hits
+        // the body bound (10 MB by default) first.
+        MisbehaviourCase{Misbehaviour::kEndlessBody, "request_timeout", "1s", "body_too_large"}),
+    [](const auto& info) {
+      return std::string(info.param.error_class) + "_" + std::to_string(info.index);
+    });
+
+TEST(RunIntegration, BytesAfterAResponseCloseTheConnection) {
+  BadServer server(Misbehaviour::kTrailingBytes);
+  const json s =
+      run_with_summary("trailing", {"run", server.url(), "-u", "1", "-n", "20", "--threads", "1"});
+  ASSERT_TRUE(s.is_object());
+  EXPECT_EQ(s["metrics"]["http_reqs"]["count"].get<int64_t>(), 20);
+  EXPECT_EQ(s["metrics"]["http_req_failed"]["passes"].get<int64_t>(), 0);
+  EXPECT_EQ(server.requests_seen(), 20);
+  EXPECT_EQ(server.connections_seen(), 20) << "each request on a new connection";
+}
 
 }  // namespace
 }  // namespace perfgate::test_support
