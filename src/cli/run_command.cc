@@ -18,6 +18,7 @@
 #include "cli/tls_options.h"
 #include "cli/version.h"
 #include "core/atomic_file.h"
+#include "core/read_file.h"
 #include "core/units.h"
 #include "engine/one_liner.h"
 #include "engine/plan_run.h"
@@ -119,7 +120,7 @@ Result<void> add_request(const RunOptions& o, engine::OneLiner& one) {
     one.headers.emplace_back(header.substr(0, colon), value);
   }
   if (!o.body.empty() && o.body.front() == '@') {
-    auto content = read_file(o.body.substr(1));
+    auto content = read_file_bounded(o.body.substr(1), kMaxBodyFileBytes, "body file");
     if (!content) return content.error();
     one.body = std::move(*content);
   } else {
