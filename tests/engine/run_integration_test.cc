@@ -225,7 +225,8 @@ TEST_P(RunAgainstBadServer, PlanStepThatReadsTheBodyCountsItToo) {
                       << "\n      checks: {status: 200, bodyContains: ok}\n"
                          "      extract: {word: {regex: \"o(k)\"}}\n";
   const char* expected = GetParam().plan_error_class;
-  const json s = run_with_summary(std::string("plan_") + expected, {"run", plan, "--threads", "1"});
+  const json s = run_with_summary(std::string("plan_") + expected, {"run", plan, "--threads", "1"},
+                                  5);  // every request failed: exit 5
   std::filesystem::remove(plan);
   ASSERT_TRUE(s.is_object());
   const int64_t reqs = s["metrics"]["http_reqs"]["count"];

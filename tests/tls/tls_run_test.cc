@@ -17,7 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-json run_summary(const std::string& name, std::vector<std::string> args) {
+// Exit 5: every request failed (cli/run_verdict.h); 0 otherwise.
+json run_summary(const std::string& name, std::vector<std::string> args, int expected_exit = 0) {
   const std::string path =
       ::testing::TempDir() + "perfgate_tls_" + name + "_" + std::to_string(::getpid()) + ".json";
   std::filesystem::remove(path);
@@ -25,7 +26,7 @@ json run_summary(const std::string& name, std::vector<std::string> args) {
                            "--summary-json", path});
   args.insert(args.begin(), "run");
   const RunOutcome r = run_perfgate(args);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
   std::ifstream in(path);
   json summary = in ? json::parse(in, nullptr, false) : json();
   std::filesystem::remove(path);
@@ -73,7 +74,7 @@ TEST_F(TlsRun, HostnameIsCheckedAgainstTheCertificate) {
 TEST_F(TlsRun, UntrustedCertificateFailsUnlessVerificationIsOff) {
   NginxTlsServer nginx(certs_, {.cert = certs_.self_signed()});
   ASSERT_TRUE(nginx.ok()) << nginx.error();
-  expect_all_failed_as(run_summary("untrusted", {nginx.url(), "--cacert", certs_.ca_path()}),
+  expect_all_failed_as(run_summary("untrusted", {nginx.url(), "--cacert", certs_.ca_path()}, 5),
                        "tls_untrusted_certificate");
   const json off = run_summary("insecure", {nginx.url(), "--insecure-skip-tls-verify"});
   EXPECT_GT(requests(off), 0);
@@ -83,14 +84,14 @@ TEST_F(TlsRun, UntrustedCertificateFailsUnlessVerificationIsOff) {
 TEST_F(TlsRun, ExpiredCertificate) {
   NginxTlsServer nginx(certs_, {.cert = certs_.expired()});
   ASSERT_TRUE(nginx.ok()) << nginx.error();
-  expect_all_failed_as(run_summary("expired", {nginx.url(), "--cacert", certs_.ca_path()}),
+  expect_all_failed_as(run_summary("expired", {nginx.url(), "--cacert", certs_.ca_path()}, 5),
                        "tls_certificate_expired");
 }
 
 TEST_F(TlsRun, WrongHostname) {
   NginxTlsServer nginx(certs_, {.cert = certs_.wrong_host()});
   ASSERT_TRUE(nginx.ok()) << nginx.error();
-  expect_all_failed_as(run_summary("wrong_host", {nginx.url(), "--cacert", certs_.ca_path()}),
+  expect_all_failed_as(run_summary("wrong_host", {nginx.url(), "--cacert", certs_.ca_path()}, 5),
                        "tls_hostname_mismatch");
 }
 
@@ -102,10 +103,10 @@ TEST_F(TlsRun, VersionBoundsMeetTheServer) {
   EXPECT_EQ(errors(run_summary("12", {tls12.url(), "--cacert", ca}), "tls_protocol_version"), 0);
   EXPECT_EQ(errors(run_summary("13", {tls13.url(), "--cacert", ca}), "tls_protocol_version"), 0);
   expect_all_failed_as(
-      run_summary("13on12", {tls12.url(), "--cacert", ca, "--tls-version", "tls1.3"}),
+      run_summary("13on12", {tls12.url(), "--cacert", ca, "--tls-version", "tls1.3"}, 5),
       "tls_protocol_version");
   expect_all_failed_as(
-      run_summary("12on13", {tls13.url(), "--cacert", ca, "--tls-version", "tls1.2"}),
+      run_summary("12on13", {tls13.url(), "--cacert", ca, "--tls-version", "tls1.2"}, 5),
       "tls_protocol_version");
 }
 
@@ -113,7 +114,7 @@ TEST_F(TlsRun, ClientCertificateRequired) {
   NginxTlsServer nginx(certs_, {.cert = certs_.valid(), .require_client_cert = true});
   ASSERT_TRUE(nginx.ok()) << nginx.error();
   const std::string ca = certs_.ca_path();
-  const json without = run_summary("no_client_cert", {nginx.url(), "--cacert", ca});
+  const json without = run_summary("no_client_cert", {nginx.url(), "--cacert", ca}, 5);
   ASSERT_TRUE(without.is_object());
   EXPECT_EQ(without["metrics"]["http_req_failed"]["passes"].get<int64_t>(), requests(without))
       << "nginx answers 400 without a client certificate";
@@ -127,13 +128,14 @@ TEST_F(TlsRun, ClientCertificateRequired) {
 TEST_F(TlsRun, ResetMidHandshakeIsAReset) {
   ResetServer server(certs_.ca_path());
   ASSERT_TRUE(server.ok());
-  expect_all_failed_as(run_summary("reset", {server.url(), "--cacert", certs_.ca_path()}), "reset");
+  expect_all_failed_as(run_summary("reset", {server.url(), "--cacert", certs_.ca_path()}, 5),
+                       "reset");
 }
 
 TEST_F(TlsRun, PlainHttpOnATlsPort) {
   PlainHttpServer server(certs_.ca_path());
   ASSERT_TRUE(server.ok());
-  expect_all_failed_as(run_summary("plain", {server.url(), "--cacert", certs_.ca_path()}),
+  expect_all_failed_as(run_summary("plain", {server.url(), "--cacert", certs_.ca_path()}, 5),
                        "tls_not_tls");
 }
 
