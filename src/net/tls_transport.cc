@@ -383,7 +383,11 @@ IoResult TlsTransport::write(const char* data, size_t size) {
 void TlsTransport::close() {
   if (ssl_ != nullptr) {
     SSL_set_app_data(ssl_, nullptr);
-    SSL_free(ssl_);  // no close_notify: the load generator just drops the connection
+    // No close_notify is sent (the load generator just drops the connection), but the session
+    // stays resumable: OpenSSL marks a session "not resumable" when its connection ends
+    // without a shutdown, and that would make every reconnect a full handshake.
+    SSL_set_shutdown(ssl_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(ssl_);
     ssl_ = nullptr;
   }
   if (fd_ >= 0) {
