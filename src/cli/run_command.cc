@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/command_line_redaction.h"
+#include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
@@ -23,6 +24,7 @@
 #include "engine/one_liner.h"
 #include "engine/plan_run.h"
 #include "net/socket.h"
+#include "plan/schedule.h"
 #include "report/console_summary.h"
 #include "report/outputs.h"
 #include "report/results_document.h"
@@ -62,7 +64,8 @@ struct RunOptions {
   std::string timer_resolution = "250us";
   std::string summary_json;
   TlsFlags tls;
-  AttachmentOptions attach;  // --out, --monitor
+  DistributedFlags distributed;  // --execution-segment, --start-at, ...
+  AttachmentOptions attach;      // --out, --monitor
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -104,6 +107,7 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("--summary-json", o.summary_json,
                  "write the summary as JSON (k6 summary-export shape)");
   add_tls_flags(app, o.tls);
+  add_distributed_options(app, o.distributed);
   add_attachment_options(app, o.attach);
 }
 
@@ -225,6 +229,9 @@ int run_main(const std::vector<std::string>& args) {
   if (!one) return bad_input(one.error());
   auto plan = engine::one_liner_plan(*one);
   if (!plan) return bad_input(plan.error());
+  auto distributed = parse_distributed(o.distributed, unix_now_ns());
+  if (!distributed) return bad_input(distributed.error());
+  plan::apply_segment(*plan, distributed->segment);
   auto index = engine::build_plan_index(*plan);
   if (!index) return bad_input(index.error());
   auto tls = make_tls_context(o.tls, *index, nullptr);
@@ -232,6 +239,10 @@ int run_main(const std::vector<std::string>& args) {
   if (auto ok = check_file_limit(*one); !ok) return bad_input(ok.error());
   if (!o.summary_json.empty()) {
     if (auto ok = check_writable(o.summary_json); !ok) return bad_input(ok.error());
+  }
+  o.attach.instance = distributed->instance;
+  if (distributed->start_unix_ns) {  // parts with one --start-at share one testid
+    o.attach.run_id = fmt::format("perfgate-{}", *distributed->start_unix_ns / kNanosPerSecond);
   }
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) return bad_input(attachments.error());
@@ -262,6 +273,9 @@ int run_main(const std::vector<std::string>& args) {
       std::fflush(stdout);
     }
   };
+  if (distributed->start_unix_ns && !wait_until_start(*distributed->start_unix_ns, g_interrupted)) {
+    return kExitInterrupted;
+  }
   attached.start();
   auto plan_result = engine::run_plan(*plan, *index, meta, options);
   std::signal(SIGINT, SIG_DFL);
@@ -274,8 +288,16 @@ int run_main(const std::vector<std::string>& args) {
   results::RunResult* result = &plan_result->run;
   describe_one_liner(*one, *result);
   report::ResultsDocument doc = report::make_document(*result);
+  doc.environment.instance = distributed->instance;
+  if (!plan->segment.full()) doc.environment.segment = plan->segment.segment().text();
   const std::string attached_lines = attached.finish(doc);
   fmt::print("{}{}", report::format_console_summary(*result), attached_lines);
+  if (!plan->segment.full()) {
+    fmt::print(
+        "\n  {}: execution segment {} — this part's share of the test; merge the parts with "
+        "`perfgate merge`\n",
+        distributed->instance, plan->segment.segment().text());
+  }
   std::fflush(stdout);
   bool written = true;
   if (!o.summary_json.empty()) {

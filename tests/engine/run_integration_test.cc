@@ -251,6 +251,31 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.error_class) + "_" + std::to_string(info.index);
     });
 
+// A one-liner split into execution segments (k6's semantics, as for plans): the parts do
+// exactly what one process does.
+TEST(RunIntegration, OneLinerSegmentsAddUpToTheWhole) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.url().empty());
+  const std::vector<std::string> segments = {"0:1/3", "1/3:2/3", "2/3:1"};
+  int64_t closed = 0, open = 0;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::vector<std::string> split = {
+        "--execution-segment", segments[i], "--execution-segment-sequence",
+        "0,1/3,2/3,1",         "--threads", "1"};
+    std::vector<std::string> n_args = {"run", serve.url() + "/", "-c", "4", "-n", "999"};
+    n_args.insert(n_args.end(), split.begin(), split.end());
+    const json n = run_with_summary("segment_n" + std::to_string(i), n_args);
+    closed += n["metrics"]["http_reqs"]["count"].get<int64_t>();
+    std::vector<std::string> rate_args = {"run", serve.url() + "/", "-r", "300", "-d", "1s"};
+    rate_args.insert(rate_args.end(), split.begin(), split.end());
+    const json r = run_with_summary("segment_r" + std::to_string(i), rate_args);
+    open += r["metrics"]["http_reqs"]["count"].get<int64_t>() +
+            r["metrics"]["dropped_iterations"]["count"].get<int64_t>();
+  }
+  EXPECT_EQ(closed, 999);
+  EXPECT_EQ(open, 300) << "the parts start the whole timetable's arrivals";
+}
+
 TEST(RunIntegration, BytesAfterAResponseCloseTheConnection) {
   BadServer server(Misbehaviour::kTrailingBytes);
   const json s =
