@@ -11,7 +11,7 @@ BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nl
   libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler \
   libsnappy-dev ccache
 TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps \
-  openssl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
+  openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps deps-build build debug demo test test-unit asan tsan fuzz bench format format-check clean
