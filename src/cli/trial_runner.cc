@@ -80,17 +80,18 @@ void steady_latency(const results::RunResult& run, double warmup, double end, Tr
 // The schedule lag is the median of the steady seconds' p99: a systematic shortfall shows in most
 // seconds, while one second in which the OS descheduled perfgate does not make it generator-bound.
 void steady_counts(const results::RunResult& run, double warmup, double end, TrialStats* t) {
-  double last = warmup;
   std::vector<double> lags;
+  double begin = 0;  // each point covers (the previous point's time, its own time]
   for (const results::TimeSeriesPoint& p : run.series) {
     t->series.push_back(TrialSecond{p.t_seconds, p.requests, p.errors, ms(p.p95_us)});
-    if (p.t_seconds - 1 + 1e-6 < warmup || p.t_seconds > end + kEndSlack) continue;
+    const double covered_from = begin;
+    begin = p.t_seconds;
+    if (covered_from + 1e-6 < warmup || p.t_seconds > end + kEndSlack) continue;
     lags.push_back(ms(p.schedule_lag_p99_us));
     t->requests += p.requests;
     t->failed += p.errors;
-    last = std::max(last, std::min(p.t_seconds, end));
+    t->steady_seconds += p.t_seconds - covered_from;
   }
-  t->steady_seconds = last - warmup;
   if (t->steady_seconds <= 0 || t->requests == 0) {  // too short to have a steady part
     t->requests = run.totals.http_reqs;
     t->failed = run.totals.failed_requests;
