@@ -29,7 +29,9 @@ int report_main(const std::vector<std::string>& args) {
   std::vector<std::string> outputs;
   app.add_option("results", input, "results file written by `perfgate run --out json=FILE`")
       ->required();
-  app.add_option("-o,--output", outputs, "report file to write (repeatable)")->required();
+  app.add_option("-o,--output", outputs, "report file to write (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one file per -o, so `-o out.html results.json` works
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
 
   std::vector<report::OutputSpec> specs;

@@ -201,6 +201,20 @@ TEST(ReportCommandTest, RefusesNewerVersionsBadExtensionsAndMissingFiles) {
   std::filesystem::remove_all(dir);
 }
 
+// One file per -o: the results file may come after the outputs.
+TEST(ReportCommandTest, ResultsFileMayFollowTheOutputs) {
+  const std::string dir = testing::make_temp_dir();
+  ASSERT_TRUE(
+      write_file_atomically(dir + "/r.json", results_to_json(testing::make_fixture()).dump()));
+  auto r = run_command(kBinary + " report -o " + dir + "/a.md -o " + dir + "/b.html " + dir +
+                       "/r.json 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/a.md"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/b.html"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r.json.md"));
+  std::filesystem::remove_all(dir);
+}
+
 // A child process with its stdout on a pipe; killed and reaped by the destructor.
 class Child {
  public:
