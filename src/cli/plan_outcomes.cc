@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "plan/schedule.h"
@@ -115,8 +116,12 @@ nlohmann::json custom_json(const plan::CustomMetric& m, const plan::MetricSample
       return {{"value", get(Aggregation::kValue)},
               {"min", get(Aggregation::kMin)},
               {"max", get(Aggregation::kMax)}};
-    case plan::MetricType::kRate:
-      return {{"value", get(Aggregation::kRate)}};
+    case plan::MetricType::kRate: {
+      // k6's Rate: "passes" counts the non-zero samples, "fails" the zero ones.
+      const double n = get(Aggregation::kCount), rate = get(Aggregation::kRate);
+      const auto passes = static_cast<int64_t>(std::llround(rate * n));
+      return {{"value", rate}, {"passes", passes}, {"fails", static_cast<int64_t>(n) - passes}};
+    }
     default:
       return {{"avg", get(Aggregation::kAvg)},
               {"min", get(Aggregation::kMin)},
@@ -153,6 +158,32 @@ class MonitorValues final : public plan::MetricValues {
   const nlohmann::json& metrics_;
 };
 
+// k6's root_group: the plan's groups (from the group tags of its requests) and its checks, each
+// under the group of the first request that carries it.
+nlohmann::json root_group(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
+  std::vector<std::string> groups;
+  std::vector<std::string> check_group(index.checks.size());
+  std::vector<bool> placed(index.checks.size(), false);
+  for (const auto& flow : index.flows) {
+    for (const engine::FlatStep& step : flow) {
+      if (step.kind != engine::FlatStep::Kind::kRequest) continue;
+      if (std::find(groups.begin(), groups.end(), step.group) == groups.end()) {
+        groups.push_back(step.group);
+      }
+      for (size_t id : step.check_ids) {
+        if (id < placed.size() && !placed[id]) check_group[id] = step.group, placed[id] = true;
+      }
+    }
+  }
+  std::vector<report::SummaryCheck> checks;
+  for (size_t i = 0; i < index.checks.size() && i < r.totals.checks.size(); ++i) {
+    checks.push_back(
+        {check_group[i], index.checks[i], r.totals.checks[i].passes, r.totals.checks[i].fails});
+  }
+  groups.erase(std::remove(groups.begin(), groups.end(), std::string()), groups.end());
+  return report::root_group_json(groups, checks);
+}
+
 }  // namespace
 
 std::string format_plan_summary(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
@@ -163,6 +194,7 @@ std::string format_plan_summary(const engine::PlanRunResult& r, const engine::Pl
 std::string plan_summary_json(const engine::PlanRunResult& r, const engine::PlanIndex& index,
                               const plan::Plan& plan) {
   nlohmann::json doc = nlohmann::json::parse(report::format_summary_json(r.run));
+  doc["root_group"] = root_group(r, index);
   nlohmann::json& metrics = doc["metrics"];
   const double seconds = std::max(r.run.elapsed_seconds(), 1e-9);
   for (size_t i = 0; i < index.names.size(); ++i) {
@@ -217,6 +249,10 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
     } else {
       out.update({{"count", s.count}, {"rate", static_cast<double>(s.count) / seconds}});
     }
+  }
+  // k6 always reports the duration of the responses it expected (200..399), thresholds or not.
+  if (!metrics.contains(engine::kExpectedDurationKey)) {
+    metrics[engine::kExpectedDurationKey] = trend_json(HdrHistogram::for_latency_micros());
   }
   for (const plan::CustomMetric& m : plan.metrics) metrics[m.name] = custom_json(m, r.custom);
   // k6's summary-export: "thresholds": {"<expression>": <true when it failed>}.

@@ -14,6 +14,7 @@
 #include "cli/command_line_redaction.h"
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
+#include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
 #include "cli/tls_options.h"
@@ -301,7 +302,9 @@ int run_main(const std::vector<std::string>& args) {
   std::fflush(stdout);
   bool written = true;
   if (!o.summary_json.empty()) {
-    if (auto ok = report::write_summary_json(*result, o.summary_json); !ok) {
+    if (auto ok =
+            write_file_atomically(o.summary_json, plan_summary_json(*plan_result, *index, *plan));
+        !ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
       written = false;
     }

@@ -105,6 +105,8 @@ bool is_custom(const plan::Plan& plan, const std::string& name) {
 }
 
 void declare_subs(const plan::Plan& plan, SubMetricIndex& index) {
+  const plan::MetricSelector expected{"http_req_duration", {{"expected_response", "true"}}};
+  if (auto sub = sub_metric_for(expected)) index.subs.push_back(std::move(*sub));
   for (const plan::Threshold& t : plan.options.thresholds) {
     if (t.metric.tags.empty() || is_custom(plan, t.metric.name) || index.find(t.metric)) continue;
     if (t.metric.name == "extract_failures" && t.metric.tags.size() == 1 &&
@@ -166,7 +168,7 @@ SubMetricIndex build_sub_metrics(const plan::Plan& plan,
     }
   }
   for (size_t id = 0; id < index.subs.size(); ++id) {
-    if (matched[id]) continue;
+    if (matched[id] || index.subs[id].key == kExpectedDurationKey) continue;
     index.warnings.push_back(fmt::format(
         "threshold on {} matches no {} of this plan, so it will have no data (requests carry "
         "scenario, name, method, group, status, expected_response and their scenario's tags)",

@@ -6,8 +6,8 @@
 // own `tags`; checks add `check`; iterations carry `scenario` and the scenario's tags. Most are
 // known before the run, so matching is compiled once: for every (scenario, flow, step) the index
 // lists the sub-metrics whose static tags the step's samples carry, with the conditions on the
-// tags only a response can tell (status, expected_response, check). A run without tagged
-// thresholds pays nothing; one with them pays a short list walk per sample.
+// tags only a response can tell (status, expected_response, check). Every run keeps
+// kExpectedDurationKey (as k6 does); each sample pays a short list walk.
 //
 // A sub-metric whose tags no sample of the plan can carry is reported as a warning before the
 // run (k6 silently reports no data, which reads like a pass).
@@ -28,6 +28,10 @@
 namespace perfgate::engine {
 
 struct FlatStep;
+
+// k6 always reports this sub-metric, thresholds or not, and so does every plan run: the index
+// declares it first in every plan (one list walk per request, as for any sub-metric).
+inline constexpr const char* kExpectedDurationKey = "http_req_duration{expected_response:true}";
 
 // What a sub-metric counts.
 enum class SubSource : uint8_t {

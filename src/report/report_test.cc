@@ -79,6 +79,28 @@ TEST(SummaryJson, HasK6SummaryExportShapeInMilliseconds) {
   EXPECT_DOUBLE_EQ(p.at("time_series")[0].at("p99_ms").get<double>(), 0.99);
 }
 
+TEST(SummaryJson, RootGroupNestsGroupsAndChecksWithK6Ids) {
+  const auto root =
+      root_group_json({"::a::b", "::c"}, {{"", "top", 1, 2}, {"::a::b", "deep", 3, 0}});
+  EXPECT_EQ(root.at("id"), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(root.at("checks").at(0).at("path"), "::top");
+  EXPECT_EQ(root.at("checks").at(0).at("id"), k6_group_id("::top"));
+  EXPECT_EQ(root.at("checks").at(0).at("fails"), 2);
+  ASSERT_EQ(root.at("groups").size(), 2u);
+  const auto& a = root.at("groups").at(0);
+  EXPECT_EQ(a.at("name"), "a");
+  EXPECT_EQ(a.at("path"), "::a");
+  EXPECT_EQ(a.at("id"), k6_group_id("::a"));
+  const auto& b = a.at("groups").at(0);
+  EXPECT_EQ(b.at("name"), "b");
+  EXPECT_EQ(b.at("checks").at(0).at("path"), "::a::b::deep");
+  EXPECT_EQ(b.at("checks").at(0).at("passes"), 3);
+  EXPECT_EQ(root.at("groups").at(1).at("path"), "::c");
+  EXPECT_EQ(k6_group_id("abc"), "900150983cd24fb0d6963f7d28e17f72");  // RFC 1321's test vector
+  const auto j = nlohmann::json::parse(format_summary_json(sample_run()));
+  EXPECT_TRUE(j.at("root_group").at("groups").empty());
+}
+
 TEST(SummaryJson, ClosedModelLeavesOutOpenModelTrends) {
   auto r = sample_run();
   r.meta.model = results::Model::kClosed;

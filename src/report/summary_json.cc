@@ -2,8 +2,10 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
@@ -120,12 +122,64 @@ json perfgate_json(const RunResult& r) {
           {"time_series", series_json(r)}};
 }
 
+// The parent path of a group path ("::a::b" -> "::a", "::a" -> "").
+std::string parent_path(const std::string& path) { return path.substr(0, path.rfind("::")); }
+
+json group_node(const std::string& path) {
+  const size_t cut = path.rfind("::");
+  return {{"name", cut == std::string::npos ? path : path.substr(cut + 2)},
+          {"path", path},
+          {"id", k6_group_id(path)},
+          {"groups", json::array()},
+          {"checks", json::array()}};
+}
+
+// Adds `path` and its parents under `root` (nodes by path in `nodes`); returns its node.
+json& ensure_group(json& root, std::map<std::string, json::json_pointer>& nodes,
+                   const std::string& path) {
+  if (path.empty()) return root;
+  if (auto it = nodes.find(path); it != nodes.end()) return root[it->second];
+  const std::string parent = parent_path(path);
+  json& groups = ensure_group(root, nodes, parent)["groups"];
+  groups.push_back(group_node(path));
+  const json::json_pointer parent_ptr = parent.empty() ? json::json_pointer() : nodes[parent];
+  nodes[path] = parent_ptr / "groups" / (groups.size() - 1);
+  return root[nodes[path]];
+}
+
 }  // namespace
+
+std::string k6_group_id(const std::string& path) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(path.data(), path.size(), digest, &length, EVP_md5(), nullptr) != 1) return "";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+json root_group_json(const std::vector<std::string>& groups,
+                     const std::vector<SummaryCheck>& checks) {
+  json root = group_node("");
+  std::map<std::string, json::json_pointer> nodes;
+  for (const std::string& g : groups) ensure_group(root, nodes, g);
+  for (const SummaryCheck& c : checks) {
+    const std::string path = c.group + "::" + c.name;
+    ensure_group(root, nodes, c.group)["checks"].push_back({{"name", c.name},
+                                                            {"path", path},
+                                                            {"id", k6_group_id(path)},
+                                                            {"passes", c.passes},
+                                                            {"fails", c.fails}});
+  }
+  return root;
+}
 
 json trend_summary_json(const HdrHistogram& h) { return trend_json(h); }
 
 std::string format_summary_json(const RunResult& result) {
-  json root = {{"metrics", metrics_json(result)}, {"perfgate", perfgate_json(result)}};
+  json root = {{"root_group", root_group_json({}, {})},
+               {"metrics", metrics_json(result)},
+               {"perfgate", perfgate_json(result)}};
   return root.dump(2) + "\n";
 }
 

@@ -161,6 +161,49 @@ TEST_F(PlanRunTest, WindowedThresholdOnABuiltInMetricCatchesTheBadWindow) {
   EXPECT_NE(run.out.find("✓ http_req_duration"), std::string::npos) << run.out;
 }
 
+// --summary-json in k6's --summary-export shape: the group tree with its checks, the expected
+// responses' duration without any threshold asking for it, custom rates with passes and fails.
+TEST_F(PlanRunTest, SummaryJsonHasK6RootGroupExpectedResponsesAndRates) {
+  PlanRun run = run_plan_text(
+      "summary_export",
+      "options:\n"
+      "  baseUrl: ${BASE_URL}\n"
+      "  scenarios:\n"
+      "    once: {executor: per-vu-iterations, vus: 1, iterations: 3}\n"
+      "metrics: {found: rate}\n"
+      "flows:\n"
+      "  default:\n"
+      "    - {name: home, url: /, checks: {status: 200}, record: {found: 1}}\n"
+      "    - group: cart\n"
+      "      steps:\n"
+      "        - group: pay\n"
+      "          steps:\n"
+      "            - {name: missing, url: /nope, checks: {status: 404}, record: {found: 0}}\n",
+      server_.url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto& root = run.summary["root_group"];
+  EXPECT_EQ(root["path"], "");
+  EXPECT_EQ(root["id"], "d41d8cd98f00b204e9800998ecf8427e");  // MD5 of "", as k6 has it
+  ASSERT_EQ(root["checks"].size(), 1u) << root.dump();
+  EXPECT_EQ(root["checks"][0]["path"], "::status in [200]");
+  EXPECT_EQ(root["checks"][0]["passes"].get<int64_t>(), 3);
+  ASSERT_EQ(root["groups"].size(), 1u) << root.dump();
+  const auto& cart = root["groups"][0];
+  EXPECT_EQ(cart["name"], "cart");
+  EXPECT_EQ(cart["path"], "::cart");
+  ASSERT_EQ(cart["groups"].size(), 1u) << root.dump();
+  const auto& pay = cart["groups"][0];
+  EXPECT_EQ(pay["path"], "::cart::pay");
+  ASSERT_EQ(pay["checks"].size(), 1u) << root.dump();
+  EXPECT_EQ(pay["checks"][0]["name"], "status in [404]");
+  EXPECT_EQ(pay["checks"][0]["fails"].get<int64_t>(), 0);
+  const auto& m = run.summary["metrics"];
+  EXPECT_EQ(m["http_req_duration{expected_response:true}"]["count"].get<int64_t>(), 3);
+  EXPECT_EQ(m["found"]["passes"].get<int64_t>(), 3);
+  EXPECT_EQ(m["found"]["fails"].get<int64_t>(), 3);
+  EXPECT_DOUBLE_EQ(m["found"]["value"].get<double>(), 0.5);
+}
+
 // k6's sub-metrics: thresholds narrowed by any tag a sample carries.
 TEST_F(PlanRunTest, ThresholdsOnTagFilteredSubMetrics) {
   PlanRun run = run_plan_text(
