@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::cli {
 

@@ -11,7 +11,7 @@
 #include "engine/plan_index.h"
 #include "engine/plan_run.h"
 #include "plan/plan.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::cli {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::cli {
 

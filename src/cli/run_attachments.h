@@ -23,7 +23,7 @@
 #include "monitor/monitor.h"
 #include "outputs/live_output.h"
 #include "report/outputs.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace CLI {
 class App;

@@ -28,7 +28,7 @@
 #include "plan/schedule.h"
 #include "report/console_summary.h"
 #include "report/outputs.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 #include "report/summary_json.h"
 
 namespace perfgate::cli {

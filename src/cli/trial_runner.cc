@@ -13,8 +13,8 @@
 #include "engine/plan_index.h"
 #include "engine/plan_run.h"
 #include "plan/redact.h"
-#include "report/results_document.h"
 #include "report/results_json.h"
+#include "report/results_model.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::cli {

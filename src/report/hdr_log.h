@@ -14,7 +14,7 @@
 
 #include <string>
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report {
 

@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report {
 

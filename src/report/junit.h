@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "core/escape.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report {
 

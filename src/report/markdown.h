@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report {
 

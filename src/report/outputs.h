@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 #include "results/run_result.h"
 
 namespace perfgate::report {

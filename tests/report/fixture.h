@@ -3,7 +3,7 @@
 // warnings) and text that must be escaped in every format ("<script>", '|', '&', quotes).
 #pragma once
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report::testing {
 

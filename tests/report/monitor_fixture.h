@@ -11,7 +11,7 @@
 //   - "pid 4242 (worker)": four samples, then it exits (an `exited` event).
 #pragma once
 
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::report::testing {
 

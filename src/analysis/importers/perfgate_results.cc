@@ -6,6 +6,10 @@
 // {stat: number} objects (e.g. monitoring metrics such as sut_rss_bytes) is read the same way,
 // so new sections need no code here. "http_reqs rate" gets the per-second request rates of the
 // run's time series as its samples.
+//
+// The file is read by the one results reader (results/results_json.h): its version check and
+// validation apply here as they do to `perfgate report`, and the trend and per-name histograms
+// come from the ResultsDocument it returns.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -14,12 +18,10 @@
 
 #include "analysis/importers/importers.h"
 #include "analysis/json_input.h"
-#include "stats/hdr_encoding.h"
+#include "results/results_json.h"
 
 namespace perfgate::analysis {
 namespace {
-
-constexpr int kKnownVersion = 1;
 
 // Trend members and the k6 statistic names they become.
 const std::vector<std::pair<std::string, std::string>>& trend_stats() {
@@ -34,18 +36,14 @@ double ms_scale(const nlohmann::json& trend) {
   return unit == "ns" ? 1e-6 : unit == "ms" ? 1.0 : unit == "s" ? 1000.0 : 0.001;
 }
 
-Result<void> add_trend(const std::string& name, const nlohmann::json& trend, MetricSet& set) {
+// The summary statistics the writer stored beside a trend's histogram, as metrics in ms; each
+// carries `histogram` (from the document) so compare can do statistics on the distribution.
+Result<void> add_trend(const std::string& name, const nlohmann::json& trend,
+                       const HdrHistogram* histogram, MetricSet& set) {
   if (!trend.is_object()) return make_error(fmt::format("trend '{}' is not an object", name));
   const double scale = ms_scale(trend);
-  std::shared_ptr<const HdrHistogram> histogram;
-  if (auto h = trend.find("histogram"); h != trend.end() && h->is_string()) {
-    auto decoded = decode_compressed_base64(h->get<std::string>());
-    if (!decoded) {
-      return make_error(
-          fmt::format("trend '{}': bad histogram: {}", name, decoded.error().message));
-    }
-    histogram = std::make_shared<const HdrHistogram>(std::move(*decoded));
-  }
+  std::shared_ptr<const HdrHistogram> shared;
+  if (histogram != nullptr) shared = std::make_shared<const HdrHistogram>(*histogram);
   for (const auto& [member, stat] : trend_stats()) {
     const auto* v = number_at(trend, member);
     if (v == nullptr) continue;
@@ -54,7 +52,7 @@ Result<void> add_trend(const std::string& name, const nlohmann::json& trend, Met
              .unit = "ms",
              .direction = Direction::kLowerIsBetter,
              .value = v->get<double>() * scale};
-    m.histogram = histogram;
+    m.histogram = shared;
     m.histogram_scale = scale;
     set.metrics.push_back(std::move(m));
   }
@@ -66,6 +64,14 @@ Result<void> add_trend(const std::string& name, const nlohmann::json& trend, Met
                                  .value = count->get<double>()});
   }
   return {};
+}
+
+// The histogram the reader decoded for trend `name`, or nullptr for a trend it does not know.
+const HdrHistogram* document_trend(const results::ResultsDocument& doc, std::string_view name) {
+  for (size_t i = 0; i < results::kTrendCount; ++i) {
+    if (results::kTrendNames[i] == name) return &doc.run.totals.trends[i];
+  }
+  return nullptr;
 }
 
 // {name: {stat: number, ...}} sections: counters, rates, gauges and unknown ones.
@@ -166,14 +172,8 @@ void attach_throughput_samples(const nlohmann::json& doc, MetricSet& set) {
 }  // namespace
 
 Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
-  const int version = doc.value("version", 0);
-  if (version > kKnownVersion) {
-    return make_error(
-        fmt::format("results file version {} is newer than this perfgate can read (it reads up "
-                    "to version {})",
-                    version, kKnownVersion),
-        "upgrade perfgate to read it");
-  }
+  auto read = results::results_from_json(doc);  // version check, types, validation
+  if (!read) return read.error();
   MetricSet set;
   if (auto run = doc.find("run"); run != doc.end() && run->is_object()) {
     for (const auto& [key, value] : run->items()) {
@@ -182,15 +182,19 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
   }
   if (auto trends = doc.find("trends"); trends != doc.end() && trends->is_object()) {
     for (const auto& [name, trend] : trends->items()) {
-      if (auto ok = add_trend(name, trend, set); !ok) return ok.error();
+      if (auto ok = add_trend(name, trend, document_trend(*read, name), set); !ok)
+        return ok.error();
     }
   }
+  // The reader keeps "names" entries in file order, each with its decoded duration.
   if (auto names = doc.find("names"); names != doc.end() && names->is_array()) {
-    for (const auto& entry : *names) {
-      if (!entry.is_object() || !entry.contains("duration") || !entry["name"].is_string()) continue;
-      const std::string name =
-          fmt::format("http_req_duration{{name:{}}}", entry["name"].get<std::string>());
-      if (auto ok = add_trend(name, entry["duration"], set); !ok) return ok.error();
+    for (size_t i = 0; i < names->size() && i < read->names.size(); ++i) {
+      const nlohmann::json& entry = (*names)[i];
+      if (!entry.is_object() || !entry.contains("duration")) continue;
+      const std::string name = fmt::format("http_req_duration{{name:{}}}", read->names[i].name);
+      if (auto ok = add_trend(name, entry["duration"], &read->names[i].duration, set); !ok) {
+        return ok.error();
+      }
     }
   }
   static const std::set<std::string, std::less<>> kNotMetrics = {

@@ -7,11 +7,11 @@
 
 #include "core/json_depth.h"
 #include "core/read_file.h"
-#include "report/results_json.h"
-#include "report/results_validation.h"
+#include "results/results_json.h"
+#include "results/results_validation.h"
 #include "stats/hdr_encoding.h"
 
-namespace perfgate::report {
+namespace perfgate::results {
 namespace {
 
 using nlohmann::json;
@@ -38,7 +38,7 @@ Result<HdrHistogram> histogram_from(const json& trend, std::string_view what) {
 }
 
 void read_run(const json& run, ResultsDocument& doc) {
-  results::RunMetadata& m = doc.run.meta;
+  RunMetadata& m = doc.run.meta;
   RunEnvironment& env = doc.environment;
   m.version = run.value("perfgate_version", "");
   m.command_line = run.value("command", "");
@@ -55,7 +55,7 @@ void read_run(const json& run, ResultsDocument& doc) {
   m.elapsed = nanos_from_seconds(run.value("elapsed_s", 0.0));
   doc.run.interrupted = run.value("interrupted", false);
   const json& w = section(run, "workload");
-  m.model = w.value("model", "closed") == "open" ? results::Model::kOpen : results::Model::kClosed;
+  m.model = w.value("model", "closed") == "open" ? Model::kOpen : Model::kClosed;
   m.target_url = w.value("target", "");
   m.vus = w.value("vus", 0);
   m.max_vus = w.value("max_vus", 0);
@@ -66,12 +66,12 @@ void read_run(const json& run, ResultsDocument& doc) {
 }
 
 Result<void> read_metrics(const json& j, ResultsDocument& doc) {
-  results::MetricSet& t = doc.run.totals;
+  MetricSet& t = doc.run.totals;
   const json& trends = section(j, "trends");
-  for (size_t i = 0; i < results::kTrendCount; ++i) {
-    auto it = trends.find(std::string(results::kTrendNames[i]));
+  for (size_t i = 0; i < kTrendCount; ++i) {
+    auto it = trends.find(std::string(kTrendNames[i]));
     if (it == trends.end()) continue;  // absent trend: recorded nothing
-    auto h = histogram_from(*it, results::kTrendNames[i]);
+    auto h = histogram_from(*it, kTrendNames[i]);
     if (!h) return h.error();
     t.trends[i] = std::move(h).value();
   }
@@ -83,17 +83,17 @@ Result<void> read_metrics(const json& j, ResultsDocument& doc) {
   t.data_sent = count("data_sent");
   t.data_received = count("data_received");
   t.failed_requests = section(section(j, "rates"), "http_req_failed").value("failed", int64_t{0});
-  for (size_t i = 0; i < results::kErrorClassCount; ++i) {
-    t.errors[i] = section(j, "errors").value(std::string(results::kErrorClassNames[i]), int64_t{0});
+  for (size_t i = 0; i < kErrorClassCount; ++i) {
+    t.errors[i] = section(j, "errors").value(std::string(kErrorClassNames[i]), int64_t{0});
   }
   for (const auto& [key, value] : section(j, "statuses").items()) {
     const int status = std::atoi(key.c_str());
-    if (status < 0 || static_cast<size_t>(status) >= results::kStatusSlots || key.empty()) {
+    if (status < 0 || static_cast<size_t>(status) >= kStatusSlots || key.empty()) {
       return make_error(fmt::format("malformed results file: status \"{}\" out of range", key));
     }
     t.statuses[static_cast<size_t>(status)] = value.get<int64_t>();
   }
-  auto gauge = [&](const char* name, results::VuGauge& g) {
+  auto gauge = [&](const char* name, VuGauge& g) {
     const json& s = section(section(j, "gauges"), name);
     g = {s.value("value", int64_t{0}), s.value("min", int64_t{0}), s.value("max", int64_t{0})};
   };
@@ -139,7 +139,7 @@ void read_series_and_health(const json& j, ResultsDocument& doc) {
   }
   if (j.contains("parts")) doc.parts = j["parts"];
   for (const json& p : section(j, "series").value("points", json::array())) {
-    results::TimeSeriesPoint point;
+    TimeSeriesPoint point;
     point.t_seconds = p.value("t", 0.0);
     point.requests = p.value("requests", int64_t{0});
     point.errors = p.value("errors", int64_t{0});
@@ -214,4 +214,4 @@ Result<ResultsDocument> read_results_file(const std::string& path) {
   return doc;
 }
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results

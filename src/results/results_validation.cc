@@ -1,11 +1,11 @@
-#include "report/results_validation.h"
+#include "results/results_validation.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <string>
 
-namespace perfgate::report {
+namespace perfgate::results {
 namespace {
 
 Error impossible(const std::string& what, std::string_view why) {
@@ -20,7 +20,7 @@ Result<void> non_negative(const std::string& what, double value) {
   return {};
 }
 
-Result<void> validate_totals(const results::MetricSet& t) {
+Result<void> validate_totals(const MetricSet& t) {
   const std::pair<const char*, int64_t> counts[] = {
       {"counters.http_reqs", t.http_reqs},   {"http_req_failed fails", t.failed_requests},
       {"counters.iterations", t.iterations}, {"counters.dropped_iterations", t.dropped_iterations},
@@ -60,7 +60,7 @@ Result<void> validate_results(const ResultsDocument& doc) {
     if (auto ok = non_negative(what + ".passes", static_cast<double>(c.passes)); !ok) return ok;
     if (auto ok = non_negative(what + ".fails", static_cast<double>(c.fails)); !ok) return ok;
   }
-  for (const results::TimeSeriesPoint& p : doc.run.series) {
+  for (const TimeSeriesPoint& p : doc.run.series) {
     if (auto ok = non_negative("series[].requests", static_cast<double>(p.requests)); !ok)
       return ok;
     if (auto ok = non_negative("series[].errors", static_cast<double>(p.errors)); !ok) return ok;
@@ -68,4 +68,4 @@ Result<void> validate_results(const ResultsDocument& doc) {
   return {};
 }
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results

@@ -1,4 +1,4 @@
-#include "report/results_document.h"
+#include "results/results_document.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "core/clock.h"
 
-namespace perfgate::report {
+namespace perfgate::results {
 namespace {
 
 std::string trim(std::string s) {
@@ -68,15 +68,15 @@ RunEnvironment collect_environment() {
   return env;
 }
 
-ResultsDocument make_document(results::RunResult run) {
+ResultsDocument make_document(RunResult run) {
   ResultsDocument doc;
   doc.run = std::move(run);
   doc.environment = collect_environment();
-  for (const results::EncodedInterval& i : doc.run.duration_intervals) {
+  for (const EncodedInterval& i : doc.run.duration_intervals) {
     doc.intervals.push_back(
         {i.start_seconds, i.length_seconds, "http_req_duration", i.max_us, i.histogram});
   }
   return doc;
 }
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results

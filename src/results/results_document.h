@@ -1,10 +1,10 @@
-// ResultsDocument: everything a results file holds — the engine's RunResult plus the parts of a
-// run that the results model does not carry yet: where it ran (host, CPU, git commit, plan),
-// threshold and check outcomes, per-name statistics and interval histograms. Every formatter in
-// this module reads a ResultsDocument, so a live run and `perfgate report results.json` draw the
-// same thing. When RunResult grows one of these fields, it moves there and this struct shrinks.
+// ResultsDocument: everything a results file holds — the engine's RunResult plus where it ran
+// (host, CPU, git commit, plan), threshold and check outcomes, per-name statistics and interval
+// histograms. It is the protocol-neutral results model: every formatter (report/) and every
+// importer of perfgate results (analysis/) reads a ResultsDocument, so a live run,
+// `perfgate report results.json` and `perfgate compare` see the same thing.
 //
-// Units: latencies are microseconds (as in results::MetricSet), times are as in RunResult.
+// Units: latencies are microseconds (as in MetricSet), times are as in RunResult.
 // Thread-safety: a plain value.
 #pragma once
 
@@ -16,7 +16,7 @@
 #include "results/run_result.h"
 #include "stats/hdr_histogram.h"
 
-namespace perfgate::report {
+namespace perfgate::results {
 
 // Where and from what the run came. Empty strings / zeros mean "unknown".
 struct RunEnvironment {
@@ -70,14 +70,14 @@ struct IntervalHistogram {
 };
 
 struct ResultsDocument {
-  results::RunResult run;
+  RunResult run;
   RunEnvironment environment;
   std::vector<ThresholdOutcome> thresholds;
   std::vector<CheckOutcome> checks;
   std::vector<NamedStats> names;
   std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
   // `perfgate run --monitor`: the monitor's report (docs/monitoring.md), kept as the monitor
-  // wrote it; null when nothing was monitored. The report module comes before monitor in the
+  // wrote it; null when nothing was monitored. The results module comes before monitor in the
   // dependency order, so it carries this section without interpreting it.
   nlohmann::json monitor;
   // `perfgate capacity`, `stress` and `scale` (docs/capacity.md): {"capacity": ...} and/or
@@ -97,6 +97,6 @@ struct ResultsDocument {
 RunEnvironment collect_environment();
 
 // A document for a live run: `run` plus the environment of this machine.
-ResultsDocument make_document(results::RunResult run);
+ResultsDocument make_document(RunResult run);
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results

@@ -3,10 +3,10 @@
 
 #include <ctime>
 
-#include "report/results_json.h"
+#include "results/results_json.h"
 #include "stats/hdr_encoding.h"
 
-namespace perfgate::report {
+namespace perfgate::results {
 namespace {
 
 using nlohmann::json;
@@ -41,9 +41,9 @@ json trend_json(const HdrHistogram& h) {
 }
 
 json run_json(const ResultsDocument& doc) {
-  const results::RunMetadata& m = doc.run.meta;
+  const RunMetadata& m = doc.run.meta;
   const RunEnvironment& env = doc.environment;
-  json workload = {{"model", results::model_name(m.model)},
+  json workload = {{"model", model_name(m.model)},
                    {"target", m.target_url},
                    {"vus", m.vus},
                    {"max_vus", m.max_vus},
@@ -82,13 +82,13 @@ json verdict_json(const ResultsDocument& doc) {
 }
 
 void add_metrics(const ResultsDocument& doc, json& out) {
-  const results::MetricSet& t = doc.run.totals;
+  const MetricSet& t = doc.run.totals;
   const double elapsed = doc.run.elapsed_seconds();
   auto counter = [&](int64_t count) {
     return json{{"count", count}, {"rate", elapsed > 0 ? static_cast<double>(count) / elapsed : 0}};
   };
-  for (size_t i = 0; i < results::kTrendCount; ++i) {
-    out["trends"][std::string(results::kTrendNames[i])] = trend_json(t.trends[i]);
+  for (size_t i = 0; i < kTrendCount; ++i) {
+    out["trends"][std::string(kTrendNames[i])] = trend_json(t.trends[i]);
   }
   out["counters"] = {{"http_reqs", counter(t.http_reqs)},
                      {"iterations", counter(t.iterations)},
@@ -97,16 +97,16 @@ void add_metrics(const ResultsDocument& doc, json& out) {
                      {"data_received", counter(t.data_received)}};
   out["rates"]["http_req_failed"] = {
       {"value", doc.run.failed_rate()}, {"failed", t.failed_requests}, {"total", t.http_reqs}};
-  auto gauge = [](const results::VuGauge& g) {
+  auto gauge = [](const VuGauge& g) {
     return json{{"value", g.value}, {"min", g.min}, {"max", g.max}};
   };
   out["gauges"] = {{"vus", gauge(doc.run.vus)}, {"vus_max", gauge(doc.run.vus_max)}};
   out["errors"] = json::object();
-  for (size_t i = 0; i < results::kErrorClassCount; ++i) {
-    if (t.errors[i] != 0) out["errors"][std::string(results::kErrorClassNames[i])] = t.errors[i];
+  for (size_t i = 0; i < kErrorClassCount; ++i) {
+    if (t.errors[i] != 0) out["errors"][std::string(kErrorClassNames[i])] = t.errors[i];
   }
   out["statuses"] = json::object();
-  for (size_t i = 0; i < results::kStatusSlots; ++i) {
+  for (size_t i = 0; i < kStatusSlots; ++i) {
     if (t.statuses[i] != 0) out["statuses"][std::to_string(i)] = t.statuses[i];
   }
 }
@@ -136,7 +136,7 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
 
 json series_json(const ResultsDocument& doc) {
   json points = json::array();
-  for (const results::TimeSeriesPoint& p : doc.run.series) {
+  for (const TimeSeriesPoint& p : doc.run.series) {
     points.push_back({{"t", p.t_seconds},
                       {"requests", p.requests},
                       {"errors", p.errors},
@@ -162,7 +162,7 @@ json intervals_json(const ResultsDocument& doc) {
   return out;
 }
 
-json health_json(const results::GeneratorHealth& h) {
+json health_json(const GeneratorHealth& h) {
   return {{"cpu_seconds", h.cpu_seconds},
           {"cpu_percent", h.cpu_percent},
           {"usable_cores", h.usable_cores},
@@ -192,4 +192,4 @@ std::string format_results_json(const ResultsDocument& doc, int indent) {
   return results_to_json(doc).dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results

@@ -7,11 +7,11 @@
 #pragma once
 
 #include "core/result.h"
-#include "report/results_document.h"
+#include "results/results_document.h"
 
-namespace perfgate::report {
+namespace perfgate::results {
 
 // The first impossible value found, named by its place in the file ("counters.http_reqs is -5").
 Result<void> validate_results(const ResultsDocument& doc);
 
-}  // namespace perfgate::report
+}  // namespace perfgate::results
