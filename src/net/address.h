@@ -22,6 +22,7 @@ struct Address {
   const sockaddr* sockaddr_ptr() const { return reinterpret_cast<const sockaddr*>(&storage); }
   int family() const { return storage.ss_family; }
   uint16_t port() const;
+  void set_port(uint16_t port);
   // "127.0.0.1:8080" or "[::1]:8080".
   std::string to_string() const;
 };
