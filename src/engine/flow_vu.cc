@@ -142,6 +142,8 @@ void FlowVu::end_iteration(Nanos now, bool backoff) {
 void FlowVu::abort() {
   if (state_ == State::kIdle) return;
   timer_ = 0;
+  if (resolving_) worker_.resolver()->cancel(this);
+  resolving_ = false;
   connection_.close();
   worker_.vu_busy(-1);
   state_ = State::kIdle;
@@ -179,7 +181,39 @@ Nanos FlowVu::timeout_for(const FlatStep& step) const {
 }
 
 void FlowVu::send(const FlatStep& step, Nanos now) {
+  const protocols::HttpUrl& url = *request_url_;
+  origin_key_ = host_key(url);
+  const auto& hosts = worker_.shared().index.hosts;
+  if (auto it = hosts.find(origin_key_); it != hosts.end()) {
+    origin_ = Origin{&it->second, it->first, url.host, url.tls};
+    return connection_.send(origin_, request_, capture_, timeout_for(step), now);
+  }
+  net::Resolver* resolver = worker_.resolver();
+  if (resolver == nullptr) return fail_step(step, ErrorClass::kDnsError, now);
+  switch (resolver->resolve(url.host, url.port, this, &resolved_)) {
+    case net::Resolver::Status::kReady:
+      return send_resolved(step, now);
+    case net::Resolver::Status::kFailed:
+      return fail_step(step, ErrorClass::kDnsError, now);
+    case net::Resolver::Status::kPending:
+      resolving_ = true;
+      return;
+  }
+}
+
+void FlowVu::send_resolved(const FlatStep& step, Nanos now) {
+  origin_ = Origin{&resolved_, origin_key_, request_url_->host, request_url_->tls};
   connection_.send(origin_, request_, capture_, timeout_for(step), now);
+}
+
+void FlowVu::on_resolved(const net::Address* address, const std::string&) {
+  if (!resolving_) return;
+  resolving_ = false;
+  const Nanos now = worker_.clock().now();
+  const FlatStep& step = worker_.shared().index.flows[flow_][step_];
+  if (address == nullptr) return fail_step(step, ErrorClass::kDnsError, now);
+  resolved_ = *address;
+  send_resolved(step, now);
 }
 
 std::optional<ErrorClass> FlowVu::render_request(const FlatStep& step) {
@@ -202,16 +236,11 @@ std::optional<ErrorClass> FlowVu::render_request(const FlatStep& step) {
 }
 
 // The request for *request_url_, method_ and body_ with the step's headers and the jar's
-// cookies; an error class when the host was not resolved before the run.
+// cookies; an error class when it cannot be made.
 std::optional<ErrorClass> FlowVu::build_request(const FlatStep& step,
                                                 const plan::RenderContext& context) {
   const plan::RequestStep& req = *step.request;
   const protocols::HttpUrl& url = *request_url_;
-  const auto& hosts = worker_.shared().index.hosts;
-  value_ = host_key(url);
-  auto it = hosts.find(value_);
-  if (it == hosts.end()) return ErrorClass::kDnsError;  // only hosts resolved before the run
-  origin_ = Origin{&it->second, it->first, url.host, url.tls};
   cookie_path_.assign(url.target, 0, url.target.find('?'));
   // Render every header value into one buffer first; views into it are made once it is final.
   header_bytes_.clear();

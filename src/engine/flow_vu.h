@@ -25,6 +25,7 @@
 #include "engine/connection.h"
 #include "engine/plan_index.h"
 #include "net/event_loop.h"
+#include "net/resolver.h"
 #include "plan/template.h"
 #include "protocols/cookie_jar.h"
 #include "protocols/session.h"
@@ -35,7 +36,7 @@ namespace perfgate::engine {
 class PlanWorker;
 class ScenarioDriver;
 
-class FlowVu final : public net::TimerHandler, private ConnectionUser {
+class FlowVu final : public net::TimerHandler, private ConnectionUser, private net::ResolveWaiter {
  public:
   FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number);
   ~FlowVu() override;
@@ -66,7 +67,11 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser {
   std::optional<results::ErrorClass> render_request(const FlatStep& step);
   std::optional<results::ErrorClass> build_request(const FlatStep& step,
                                                    const plan::RenderContext& context);
+  // Sends the built request to *request_url_'s origin: one resolved before the run, or one
+  // the worker's resolver knows or looks up (the step then waits without blocking the loop).
   void send(const FlatStep& step, Nanos now);
+  void send_resolved(const FlatStep& step, Nanos now);
+  void on_resolved(const net::Address* address, const std::string& error) override;
   Nanos timeout_for(const FlatStep& step) const;
   void on_request_done(const RequestOutcome& outcome, Nanos now) override;
   bool follow_redirect(const FlatStep& step, const RequestOutcome& outcome, Nanos now);
@@ -119,6 +124,9 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser {
   protocols::OutgoingRequest request_;
   protocols::ResponseCapture capture_;
   Origin origin_;
+  std::string origin_key_;  // when origin_ was resolved during the run
+  net::Address resolved_;   // ... and its address
+  bool resolving_ = false;  // waiting for the resolver
   // The URL of the request in flight (redirects resolve against it): the step's literal one or
   // rendered_url_.
   const protocols::HttpUrl* request_url_ = nullptr;

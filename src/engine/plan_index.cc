@@ -80,7 +80,7 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
         if (!url) return url.error();
         const std::string key = host_key(*url);
         if (!index.hosts.count(key)) {
-          auto address = net::resolve(url->host, url->port);
+          auto address = net::resolve_blocking(url->host, url->port);
           if (!address) return address.error();
           index.hosts.emplace(key, *address);
         }

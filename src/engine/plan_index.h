@@ -1,7 +1,8 @@
 // PlanIndex: a Plan prepared for execution, built once before the run — flows flattened into
 // step lists (groups become begin/end markers), request names and check names numbered so
 // workers count into plain vectors, literal URLs pre-parsed, and every host:port the plan can
-// reach resolved (the engine does no DNS during the run). Also applies --duration-scale.
+// reach with a literal origin resolved (hosts of rendered URLs and redirects are resolved during
+// the run by each worker's net::Resolver). Also applies --duration-scale.
 //
 // Thread-safety: immutable after build_plan_index(); shared read-only by all workers.
 #pragma once
@@ -13,6 +14,7 @@
 #include "core/result.h"
 #include "engine/sub_metrics.h"
 #include "net/address.h"
+#include "net/resolver.h"
 #include "plan/plan.h"
 #include "protocols/url.h"
 

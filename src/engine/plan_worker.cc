@@ -31,6 +31,14 @@ FlowVu& PlanWorker::new_vu(ScenarioDriver& driver, int64_t number) {
   return vus_.back();
 }
 
+net::Resolver* PlanWorker::resolver() {
+  if (!resolver_tried_) {
+    resolver_tried_ = true;
+    if (auto made = net::Resolver::create(loop_)) resolver_ = std::move(*made);
+  }
+  return resolver_.get();
+}
+
 void PlanWorker::vu_busy(int delta) {
   busy_ += delta;
   busy_gauge_.store(busy_, std::memory_order_relaxed);

@@ -24,6 +24,7 @@
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
 #include "net/event_loop.h"
+#include "net/resolver.h"
 #include "plan/plan.h"
 
 namespace perfgate::engine {
@@ -86,6 +87,9 @@ class PlanWorker final : private net::TimerHandler {
   net::EventLoop& loop() { return loop_; }
   const Clock& clock() const { return clock_; }
   ConnectionContext& connection_context() { return connection_context_; }
+  // Resolves hosts the plan index did not resolve before the run (rendered URLs, redirects).
+  // Made on first use; null when c-ares cannot be set up (those requests fail with dns_error).
+  net::Resolver* resolver();
   FlowVu& new_vu(ScenarioDriver& driver, int64_t number);
   void vu_busy(int delta);
 
@@ -94,6 +98,8 @@ class PlanWorker final : private net::TimerHandler {
   const Clock& clock_;
   int index_;
   net::EventLoop loop_;
+  std::unique_ptr<net::Resolver> resolver_;  // after loop_: it unregisters from it when destroyed
+  bool resolver_tried_ = false;
   std::unique_ptr<char[]> read_buffer_;
   ConnectionContext connection_context_;
   uint64_t sweep_timer_ = 0;
