@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 # Debian packages, by what needs them. `deps` installs the missing ones (a no-op when present).
 BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nlohmann-json3-dev \
   libyaml-cpp-dev libcli11-dev libsqlite3-dev libpq-dev zlib1g-dev libssl-dev libboost-dev nodejs \
-  libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler \
+  libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev libprotoc-dev protobuf-compiler \
   libsnappy-dev ccache
 TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps \
   openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
