@@ -4,6 +4,7 @@
 // Thread-safety: one per flow being loaded, on one thread.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -38,6 +39,18 @@ struct FlowLoader {
   void steps(const YAML::Node& node, std::vector<Step>& out);
   void step(const YAML::Node& node, std::vector<Step>& out);
   void request(const YAML::Node& node, Step& step);
+  void grpc_request(const YAML::Node& node, Step& step);  // load_grpc.cc
+  // The step's `timeout`, `checks`, `extract` and `record` (shared by HTTP and gRPC steps).
+  void request_common(std::map<std::string, YAML::Node>& fields, RequestStep& req);
+  void grpc_status_check(const YAML::Node& node, SourcePos pos, RequestStep& req);
+  std::shared_ptr<const protocols::grpc::ProtoSet> grpc_protos(
+      std::map<std::string, YAML::Node>& call, const YAML::Node& at);
+  std::shared_ptr<const protocols::grpc::Method> grpc_method(
+      std::map<std::string, YAML::Node>& call, const YAML::Node& at,
+      std::shared_ptr<const protocols::grpc::ProtoSet> protos);
+  void grpc_metadata(const YAML::Node& node, RequestStep& req);
+  // `node`: the message (null: an empty message); errors without one are reported `at`.
+  void grpc_message(const YAML::Node* node, const YAML::Node& at, RequestStep& req);
   void think(const YAML::Node& node, Step& step);
   void group(const YAML::Node& node, Step& step);
   void extracts(const YAML::Node& node, RequestStep& req);

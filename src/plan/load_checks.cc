@@ -135,9 +135,9 @@ void FlowLoader::extracts(const YAML::Node& node, RequestStep& req) {
 }
 
 void FlowLoader::checks(const YAML::Node& node, RequestStep& req) {
-  static const std::vector<std::string_view> kKinds = {"status",       "headers",    "bodyContains",
-                                                       "bodyMatches",  "jsonEquals", "jsonExists",
-                                                       "durationBelow"};
+  static const std::vector<std::string_view> kKinds = {
+      "status",     "headers",       "bodyContains", "bodyMatches", "jsonEquals",
+      "jsonExists", "durationBelow", "grpcStatus",   "grpc-status"};
   r().for_each(
       node, "checks", kKinds,
       [&](const std::string& kind, const YAML::Node& key_node, const YAML::Node& v) {
@@ -212,6 +212,8 @@ void FlowLoader::checks(const YAML::Node& node, RequestStep& req) {
                 c.pos = pos;
                 req.checks.push_back(std::move(c));
               });
+        } else if (kind == "grpcStatus" || kind == "grpc-status") {
+          grpc_status_check(v, pos, req);
         } else {
           auto below = r().duration(v, "checks.durationBelow");
           if (!below) return;

@@ -58,13 +58,15 @@ void FlowLoader::step(const YAML::Node& node, std::vector<Step>& out) {
   s.pos = r().pos(node);
   if (node["think"])
     think(node, s);
+  else if (node["grpc"])
+    grpc_request(node, s);
   else if (node["group"])
     group(node, s);
   else if (node["url"])
     request(node, s);
   else {
-    r().error(node,
-              "a step needs url:, think: or group:", "write - {name: home, url: /} or - think: 1s");
+    r().error(node, "a step needs url:, grpc:, think: or group:",
+              "write - {name: home, url: /} or - think: 1s");
     return;
   }
   out.push_back(std::move(s));
@@ -218,6 +220,10 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
     for (const Header& h : req.headers) has_type |= same_header(h.name, "Content-Type");
     if (!has_type) req.headers.push_back({"Content-Type", Template::literal("application/json")});
   }
+  request_common(fields, req);
+}
+
+void FlowLoader::request_common(std::map<std::string, YAML::Node>& fields, RequestStep& req) {
   if (fields.count("timeout")) {
     if (auto t = r().duration(fields["timeout"], "timeout");
         t && check_timeout(r(), fields["timeout"], "timeout", *t))

@@ -95,6 +95,11 @@ namespace {
 void load_base_url(LoadContext& ctx, const YAML::Node& value) {
   auto url = ctx.reader.string(value, "options.baseUrl");
   if (!url) return;
+  if (url->starts_with("grpc://") || url->starts_with("grpcs://")) {  // for gRPC steps
+    while (url->ends_with("/")) url->pop_back();
+    ctx.plan.options.base_url = *url;
+    return;
+  }
   if (!url->starts_with("http://") && !url->starts_with("https://")) {
     ctx.reader.error(value, fmt::format("options.baseUrl \"{}\" is not an http(s) URL", *url),
                      "write it as http://host:port, e.g. http://127.0.0.1:8080");

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -15,6 +16,10 @@
 #include "plan/loader.h"
 #include "plan/plan.h"
 #include "plan/yaml_reader.h"
+
+namespace perfgate::protocols::grpc {
+class ProtoSet;
+}
 
 namespace perfgate::plan::detail {
 
@@ -41,6 +46,9 @@ struct LoadContext {
   std::vector<PendingFlowRef> flow_refs;
   std::vector<std::string> secret_names;  // from options.secrets
   size_t steps_seen = 0;
+  // .proto sets loaded so far, by their files and import paths (load_grpc.cc), so steps that
+  // name the same files share one.
+  std::map<std::string, std::shared_ptr<const protocols::grpc::ProtoSet>> proto_sets;
   std::string source;  // the plan text, to place template errors at their exact column
 
   // The position of byte `offset` inside the scalar `node` when it can be placed exactly (a

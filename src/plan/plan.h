@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +24,10 @@
 #include "plan/segment.h"
 #include "plan/template.h"
 #include "plan/threshold.h"
+
+namespace perfgate::protocols::grpc {
+struct Method;
+}
 
 namespace perfgate::plan {
 
@@ -121,13 +126,14 @@ enum class CheckKind {
   kJsonEquals,
   kJsonExists,
   kDurationBelow,
+  kGrpcStatusIn,  // a gRPC step's status code is one of `statuses` (0..16)
 };
 
 // One check; its outcome feeds the `checks` rate metric, tagged with check=<name>.
 struct Check {
   CheckKind kind = CheckKind::kStatusIn;
   std::string name;            // e.g. "status in [200,201]"; unique within the step
-  std::vector<int> statuses;   // kStatusIn
+  std::vector<int> statuses;   // kStatusIn, kGrpcStatusIn
   std::string subject;         // header name, JSON pointer, or the text to look for
   std::string expected;        // kJsonEquals: the JSON text of the expected value
   std::optional<Regex> regex;  // kHeaderMatches, kBodyMatches (RE2)
@@ -161,6 +167,12 @@ struct RequestStep {
   std::vector<Extract> extracts;
   std::vector<Check> checks;
   std::vector<Record> records;
+  // A gRPC step (`grpc:`, docs/grpc.md): the method called, null for HTTP steps. The request is
+  // a POST of `url` (http:// or https:// + the method's path) with the gRPC headers and metadata
+  // in `headers`. `body` is the framed request message when the message is literal (encoded at
+  // load time); with templates it is the message's JSON, encoded per request.
+  std::shared_ptr<const protocols::grpc::Method> grpc;
+  bool grpc_encode_body = false;
 };
 
 struct Step {

@@ -101,6 +101,9 @@ bool ResponseInspector::passes(const Check& check) {
     }
     case CheckKind::kDurationBelow:
       return response_.duration < check.below;
+    case CheckKind::kGrpcStatusIn:
+      return std::find(check.statuses.begin(), check.statuses.end(), response_.grpc_status) !=
+             check.statuses.end();
   }
   return false;
 }

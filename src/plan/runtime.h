@@ -36,8 +36,9 @@ size_t pick_row(const Feeder& feeder, std::int64_t vu, std::uint64_t sequence,
 struct ResponseView {
   int status = 0;
   std::span<const std::pair<std::string_view, std::string_view>> headers;
-  std::string_view body;
+  std::string_view body;  // a gRPC step's: the response message(s) as JSON
   Nanos duration = 0;
+  int grpc_status = -1;  // a gRPC step's status code; -1 for HTTP steps
 };
 
 class ResponseInspector {
