@@ -11,7 +11,7 @@ BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nl
   libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev libprotoc-dev protobuf-compiler \
   libsnappy-dev ccache
 TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps \
-  openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio
+  openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio python3-protobuf
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps deps-build build debug demo test test-unit asan tsan fuzz bench format format-check clean
@@ -72,7 +72,7 @@ FUZZ_SECONDS ?= 30
 FUZZERS := plan_loader_fuzz:plan template_fuzz:template feeder_fuzz:feeder \
   response_fuzz:response results_reader_fuzz:results_reader gates_fuzz:gates \
   importers_fuzz:importers http1_request_fuzz:http1_request http1_response_fuzz:http1_response \
-  cookie_jar_fuzz:cookie_jar
+  cookie_jar_fuzz:cookie_jar grpc_framing_fuzz:grpc_framing
 
 fuzz: deps build/fuzz/build.ninja
 	cmake --build build/fuzz -j $(JOBS) --target $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f))))

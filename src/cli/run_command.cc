@@ -60,6 +60,8 @@ struct RunOptions {
   std::string method = "GET";
   std::vector<std::string> headers;
   std::string body;
+  std::vector<std::string> protos, import_paths;  // grpc:// one-liners
+  std::string message;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timeout = "5s";
   std::string timer_resolution = "250us";
@@ -82,7 +84,9 @@ int bad_input(const Error& error) {
 }
 
 void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
-  app.add_option("url", o.url, "target URL, http[s]://host[:port]/path")->required();
+  app.add_option("url", o.url,
+                 "target URL, http[s]://host[:port]/path or grpc[s]://host:port/pkg.Service/Method")
+      ->required();
   app.add_option("-u,-c,--vus,--connections", o.vus,
                  "closed model: concurrent VUs, one connection each (default 10)")
       ->check(CLI::PositiveNumber)
@@ -100,6 +104,11 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)")
       ->allow_extra_args(false);  // one value per -H, so a URL after -H stays the URL
   app.add_option("--body", o.body, "request body: TEXT, or @FILE to read it from a file");
+  app.add_option("--proto", o.protos, "gRPC: a .proto file declaring the method (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--import-path", o.import_paths, "gRPC: where .proto imports are found")
+      ->allow_extra_args(false);
+  app.add_option("--message", o.message, "gRPC: the request message in JSON, or @FILE");
   app.add_option("-t,--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
   app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
@@ -130,6 +139,15 @@ Result<void> add_request(const RunOptions& o, engine::OneLiner& one) {
     one.body = std::move(*content);
   } else {
     one.body = o.body;
+  }
+  one.protos = o.protos;
+  one.import_paths = o.import_paths;
+  if (!o.message.empty() && o.message.front() == '@') {
+    auto content = read_file_bounded(o.message.substr(1), kMaxBodyFileBytes, "message file");
+    if (!content) return content.error();
+    one.message = std::move(*content);
+  } else {
+    one.message = o.message;
   }
   return {};
 }

@@ -53,6 +53,19 @@ plan::Scenario scenario_for(const OneLiner& one) {
 int default_max_vus(double rate) { return std::max(100, static_cast<int>(std::ceil(rate / 10))); }
 
 Result<plan::Plan> one_liner_plan(const OneLiner& one) {
+  if (one.url.starts_with("grpc://") || one.url.starts_with("grpcs://")) {
+    auto step = grpc_one_liner_step(one);
+    if (!step) return step.error();
+    plan::Plan plan;
+    plan.name = one.url;
+    plan.options.timeout = one.timeout;
+    plan::Flow flow;
+    flow.name = "default";
+    flow.steps.push_back(std::move(*step));
+    plan.flows.push_back(std::move(flow));
+    plan.scenarios.push_back(scenario_for(one));
+    return plan;
+  }
   auto url = protocols::parse_http_url(one.url);
   if (!url) return url.error();
   protocols::HttpRequestSpec spec;  // validated as the request writer would write it

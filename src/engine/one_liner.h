@@ -37,13 +37,23 @@ struct OneLiner {
   Nanos duration = 10 * kNanosPerSecond;
   int64_t requests = 0;  // closed model: stop after this many requests (0: none)
   Nanos timeout = 5 * kNanosPerSecond;
+  // gRPC (url grpc://host:port/package.Service/Method or grpcs://): the .proto files, their
+  // import paths and the request message in JSON ("" = an empty message). `headers` are sent as
+  // metadata; method and body are not used.
+  std::vector<std::string> protos;
+  std::vector<std::string> import_paths;
+  std::string message;
 };
 
 // The default --max-vus for a rate: enough VUs for every request to take 100 ms at that rate
 // (Little's law: VUs = rate x latency), and never fewer than 100.
 int default_max_vus(double rate);
 
-// The plan that runs `one`. Errors: an invalid URL, method or header (nothing is sent).
+// The plan that runs `one`. Errors: an invalid URL, method or header (nothing is sent); for
+// gRPC also a .proto that does not compile, an unknown method, a message not of its type.
 Result<plan::Plan> one_liner_plan(const OneLiner& one);
+
+// The one request step of a grpc:// or grpcs:// one-liner (grpc_one_liner.cc).
+Result<plan::Step> grpc_one_liner_step(const OneLiner& one);
 
 }  // namespace perfgate::engine

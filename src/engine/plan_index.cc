@@ -69,6 +69,12 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
       }
       flat.kind = FlatStep::Kind::kGroupEnd;
     } else {
+      if (step.request.grpc && resolve_hosts) {
+        return make_error(
+            fmt::format("{}: gRPC calls need HTTP/2, which this build does not speak yet",
+                        step.pos.describe()),
+            "perfgate plan --check validates gRPC plans; running them comes with HTTP/2");
+      }
       flat.request = &step.request;
       flat.name_id = intern(index.names, step.request.name);
       for (const plan::Check& check : step.request.checks) {

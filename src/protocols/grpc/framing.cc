@@ -90,6 +90,7 @@ bool FrameReader::feed(std::string_view data) {
 bool FrameReader::finish() {
   if (error_ != FrameError::kNone) return false;
   if (in_payload_ || header_have_ > 0) {
+    if (in_payload_ && keep_) kept_.pop_back();  // kept() holds complete messages only
     error_ = FrameError::kTruncated;
     return false;
   }

@@ -47,7 +47,7 @@ class FrameReader {
 
   FrameError error() const { return error_; }
   uint64_t messages() const { return messages_; }
-  // The complete kept messages, in order (empty unless `keep`).
+  // The kept messages, in order (empty unless `keep`); after finish() only complete ones.
   const std::vector<std::string>& kept() const { return kept_; }
 
  private:

@@ -1,0 +1,31 @@
+// Test support: the gRPC server of the gRPC tests (tests/grpc/grpc_server.py, Debian's
+// python3-grpcio) as a child process on 127.0.0.1 and a free port, stopped and reaped on
+// destruction (its stdin is closed and it is sent SIGTERM). Every wait is bounded.
+//
+// Thread-safety: one object per test.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace perfgate::test_support {
+
+class GrpcTestServer {
+ public:
+  explicit GrpcTestServer(int workers = 8);
+  ~GrpcTestServer();
+  GrpcTestServer(const GrpcTestServer&) = delete;
+  GrpcTestServer& operator=(const GrpcTestServer&) = delete;
+
+  int port() const { return port_; }  // 0 when the server did not start
+  std::string url() const { return "grpc://127.0.0.1:" + std::to_string(port_); }
+  static std::string proto() { return std::string(PERFGATE_SOURCE_DIR) + "/tests/grpc/echo.proto"; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace perfgate::test_support
