@@ -11,6 +11,7 @@
 #include "protocols/grpc/message_codec.h"
 #include "protocols/grpc/method.h"
 #include "protocols/grpc/proto_set.h"
+#include "protocols/grpc/status.h"
 #include "protocols/url.h"
 
 namespace perfgate::engine {
@@ -69,6 +70,8 @@ Result<plan::Step> grpc_one_liner_step(const OneLiner& one) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     request.headers.push_back({lower, plan::Template::literal(value)});
   }
+  request.headers.push_back(
+      {"grpc-timeout", plan::Template::literal(grpc::grpc_timeout(one.timeout))});
   request.grpc = std::move(*method);
   return step;
 }

@@ -83,6 +83,10 @@ void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
   if (call.count("metadata")) grpc_metadata(call["metadata"], req);
   grpc_message(call.count("message") ? &call["message"] : nullptr, fields["grpc"], req);
   request_common(fields, req);
+  // The deadline the server sees: the step's timeout, else options.timeout.
+  req.headers.push_back(
+      {"grpc-timeout", Template::literal(grpc::grpc_timeout(
+                           req.timeout > 0 ? req.timeout : ctx.plan.options.timeout))});
 }
 
 std::shared_ptr<const protocols::grpc::ProtoSet> FlowLoader::grpc_protos(

@@ -62,7 +62,9 @@ TEST_F(GrpcPlanTest, AStepBecomesAFramedPostToTheMethodPath) {
   EXPECT_EQ(req.url.render({}), "http://127.0.0.1:9/perfgate.test.Echo/Say");
   EXPECT_FALSE(req.grpc_encode_body);
   EXPECT_EQ(req.body.render({}), std::string("\0\0\0\0\x06\x0a\x02hi\x10\x02", 11));
-  ASSERT_EQ(req.headers.size(), 3u);
+  ASSERT_EQ(req.headers.size(), 4u);
+  EXPECT_EQ(req.headers[3].name, "grpc-timeout");
+  EXPECT_EQ(req.headers[3].value.render({}), "2000000u");
   EXPECT_EQ(req.headers[0].name, "content-type");
   EXPECT_EQ(req.headers[1].name, "te");
   EXPECT_EQ(req.headers[2].name, "x-tenant");
