@@ -12,6 +12,7 @@
 #include "analysis/source_resolver.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/github_actions.h"
 #include "core/atomic_file.h"
 
 namespace perfgate::cli {
@@ -62,6 +63,8 @@ int gate_main(const std::vector<std::string>& args) {
       baseline);
   const std::string text = analysis::gate_report_text(report);
   fmt::print("{}", quiet ? text.substr(text.rfind('\n', text.size() - 2) + 1) : text);
+  std::fflush(stdout);
+  annotate_failed_gates(report);
   for (const auto& path : reports) {
     auto rendered = analysis::render_gate_report(report, path);
     if (!rendered) {

@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/github_actions.h"
 #include "engine/plan_index.h"
 #include "plan/explain.h"
 #include "plan/loader.h"
@@ -32,6 +33,7 @@ int plan_main(const std::vector<std::string>& args) {
   if (!loaded.ok()) {
     const auto errors = loaded.diagnostics.sorted();
     for (const plan::Diagnostic& d : errors) fmt::print(stderr, "{}\n", d.format());
+    annotate_plan_errors(loaded.diagnostics);
     fmt::print(stderr, "{}: {} error{}; the plan is invalid\n", path, errors.size(),
                errors.size() == 1 ? "" : "s");
     return kExitInvalidPlan;

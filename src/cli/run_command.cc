@@ -14,6 +14,7 @@
 #include "cli/command_line_redaction.h"
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
+#include "cli/github_actions.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
@@ -330,6 +331,9 @@ int run_main(const std::vector<std::string>& args) {
   if (auto ok = attached.write_files(doc); !ok) {
     fmt::print(stderr, "error: {}\n", ok.error().describe());
     written = false;
+  }
+  if (auto ok = append_step_summary(doc); !ok) {
+    fmt::print(stderr, "warning: {}\n", ok.error().describe());
   }
   if (!written) return kExitRuntimeError;
   return final_exit_code(*result, result->interrupted ? kExitInterrupted : kExitOk);

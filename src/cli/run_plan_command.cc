@@ -17,6 +17,7 @@
 #include "cli/command_line_redaction.h"
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
+#include "cli/github_actions.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
@@ -78,6 +79,7 @@ Result<double> duration_scale(double given) {
 
 int print_diagnostics(const plan::Diagnostics& diagnostics) {
   for (const plan::Diagnostic& d : diagnostics.sorted()) fmt::print(stderr, "{}\n", d.format());
+  annotate_plan_errors(diagnostics);
   fmt::print(stderr, "error: the plan has {} problem(s); nothing was sent\n",
              diagnostics.items().size());
   return kExitInvalidPlan;
@@ -219,6 +221,10 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (auto ok = attached.write_files(doc); !ok) {
     fmt::print(stderr, "error: {}\n", ok.error().describe());
     return kExitRuntimeError;
+  }
+  annotate_failed_thresholds(result->thresholds);
+  if (auto ok = append_step_summary(doc); !ok) {
+    fmt::print(stderr, "warning: {}\n", ok.error().describe());
   }
   if (result->run.interrupted) return kExitInterrupted;
   if (result->aborted) return kExitAbortedByThreshold;

@@ -2,14 +2,38 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
+
 #include "report/text_format.h"
 
 namespace perfgate::report {
 namespace {
 
-std::string threshold_case(const ThresholdOutcome& t) {
-  std::string out = fmt::format("    <testcase classname=\"perfgate.thresholds.{}\" name=\"{}\">\n",
-                                xml_escape(t.metric), xml_escape(t.expression));
+// JUnit's timestamp: ISO 8601 without a zone (the schema's xs:dateTime as Ant writes it), UTC.
+std::string junit_timestamp(int64_t unix_nanos) {
+  const time_t secs = static_cast<time_t>(unix_nanos / 1'000'000'000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// Suite attributes every consumer reads; strict ones (the Ant schema) require all of them.
+std::string suite_open(const ResultsDocument& doc, std::string_view name, size_t tests,
+                       int failures, double time_s) {
+  const std::string host = doc.environment.host.empty() ? "localhost" : doc.environment.host;
+  return fmt::format(
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
+      "time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
+      name, tests, failures, time_s, junit_timestamp(doc.run.meta.start_unix_nanos),
+      xml_escape(host));
+}
+
+// Thresholds and checks are judged over the whole run: each case's time is the run's.
+std::string threshold_case(const ThresholdOutcome& t, double time_s) {
+  std::string out = fmt::format(
+      "    <testcase classname=\"perfgate.thresholds.{}\" name=\"{}\" time=\"{:.3f}\">\n",
+      xml_escape(t.metric), xml_escape(t.expression), time_s);
   if (!t.passed) {
     const std::string observed = format_observed(t.observed, t.unit);
     out += fmt::format(
@@ -24,9 +48,10 @@ std::string threshold_case(const ThresholdOutcome& t) {
   return out + "    </testcase>\n";
 }
 
-std::string check_case(const CheckOutcome& c) {
+std::string check_case(const CheckOutcome& c, double time_s) {
   std::string out =
-      fmt::format("    <testcase classname=\"perfgate.checks\" name=\"{}\">\n", xml_escape(c.name));
+      fmt::format("    <testcase classname=\"perfgate.checks\" name=\"{}\" time=\"{:.3f}\">\n",
+                  xml_escape(c.name), time_s);
   const int64_t total = c.passes + c.fails;
   if (c.fails > 0) {
     const std::string text = fmt::format("{} of {} failed ({})", c.fails, total,
@@ -52,16 +77,11 @@ std::string format_junit(const ResultsDocument& doc) {
   out +=
       fmt::format("<testsuites name=\"perfgate\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
                   tests, threshold_failures + check_failures, time_s);
-  out += fmt::format(
-      "  <testsuite name=\"thresholds\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-      "time=\"{:.3f}\">\n",
-      doc.thresholds.size(), threshold_failures, time_s);
-  for (const auto& t : doc.thresholds) out += threshold_case(t);
+  out += suite_open(doc, "thresholds", doc.thresholds.size(), threshold_failures, time_s);
+  for (const auto& t : doc.thresholds) out += threshold_case(t, time_s);
   out += "  </testsuite>\n";
-  out += fmt::format(
-      "  <testsuite name=\"checks\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
-      doc.checks.size(), check_failures, time_s);
-  for (const auto& c : doc.checks) out += check_case(c);
+  out += suite_open(doc, "checks", doc.checks.size(), check_failures, time_s);
+  for (const auto& c : doc.checks) out += check_case(c, time_s);
   out += "  </testsuite>\n</testsuites>\n";
   return out;
 }

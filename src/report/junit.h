@@ -2,8 +2,10 @@
 // show each threshold and each check as a test case. A failed threshold's <failure> carries the
 // observed value; a check fails when any of its evaluations failed and says how many.
 //
-// Layout: <testsuites> with two <testsuite>s, "thresholds" and "checks"; testcase classname is
-// "perfgate.thresholds.<metric>" or "perfgate.checks", name the expression or check name.
+// Layout: <testsuites> with two <testsuite>s, "thresholds" and "checks", each with the run's
+// start as `timestamp` (UTC, no zone, as the Ant schema wants) and the `hostname` it ran on;
+// testcase classname is "perfgate.thresholds.<metric>" or "perfgate.checks", name the
+// expression or check name, `time` the run's elapsed seconds (what each case was judged over).
 // Text is XML-escaped; characters XML 1.0 cannot carry are replaced by U+FFFD.
 //
 // Thread-safety: pure function.

@@ -378,6 +378,50 @@ TEST_F(PlanRunTest, FailedThresholdExits99) {
   EXPECT_NE(run.out.find("✗ checks"), std::string::npos) << run.out;
 }
 
+// In GitHub Actions: a failed threshold is annotated at its line of the plan, an invalid plan at
+// the line of its error, and the Markdown summary is appended to $GITHUB_STEP_SUMMARY.
+TEST_F(PlanRunTest, GithubActionsGetsAnnotationsAndTheStepSummary) {
+  const std::string step_summary = temp_path("step_summary.md");
+  std::ofstream(step_summary) << "earlier step\n";
+  ::setenv("GITHUB_ACTIONS", "true", 1);
+  ::setenv("GITHUB_STEP_SUMMARY", step_summary.c_str(), 1);
+  PlanRun failed = run_plan_text("gha",
+                                 "options:\n"
+                                 "  baseUrl: ${BASE_URL}\n"
+                                 "  thresholds:\n"
+                                 "    'http_req_duration{name:slow}': ['p(95)<5']\n"
+                                 "  scenarios:\n"
+                                 "    s: {executor: per-vu-iterations, vus: 1, iterations: 2}\n"
+                                 "flows:\n"
+                                 "  default:\n"
+                                 "    - {name: slow, url: /delay/20}\n",
+                                 server_.url());
+  PlanRun invalid = run_plan_text("gha_invalid",
+                                  "options:\n"
+                                  "  scenarios:\n"
+                                  "    s: {executor: constant-vuss, vus: 1, duration: 1s}\n"
+                                  "flows:\n"
+                                  "  default:\n"
+                                  "    - {url: /}\n",
+                                  server_.url());
+  ::unsetenv("GITHUB_ACTIONS");
+  ::unsetenv("GITHUB_STEP_SUMMARY");
+  EXPECT_EQ(failed.exit_code, 99) << failed.out << failed.err;
+  EXPECT_NE(failed.out.find("gha.yaml,line=4"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.out.find(",title=threshold failed::http_req_duration{name:slow} p(95)<5: "
+                            "observed "),
+            std::string::npos)
+      << failed.out;
+  EXPECT_EQ(invalid.exit_code, 104);
+  EXPECT_NE(invalid.out.find("gha_invalid.yaml,line=3"), std::string::npos) << invalid.out;
+  EXPECT_NE(invalid.out.find("title=invalid plan::"), std::string::npos) << invalid.out;
+  std::ifstream in(step_summary);
+  const std::string markdown((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(markdown.rfind("earlier step\n", 0), 0u) << "appended, not replaced";
+  EXPECT_NE(markdown.find("p(95)&lt;5"), std::string::npos) << markdown;
+  std::filesystem::remove(step_summary);
+}
+
 TEST_F(PlanRunTest, AbortOnFailStopsTheRunEarly) {
   PlanRun run = run_plan_text("abort",
                               "options:\n"

@@ -32,6 +32,23 @@ TEST(JunitTest, FailedThresholdCarriesObservedValueAndCountsFailures) {
             std::string::npos);
 }
 
+TEST(JunitTest, EveryCaseHasATimeAndEverySuiteATimestampAndHost) {
+  const std::string xml = format_junit(make_fixture());
+  size_t cases = 0, timed = 0;
+  for (size_t at = xml.find("<testcase "); at != std::string::npos;
+       at = xml.find("<testcase ", at + 1)) {
+    ++cases;
+    const std::string tag = xml.substr(at, xml.find('>', at) - at);
+    timed += tag.find(" time=\"10.000\"") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(cases, 5u);
+  EXPECT_EQ(timed, cases) << xml;
+  // The fixture run started at 1'763'900'000.123 s after the epoch.
+  EXPECT_NE(xml.find("timestamp=\"2025-11-23T12:13:20\" hostname=\"ci-runner-7\""),
+            std::string::npos)
+      << xml;
+}
+
 TEST(JunitTest, AllPassingRunHasNoFailureElements) {
   ResultsDocument doc = make_fixture();
   doc.thresholds[1].passed = true;
