@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "core/units.h"
+#include "engine/plan_index.h"
+#include "engine/plan_metrics.h"
 #include "monitor/console_block.h"
 #include "monitor/findings.h"
 #include "monitor/report_json.h"
@@ -136,6 +138,35 @@ void RunAttachments::remember_gauges(const monitor::MonitorReport& report) {
   latest_gauges_ = std::move(gauges);
 }
 
+// The second by request name (with the method of its first step) and check, for outputs in
+// k6's per-sample schema.
+outputs::SecondDetail RunAttachments::second_detail(const engine::LiveStatus& status) {
+  outputs::SecondDetail detail;
+  if (status.interval == nullptr || status.index == nullptr) return detail;
+  const engine::PlanIndex& index = *status.index;
+  const engine::PlanMetrics& interval = *status.interval;
+  detail.interval = &interval.base;
+  if (methods_.size() != index.names.size()) {
+    methods_.assign(index.names.size(), "");
+    for (const auto& flow : index.flows) {
+      for (const engine::FlatStep& step : flow) {
+        if (step.kind != engine::FlatStep::Kind::kRequest || step.request == nullptr) continue;
+        std::string& method = methods_[step.name_id];
+        if (method.empty()) method = step.request->method;
+      }
+    }
+  }
+  for (size_t i = 0; i < index.names.size() && i < interval.names.size(); ++i) {
+    if (interval.names[i].duration.count() == 0) continue;
+    detail.names.push_back({index.names[i], methods_[i], &interval.names[i].duration});
+  }
+  for (size_t i = 0; i < index.checks.size() && i < interval.checks.size(); ++i) {
+    const engine::CheckStats& c = interval.checks[i];
+    if (c.passes + c.fails > 0) detail.checks.push_back({index.checks[i], c.passes, c.fails});
+  }
+  return detail;
+}
+
 void RunAttachments::on_second(const engine::LiveStatus& status) {
   if (live_outputs_.empty() || status.last_second == nullptr || status.totals == nullptr) return;
   std::vector<outputs::Gauge> gauges;
@@ -143,8 +174,10 @@ void RunAttachments::on_second(const engine::LiveStatus& status) {
     std::lock_guard lock(gauges_mutex_);
     gauges = latest_gauges_;
   }
+  const outputs::SecondDetail detail = second_detail(status);
   for (auto& output : live_outputs_) {
     if (!gauges.empty()) output->on_gauges(gauges);
+    if (detail.interval != nullptr) output->on_second_detail(detail);
     output->on_second(*status.last_second, *status.totals);
   }
 }

@@ -69,6 +69,8 @@ class RunAttachments {
 
   std::mutex gauges_mutex_;
   std::vector<outputs::Gauge> latest_gauges_;  // guarded by gauges_mutex_
+  outputs::SecondDetail second_detail(const engine::LiveStatus& status);
+  std::vector<std::string> methods_;  // coordinator thread: the method of each request name
 };
 
 }  // namespace perfgate::cli

@@ -10,12 +10,17 @@
 
 namespace perfgate::engine {
 
-// What the coordinator knows after each second, for live progress lines.
+struct PlanMetrics;
+struct PlanIndex;
+
+// What the coordinator knows after each second, for live progress lines and live outputs.
 struct LiveStatus {
   Nanos elapsed = 0;
   Nanos duration = 0;
   const results::TimeSeriesPoint* last_second = nullptr;
   const results::MetricSet* totals = nullptr;
+  const PlanMetrics* interval = nullptr;  // the second just collected, by name and check
+  const PlanIndex* index = nullptr;       // names and checks of `interval`
 };
 
 }  // namespace perfgate::engine

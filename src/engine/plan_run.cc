@@ -209,8 +209,12 @@ void PlanCoordinator::add_point(Nanos now) {
   if (options_.on_second) {
     results::MetricSet totals = result_->totals.base;
     totals.add(interval_.base);
-    LiveStatus status{now - shared_.start, plan::plan_duration(plan_), &result_->run.series.back(),
-                      &totals};
+    LiveStatus status{now - shared_.start,
+                      plan::plan_duration(plan_),
+                      &result_->run.series.back(),
+                      &totals,
+                      &interval_,
+                      &index_};
     options_.on_second(status);
   }
 }

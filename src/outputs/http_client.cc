@@ -240,6 +240,7 @@ Result<HttpReply> http_exchange(const net::Address& address, const HttpCall& cal
     request += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", call.content_type,
                            call.body.size());
   }
+  request += call.extra_headers;
   request += "Connection: close\r\n\r\n";
   request += call.body;
   if (auto sent = send_all(fd->get(), request, deadline, call); !sent) return sent.error();

@@ -45,7 +45,8 @@ struct HttpCall {
   std::string_view target;  // origin-form: "/write?db=x"
   std::string_view host_header;
   std::string_view body;
-  std::string_view content_type;  // sent only with a body
+  std::string_view content_type;   // sent only with a body
+  std::string_view extra_headers;  // "Name: value\r\n" lines, sent as they are
   Nanos timeout = 2 * kNanosPerSecond;
   // Set from another thread to give up early (checked at least every 50 ms).
   const std::atomic<bool>* cancel = nullptr;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace perfgate::outputs {
 namespace {
 
@@ -48,6 +50,35 @@ Result<void> create_database(const HttpUrl& url, const net::Address& address, co
   return {};
 }
 
+// The query without its `schema` parameter (perfgate's, not InfluxDB's).
+std::string without_schema(std::string_view query) {
+  std::string out;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view part = query.substr(start, end - start);
+    if (!part.empty() && !part.starts_with("schema=")) {
+      out += out.empty() ? "" : "&";
+      out += part;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// k6's form http://HOST:8086/DB becomes /write?db=DB (other parameters kept).
+bool rewrite_k6_form(HttpUrl& url) {
+  if (url.path.size() < 2 || url.path.find('/', 1) != std::string::npos ||
+      url.path == kWriteSuffix || !query_parameter(url.query, "db").empty()) {
+    return false;
+  }
+  const std::string db = url.path.substr(1);
+  url.query = "db=" + url_encode(db) + (url.query.empty() ? "" : "&" + url.query);
+  url.path = std::string(kWriteSuffix);
+  return true;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view text,
@@ -55,11 +86,21 @@ Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view 
                                                                const InfluxDbOptions& options) {
   auto url = parse_http_url(text);
   if (!url) return url.error();
+  const std::string schema = query_parameter(url->query, "schema");
+  if (!schema.empty() && schema != "k6" && schema != "perfgate") {
+    return make_error(fmt::format("influxdb: unknown schema \"{}\"", schema),
+                      "schema=k6 (k6's measurements, the default for http://HOST:8086/DB) or "
+                      "schema=perfgate (per-second aggregates)");
+  }
+  url->query = without_schema(url->query);
+  const bool k6_form = rewrite_k6_form(*url);
   const std::string db = query_parameter(url->query, "db");
   if (!url->path.ends_with(kWriteSuffix) || db.empty()) {
-    return make_error(fmt::format("influxdb: \"{}\" is not an InfluxDB 1.x write URL", text),
-                      "write it as http://HOST:8086/write?db=NAME");
+    return make_error(fmt::format("influxdb: \"{}\" is not an InfluxDB 1.x URL", text),
+                      "write it as http://HOST:8086/DB (k6's form) or "
+                      "http://HOST:8086/write?db=NAME");
   }
+  const bool k6_schema = schema.empty() ? k6_form : schema == "k6";
   auto address = net::resolve(url->host, url->port);
   if (!address) return address.error();
   if (options.create_database) {
@@ -67,14 +108,20 @@ Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view 
     if (!created) return created.error();
   }
   return std::unique_ptr<InfluxDbOutput>(
-      new InfluxDbOutput(std::move(*url), *address, run, options));
+      new InfluxDbOutput(std::move(*url), *address, run, options, k6_schema));
 }
 
 InfluxDbOutput::InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
-                               const InfluxDbOptions& options)
-    : url_(std::move(url)), address_(address), run_(run), options_(options) {
-  sender_ = std::thread([this] { sender_loop(); });
-}
+                               const InfluxDbOptions& options, bool k6_schema)
+    : url_(std::move(url)),
+      address_(address),
+      run_(run),
+      options_(options),
+      k6_schema_(k6_schema),
+      sender_(options.max_pending_batches,
+              [this](const std::string& batch, const std::atomic<bool>& cancel) {
+                return post(batch, cancel);
+              }) {}
 
 InfluxDbOutput::~InfluxDbOutput() { finish(); }
 
@@ -82,55 +129,38 @@ void InfluxDbOutput::on_gauges(const std::vector<Gauge>& gauges) {
   append_gauge_points(pending_, run_, gauges, wall_clock_unix_nanos());
 }
 
+// The wall-clock span of the second now reported: from the end of the previous one (a last,
+// partial second is shorter), never longer than a second.
+Window InfluxDbOutput::next_window() {
+  const int64_t end = wall_clock_unix_nanos();
+  const int64_t start = std::max(end - kNanosPerSecond, std::min(last_end_, end - 1));
+  last_end_ = end;
+  return {start, end};
+}
+
+void InfluxDbOutput::on_second_detail(const SecondDetail& detail) {
+  if (!k6_schema_) return;
+  window_ = next_window();
+  append_k6_detail(pending_, run_, detail, window_);
+}
+
 void InfluxDbOutput::on_second(const results::TimeSeriesPoint& second,
                                const results::MetricSet& totals) {
   const CounterSnapshot now = CounterSnapshot::of(totals);
   std::string batch = std::move(pending_);
   pending_.clear();
-  append_second_points(batch, run_, second, now.minus(previous_), wall_clock_unix_nanos());
+  const Window window = window_.end != 0 ? window_ : next_window();
+  window_ = {};
+  if (k6_schema_) {
+    append_k6_counters(batch, run_, second, now.minus(previous_), window);
+  } else {
+    append_second_points(batch, run_, second, now.minus(previous_), window.end);
+  }
   previous_ = now;
-  push(std::move(batch));
+  sender_.push(std::move(batch));
 }
 
-void InfluxDbOutput::push(std::string batch) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= options_.max_pending_batches) {
-      dropped_.fetch_add(1);
-      return;
-    }
-    queue_.push_back(std::move(batch));
-  }
-  wake_.notify_all();
-}
-
-void InfluxDbOutput::sender_loop() {
-  for (;;) {
-    std::string batch;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
-      batch = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-    }
-    if (auto ok = post(batch); ok) {
-      sent_.fetch_add(1);
-    } else {
-      failed_.fetch_add(1);
-      std::lock_guard lock(error_mutex_);
-      last_error_ = ok.error().message;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      busy_ = false;
-    }
-    wake_.notify_all();
-  }
-}
-
-Result<void> InfluxDbOutput::post(const std::string& batch) {
+Result<void> InfluxDbOutput::post(const std::string& batch, const std::atomic<bool>& cancel) {
   const std::string target = url_.path + "?" + url_.query;
   HttpCall call;
   call.method = "POST";
@@ -139,7 +169,7 @@ Result<void> InfluxDbOutput::post(const std::string& batch) {
   call.body = batch;
   call.content_type = "text/plain; charset=utf-8";
   call.timeout = options_.request_timeout;
-  call.cancel = &cancel_;
+  call.cancel = &cancel;
   auto reply = http_exchange(address_, call);
   if (!reply) return reply.error();
   if (!is_success(*reply)) return make_error(describe_reply(*reply));
@@ -147,30 +177,15 @@ Result<void> InfluxDbOutput::post(const std::string& batch) {
 }
 
 void InfluxDbOutput::finish() {
-  if (!sender_.joinable()) return;
-  if (!pending_.empty()) push(std::exchange(pending_, {}));
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::nanoseconds(options_.finish_wait);
-  {
-    std::unique_lock lock(mutex_);
-    stopping_ = true;
-    wake_.notify_all();
-    wake_.wait_until(lock, deadline, [this] { return queue_.empty() && !busy_; });
-    // Whatever could not be sent in time counts as dropped.
-    dropped_.fetch_add(static_cast<int64_t>(queue_.size()));
-    queue_.clear();
-  }
-  cancel_.store(true);  // an in-flight POST gives up within 50 ms
-  wake_.notify_all();
-  sender_.join();
+  if (!pending_.empty()) sender_.push(std::exchange(pending_, {}));
+  sender_.finish(options_.finish_wait);
 }
 
 std::string InfluxDbOutput::summary_note() const {
   std::string note =
       fmt::format("influxdb: {} batches sent, {} dropped", sent_batches(), dropped_batches());
   if (const int64_t failed = failed_batches(); failed > 0) {
-    std::lock_guard lock(error_mutex_);
-    note += fmt::format(", {} failed (last: {})", failed, last_error_);
+    note += fmt::format(", {} failed (last: {})", failed, sender_.last_error());
   }
   return note;
 }

@@ -1,25 +1,26 @@
-// InfluxDbOutput: `--out influxdb=http://127.0.0.1:8086/write?db=perfgate` — each second's points
-// (influxdb_points.h) POSTed to an InfluxDB 1.x /write endpoint by a sender thread of its own.
+// InfluxDbOutput: `--out influxdb=URL` — each second's points POSTed to an InfluxDB 1.x /write
+// endpoint by a sender thread of its own. Two schemas:
+//   k6's (influxdb_k6_points.h): a measurement per metric, field `value`; the default for k6's
+//     URL form http://HOST:8086/DB, or with `schema=k6`;
+//   perfgate's per-second aggregates (influxdb_points.h): the default for the write-URL form
+//     http://HOST:8086/write?db=DB, or with `schema=perfgate`.
 //
 // The coordinator never waits for InfluxDB: on_second() formats the batch and pushes it into a
-// bounded queue (a mutex held for a push, never across I/O). When the queue is full the batch is
-// dropped and counted (dropped_batches()), so a slow or dead server costs the run some points,
-// never its pacing. A batch whose POST fails (refused, timed out, non-2xx) is counted as failed
-// and not retried: a retry would only add to the backlog that caused the failure.
+// bounded queue (batch_sender.h). When the queue is full the batch is dropped and counted
+// (dropped_batches()), so a slow or dead server costs the run some points, never its pacing. A
+// batch whose POST fails (refused, timed out, non-2xx) is counted as failed and not retried.
 //
 // Thread-safety: on_gauges/on_second/finish from one thread; the counters from any thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/clock.h"
+#include "outputs/batch_sender.h"
 #include "outputs/http_client.h"
+#include "outputs/influxdb_k6_points.h"
 #include "outputs/influxdb_points.h"
 #include "outputs/live_output.h"
 
@@ -42,39 +43,34 @@ class InfluxDbOutput final : public LiveOutput {
   ~InfluxDbOutput() override;
 
   void on_gauges(const std::vector<Gauge>& gauges) override;
+  void on_second_detail(const SecondDetail& detail) override;
   void on_second(const results::TimeSeriesPoint& second, const results::MetricSet& totals) override;
   void finish() override;
   std::string summary_note() const override;
 
-  int64_t sent_batches() const { return sent_.load(); }
-  int64_t failed_batches() const { return failed_.load(); }
-  int64_t dropped_batches() const { return dropped_.load(); }
+  int64_t sent_batches() const { return sender_.sent(); }
+  int64_t failed_batches() const { return sender_.failed(); }
+  int64_t dropped_batches() const { return sender_.dropped(); }
+  bool k6_schema() const { return k6_schema_; }
 
  private:
   InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
-                 const InfluxDbOptions& options);
-  void push(std::string batch);
-  void sender_loop();
-  Result<void> post(const std::string& batch);
+                 const InfluxDbOptions& options, bool k6_schema);
+  Result<void> post(const std::string& batch, const std::atomic<bool>& cancel);
 
   const HttpUrl url_;
   const net::Address address_;
   const RunInfo run_;
   const InfluxDbOptions options_;
+  const bool k6_schema_;
 
   CounterSnapshot previous_;  // coordinator thread only
   std::string pending_;       // on_gauges() lines waiting for the next on_second()
+  Window window_;             // k6 schema: the span on_second_detail() described (end 0: none)
+  int64_t last_end_ = 0;      // the end of the previous second's span, Unix ns
+  Window next_window();
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::string> queue_;  // guarded by mutex_
-  bool stopping_ = false;          // guarded by mutex_
-  bool busy_ = false;              // guarded by mutex_: a POST is in flight
-  std::atomic<bool> cancel_{false};
-  std::atomic<int64_t> sent_{0}, failed_{0}, dropped_{0};
-  mutable std::mutex error_mutex_;
-  std::string last_error_;  // guarded by error_mutex_
-  std::thread sender_;
+  BatchSender sender_;  // last: its thread calls post(), which reads the members above
 };
 
 }  // namespace perfgate::outputs

@@ -8,11 +8,13 @@
 
 #include "outputs/influxdb_output.h"
 #include "outputs/prometheus_output.h"
+#include "outputs/remote_write_output.h"
 
 namespace perfgate::outputs {
 
 bool is_live_output_type(std::string_view type) {
-  return type == "influxdb" || type == "prometheus";
+  return type == "influxdb" || type == "prometheus" || type == "prometheus-rw" ||
+         type == "experimental-prometheus-rw";
 }
 
 std::string generate_run_id() {
@@ -37,8 +39,14 @@ Result<std::unique_ptr<LiveOutput>> make_live_output(std::string_view type, std:
     if (!output) return output.error();
     return std::unique_ptr<LiveOutput>(std::move(*output));
   }
+  if (type == "prometheus-rw" || type == "experimental-prometheus-rw") {
+    auto output = RemoteWriteOutput::create(target, info);
+    if (!output) return output.error();
+    return std::unique_ptr<LiveOutput>(std::move(*output));
+  }
   return make_error(fmt::format("unknown live output type '{}'", type),
-                    "live outputs are influxdb=URL and prometheus=HOST:PORT");
+                    "live outputs are influxdb=URL, prometheus=HOST:PORT and "
+                    "experimental-prometheus-rw=URL");
 }
 
 }  // namespace perfgate::outputs

@@ -21,6 +21,7 @@
 #include "core/result.h"
 #include "results/metric_set.h"
 #include "results/run_result.h"
+#include "stats/hdr_histogram.h"
 
 namespace perfgate::outputs {
 
@@ -40,12 +41,32 @@ struct Gauge {
   double value = 0;
 };
 
+// One second of a run by request name and check, for outputs that write k6's per-sample schema.
+// Pointers are valid only during the on_second_detail() call.
+struct NamedSecond {
+  std::string name;
+  std::string method;
+  const HdrHistogram* duration = nullptr;  // http_req_duration of the second, microseconds
+};
+struct CheckSecond {
+  std::string name;
+  int64_t passes = 0;
+  int64_t fails = 0;
+};
+struct SecondDetail {
+  const results::MetricSet* interval = nullptr;  // this second only (trends, counters)
+  std::vector<NamedSecond> names;                // empty: http_req_duration from `interval`
+  std::vector<CheckSecond> checks;
+};
+
 class LiveOutput {
  public:
   virtual ~LiveOutput() = default;
 
   // Optional: the monitor's numbers for the coming second; call before that second's on_second.
   virtual void on_gauges(const std::vector<Gauge>& gauges) = 0;
+  // Optional: the second's detail, called just before that second's on_second.
+  virtual void on_second_detail(const SecondDetail& /*detail*/) {}
   // `second` is the interval just collected; `totals` the run so far (counters only grow).
   virtual void on_second(const results::TimeSeriesPoint& second,
                          const results::MetricSet& totals) = 0;

@@ -199,3 +199,70 @@ int run_with_input(const std::vector<std::string>& argv, const std::string& inpu
 }
 
 }  // namespace perfgate::outputs::testing
+
+namespace perfgate::outputs::testing {
+
+std::unique_ptr<PrometheusServer> PrometheusServer::start(std::string& error) {
+  const std::string binary = "/usr/bin/prometheus";
+  if (access(binary.c_str(), X_OK) != 0) {
+    error = "prometheus is not installed (Debian package prometheus; `make deps` installs it)";
+    return nullptr;
+  }
+  std::unique_ptr<PrometheusServer> server(new PrometheusServer());
+  char dir_template[] = "/tmp/perfgate-prometheus-XXXXXX";
+  server->dir_ = mkdtemp(dir_template);
+  server->port_ = free_port();
+  const std::string config = server->dir_ + "/prometheus.yml";
+  std::ofstream(config) << "global: {scrape_interval: 1h}\n";
+  const std::string log = server->dir_ + "/prometheus.log";
+  const std::string listen = fmt::format("--web.listen-address=127.0.0.1:{}", server->port_);
+  const std::string storage = "--storage.tsdb.path=" + server->dir_ + "/data";
+  const std::string config_flag = "--config.file=" + config;
+  server->pid_ = fork();
+  if (server->pid_ == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    execl(binary.c_str(), "prometheus", config_flag.c_str(), storage.c_str(), listen.c_str(),
+          "--web.enable-remote-write-receiver", "--log.level=warn", nullptr);
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    HttpCall call;
+    call.target = "/-/ready";
+    call.host_header = "127.0.0.1";
+    call.timeout = 500 * kNanosPerMilli;
+    auto reply = http_exchange(loopback(server->port_), call);
+    if (reply && reply->status == 200) return server;
+    if (waitpid(server->pid_, nullptr, WNOHANG) == server->pid_) break;
+    usleep(100'000);
+  }
+  std::ifstream in(log);
+  error = "prometheus was not ready within 30 s; its log:\n" +
+          std::string(std::istreambuf_iterator<char>(in), {});
+  return nullptr;
+}
+
+PrometheusServer::~PrometheusServer() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 50 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i) usleep(100'000);
+    if (kill(pid_, SIGKILL) == 0) waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ignored;
+  if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string PrometheusServer::query(const std::string& promql) const {
+  const std::string target = "/api/v1/query?query=" + url_encode(promql);
+  HttpCall call;
+  call.target = target;
+  call.host_header = "127.0.0.1";
+  call.timeout = 5 * kNanosPerSecond;
+  auto reply = http_exchange(loopback(port_), call);
+  if (!reply) return reply.error().describe();
+  return reply->body;
+}
+
+}  // namespace perfgate::outputs::testing

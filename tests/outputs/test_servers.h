@@ -37,6 +37,25 @@ class InfluxServer {
   std::string dir_;
 };
 
+// A real Prometheus (Debian's prometheus, 2.33 or later) with its remote-write receiver
+// (--web.enable-remote-write-receiver) on a free loopback port, in a temporary directory.
+class PrometheusServer {
+ public:
+  // Starts it and waits (up to 30 s) for /-/ready; nullptr with `error` set when it cannot.
+  static std::unique_ptr<PrometheusServer> start(std::string& error);
+  ~PrometheusServer();
+
+  uint16_t port() const { return port_; }
+  // GET /api/v1/query?query=<promql>: the raw JSON reply (or an error message).
+  std::string query(const std::string& promql) const;
+
+ private:
+  PrometheusServer() = default;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string dir_;
+};
+
 // Listens on 127.0.0.1, accepts every connection and keeps it open without reading or answering.
 class StalledServer {
  public:
