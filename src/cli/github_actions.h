@@ -17,7 +17,7 @@
 #include "core/result.h"
 #include "engine/plan_run.h"
 #include "plan/diagnostics.h"
-#include "report/results_document.h"
+#include "report/results_model.h"
 
 namespace perfgate::cli {
 
