@@ -91,7 +91,7 @@
 
   // ---- charts ---------------------------------------------------------------------------------
   function chartWidth(container) {
-    return Math.max(320, Math.min(1180, (container.clientWidth || 900) - 8));
+    return Math.max(320, (container.clientWidth || 900) - 8);
   }
 
   function addChart(container, name, opts, data, height) {
@@ -124,6 +124,17 @@
     return points.map((p) => (p[key] === undefined || p[key] === null ? null : p[key] * (scale || 1)));
   }
 
+  // Per second: a count divided by the length of its own interval, so the last, partial second of
+  // a run reads as the rate it had rather than as a drop towards zero.
+  const lengths = points.map((p, i) => {
+    const start = i === 0 ? Math.max(0, (p.t || 0) - intervalS) : points[i - 1].t;
+    const len = (p.t || 0) - start;
+    return len > 0.05 ? len : intervalS;
+  });
+  function perSecond(key) {
+    return points.map((p, i) => (p[key] === undefined || p[key] === null ? null : p[key] / lengths[i]));
+  }
+
   // ---- sections -------------------------------------------------------------------------------
   function renderHeader() {
     const verdict = results.verdict || {};
@@ -134,10 +145,8 @@
                           el('span', {class: `verdict ${badge[1]}`, id: 'verdict'}, badge[0])));
     header.appendChild(el('div', {class: 'target'}, run.plan || workload.target || ''));
     document.title = `perfgate — ${workload.target || run.plan || 'report'}`;
-    const rate = workload.model === 'open' ? `${fmtNum(workload.rate_per_s)}/s, max ${fmtNum(workload.max_vus)} VUs`
-                                           : `${fmtNum(workload.vus)} VUs`;
     const entries = [
-      ['workload', `${workload.model || '?'} model, ${rate}`],
+      ['workload', workloadText()],
       ['duration', `${fmtNum(run.elapsed_s, 1)} s of ${fmtNum(workload.duration_s, 1)} s`],
       ['threads', workload.threads],
       ['started', run.start], ['host', run.host], ['CPU', run.cpu ? `${run.cpu} (${run.cores || '?'} cores)` : null],
@@ -151,6 +160,20 @@
     header.appendChild(dl);
     if (run.command) header.appendChild(el('div', {class: 'command'}, `$ ${run.command}`));
     (verdict.reasons || []).forEach((r) => header.appendChild(el('div', {class: 'command'}, r)));
+  }
+
+  // A one-liner is one model at one rate or VU count; a plan's scenarios may mix executors, so it
+  // is described by what it reached (its scenarios are in the plan file).
+  function workloadText() {
+    const achieved = ((results.counters || {}).http_reqs || {}).rate;
+    if (run.plan) {
+      const vus = workload.max_vus || workload.vus;
+      return `plan: ${vus ? `up to ${fmtNum(vus, 0)} VUs, ` : ''}${fmtNum(achieved, 1)} req/s achieved`;
+    }
+    if (workload.model === 'open') {
+      return `open model, ${fmtNum(workload.rate_per_s)}/s, max ${fmtNum(workload.max_vus)} VUs`;
+    }
+    return `${workload.model || '?'} model, ${fmtNum(workload.vus)} VUs`;
   }
 
   function renderWarnings() {
@@ -188,11 +211,15 @@
                       open ? 'Offered: iterations the open model scheduled; achieved: responses received.'
                            : 'Closed model: the load is whatever the VUs achieve, so offered is not shown.');
     const x = column('t');
-    const achieved = column('requests', 1 / intervalS);
-    const data = [x, achieved];
-    const ser = [{}, {label: 'achieved req/s', stroke: colors.blue, width: 2}];
+    const achieved = perSecond('requests');
+    const ko = perSecond('errors');
+    const ok = achieved.map((a, i) => (a === null ? null : a - (ko[i] || 0)));
+    const data = [x, achieved, ok, ko];
+    const ser = [{}, {label: 'achieved req/s', stroke: colors.blue, width: 2},
+                 {label: 'OK req/s', stroke: colors.green, width: 1},
+                 {label: 'KO req/s', stroke: colors.red, width: 1}];
     if (open) {
-      const offered = points.some((p) => p.offered !== undefined) ? column('offered', 1 / intervalS)
+      const offered = points.some((p) => p.offered !== undefined) ? perSecond('offered')
                                                                   : x.map(() => workload.rate_per_s || null);
       data.push(offered);
       ser.push({label: 'offered req/s', stroke: colors.grey, width: 2, dash: [6, 4]});
@@ -205,7 +232,7 @@
     const s = section('latency-over-time', 'Latency percentiles over time, with errors',
                       trendNote('http_req_duration'));
     const data = [column('t'), column('p50_us', 1e-3), column('p90_us', 1e-3), column('p99_us', 1e-3),
-                  column('max_us', 1e-3), column('errors', 1 / intervalS)];
+                  column('max_us', 1e-3), perSecond('errors')];
     const ser = [{},
                  {label: 'p50', stroke: colors.green, width: 2, scale: 'ms'},
                  {label: 'p90', stroke: colors.blue, width: 2, scale: 'ms'},
@@ -245,6 +272,47 @@
     const xAxis = {label: 'percentile', values: (u, ticks) => ticks.map((t) => (decade(t) ? percentileLabel(t) : ''))};
     addChart(s, 'spectrum', {series: ser, scales: {x: {time: false, distr: 3}},
                              axes: [xAxis, msAxis('latency')]}, data);
+  }
+
+  // Response-time distribution: the share of requests in each of ~30 log-spaced latency bins,
+  // read off the percentile spectrum (its CDF, linear between its points).
+  function renderDistribution() {
+    const spectrum = derived.spectrum || {};
+    const values = ((spectrum.series || {}).http_req_duration || []);
+    const xs = spectrum.x || [];
+    const cdf = [];
+    xs.forEach((x, i) => { if (values[i] !== null && values[i] !== undefined) cdf.push([values[i] / 1000, 1 - 1 / x]); });
+    const s = section('distribution', 'Response-time distribution',
+                      'Share of requests (http_req_duration) per latency bin, bins equal on a log scale.');
+    if (cdf.length < 2 || cdf[cdf.length - 1][0] <= cdf[0][0]) {
+      s.appendChild(el('p', {class: 'empty'}, 'no latency recorded'));
+      return;
+    }
+    const at = (v) => {  // P(latency <= v)
+      if (v <= cdf[0][0]) return cdf[0][1];
+      for (let i = 1; i < cdf.length; i++) {
+        if (v <= cdf[i][0]) {
+          const [v0, p0] = cdf[i - 1], [v1, p1] = cdf[i];
+          return v1 === v0 ? p1 : p0 + (p1 - p0) * (v - v0) / (v1 - v0);
+        }
+      }
+      return 1;
+    };
+    const lo = Math.max(cdf[0][0], 1e-3), hi = cdf[cdf.length - 1][0] * 1.0001;
+    const bins = 30, step = Math.log(hi / lo) / bins;
+    const mids = [], shares = [];
+    for (let k = 0; k < bins; k++) {
+      const a = lo * Math.exp(step * k), b = lo * Math.exp(step * (k + 1));
+      mids.push(Math.sqrt(a * b));
+      shares.push(100 * Math.max(0, at(b) - (k === 0 ? 0 : at(a))));
+    }
+    addChart(s, 'distribution', {
+      series: [{value: (u, v) => fmtAxisMs(v)},
+               {label: '% of requests', stroke: colors.blue, fill: 'rgba(47,95,179,0.45)', points: {show: false},
+                paths: uPlot.paths.bars({size: [0.9, 40]}), value: (u, v) => (v === null ? '–' : `${v.toFixed(2)} %`)}],
+      scales: {x: {time: false, distr: 3}, y: {range: (u, l, h) => [0, h > 0 ? h * 1.1 : 1]}},
+      axes: [Object.assign(msAxis('latency'), {size: 40}), {label: '% of requests', size: 56}],
+    }, [mids, shares], 220);
   }
 
   const kPhases = ['http_req_blocked', 'http_req_connecting', 'http_req_sending', 'http_req_waiting',
@@ -534,7 +602,7 @@
 
   function renderTrendsTable() {
     const s = section('trends', 'All trends');
-    const rows = Object.entries(trends).map(([n, t]) => [n, fmtNum(t.count, 0), fmtUs(t.min), fmtUs(t.mean), fmtUs(t.p50),
+    const rows = Object.entries(trends).filter(([, t]) => t && t.count).map(([n, t]) => [n, fmtNum(t.count, 0), fmtUs(t.min), fmtUs(t.mean), fmtUs(t.p50),
                                                          fmtUs(t.p90), fmtUs(t.p95), fmtUs(t.p99), fmtUs(t.p99_9), fmtUs(t.max)]);
     s.appendChild(table(['trend', 'count', 'min', 'avg', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows));
   }
@@ -554,6 +622,7 @@
   renderThroughput();
   renderLatencyOverTime();
   renderSpectrum();
+  renderDistribution();
   renderPhases();
   renderVus();
   renderMonitor();

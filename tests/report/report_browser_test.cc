@@ -41,7 +41,7 @@ json open_in_chromium(const std::string& html, const std::string& screenshot) {
 
 void expect_complete_page(const json& page, size_t min_charts) {
   const std::vector<std::string> expected = {
-      "summary", "throughput", "latency-over-time", "spectrum", "phases",
+      "summary", "throughput", "latency-over-time", "spectrum", "distribution", "phases",
       "vus",     "names",      "thresholds",        "errors",   "trends"};
   const auto sections = page.value("sections", std::vector<std::string>{});
   for (const auto& s : expected) {
@@ -98,6 +98,17 @@ TEST(ReportBrowserTest, FixtureReport) {
   EXPECT_NE(text.find("<b>the generator</b> lagged"), std::string::npos);
   EXPECT_NE(text.find("✗"), std::string::npos);
   EXPECT_NE(text.find("✓"), std::string::npos);
+  // A plan run is described by the plan and what it reached, not as one model at "0 req/s".
+  EXPECT_NE(text.find("plan: up to "), std::string::npos) << text.substr(0, 600);
+  EXPECT_NE(text.find("req/s achieved"), std::string::npos);
+  const auto labels = [&](const std::string& name) {
+    std::vector<std::string> out;
+    for (const json& s : chart_named(page, name)["series"]) out.push_back(s["label"]);
+    return out;
+  };
+  EXPECT_TRUE(has(labels("throughput"), std::string("OK req/s")));
+  EXPECT_TRUE(has(labels("throughput"), std::string("KO req/s")));
+  EXPECT_TRUE(has(labels("distribution"), std::string("% of requests")));
   expect_no_monitor_section(page);
   std::filesystem::remove_all(dir);
 }
