@@ -12,6 +12,7 @@
 #include "engine/metric_windows.h"
 #include "engine/plan_worker.h"
 #include "net/tcp_transport.h"
+#include "net/tls_transport.h"
 #include "plan/schedule.h"
 #include "protocols/http1_request.h"
 
@@ -135,6 +136,7 @@ void PlanCoordinator::run() {
     }
     if (now >= next_second) {
       collect(now, false);
+      if (shared_.tls != nullptr) net::return_freed_handshake_memory();
       next_second += kNanosPerSecond;
       if (evaluate_live(now, false)) break;
     }

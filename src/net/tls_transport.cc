@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 
@@ -15,6 +17,8 @@
 
 namespace perfgate::net {
 namespace {
+
+std::atomic<int64_t> handshakes_ended{0};  // TLS handshakes finished or abandoned, all threads
 
 int openssl_version(TlsVersion v) {
   switch (v) {
@@ -246,6 +250,14 @@ const std::pair<X509*, EVP_PKEY*>* TlsClientContext::client_cert_for(
   return nullptr;
 }
 
+void return_freed_handshake_memory() {
+  static std::atomic<int64_t> trimmed_at{0};
+  const int64_t ended = handshakes_ended.load(std::memory_order_relaxed);
+  if (ended - trimmed_at.load(std::memory_order_relaxed) < kTrimAfterHandshakes) return;
+  trimmed_at.store(ended, std::memory_order_relaxed);
+  malloc_trim(0);
+}
+
 TlsTransport::TlsTransport(std::shared_ptr<const TlsClientContext> context)
     : context_(std::move(context)) {}
 
@@ -302,6 +314,7 @@ IoResult TlsTransport::handshake() {
     SSL_get0_alpn_selected(ssl_, &proto, &length);
     alpn_.assign(reinterpret_cast<const char*>(proto), length);
     resumed_ = SSL_session_reused(ssl_) == 1;
+    handshakes_ended.fetch_add(1, std::memory_order_relaxed);
     return IoResult::done();
   }
   return ssl_failure(ret, /*handshaking=*/true);
@@ -382,6 +395,7 @@ IoResult TlsTransport::write(const char* data, size_t size) {
 
 void TlsTransport::close() {
   if (ssl_ != nullptr) {
+    if (!SSL_is_init_finished(ssl_)) handshakes_ended.fetch_add(1, std::memory_order_relaxed);
     SSL_set_app_data(ssl_, nullptr);
     // No close_notify is sent (the load generator just drops the connection), but the session
     // stays resumable: OpenSSL marks a session "not resumable" when its connection ends

@@ -112,6 +112,16 @@ class TlsTransport final : public Transport {
   bool has_pending_ = false;
 };
 
+// Hands the memory freed by finished TLS handshakes back to the OS (malloc_trim) when at least
+// kTrimAfterHandshakes handshakes ended since the last call that trimmed. Why: each handshake
+// holds ~40 KB of transient buffers (OpenSSL's 16 KiB message buffer, record buffers, key
+// shares); when thousands of connections open at once those are freed after the handshakes but
+// stay in the process, interleaved with the live connection state, so 10,000 idle TLS
+// connections kept ~48 KB of RSS each (docs/benchmarks.md). Call it from one thread now and
+// then (the plan coordinator does, once a second); it is cheap when nothing is to be trimmed.
+void return_freed_handshake_memory();
+inline constexpr int64_t kTrimAfterHandshakes = 256;
+
 class TlsTransportFactory final : public TransportFactory {
  public:
   explicit TlsTransportFactory(std::shared_ptr<const TlsClientContext> context)
