@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis/text_format.h"
 #include "stats/mann_whitney.h"
 #include "stats/quantile.h"
 
@@ -87,8 +88,10 @@ void apply_noise_floor(MetricComparison& r) {
   if (r.verdict != Verdict::kRegression && r.verdict != Verdict::kImprovement) return;
   const double delta = std::abs(r.current - r.baseline);
   if (!(delta <= r.noise_floor)) return;  // NaN-safe: an undefined change is not floored
-  r.reason = fmt::format("{} ({:+.4g} {}) is within the {:g} {} noise floor; {}", percent(r.change),
-                         r.current - r.baseline, r.unit, r.noise_floor, r.unit, r.reason);
+  const double change = r.current - r.baseline;
+  r.reason = fmt::format("{} ({}{}) is within the {} noise floor; {}", percent(r.change),
+                         change >= 0 ? "+" : "", format_value(change, r.unit),
+                         format_value(r.noise_floor, r.unit), r.reason);
   r.verdict = Verdict::kNoChange;
   r.severity = Severity::kNone;
 }

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "analysis/compare_report.h"
+#include "analysis/text_format.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -328,6 +330,22 @@ TEST(CompareReport, TableFitsAHundredColumns) {
     start = end + 1;
   }
   EXPECT_NE(table.find("regression (critical) FAIL"), std::string::npos) << table;
+}
+
+}  // namespace
+}  // namespace perfgate::analysis
+
+namespace perfgate::analysis {
+namespace {
+
+TEST(FormatValue, LargeNumbersKeepTheirDigitsRatherThanAnExponent) {
+  EXPECT_EQ(format_value(123456, "ms"), "123456 ms");
+  EXPECT_EQ(format_value(-250000, ""), "-250000");
+  EXPECT_EQ(format_value(1234567.4, "bytes"), "1234567 bytes");
+  EXPECT_EQ(format_value(9999, ""), "9999");
+  EXPECT_EQ(format_value(12.5, "ms"), "12.5 ms");
+  EXPECT_EQ(format_value(0.25, ""), "0.25");
+  EXPECT_EQ(format_value(NAN, ""), "n/a");
 }
 
 }  // namespace

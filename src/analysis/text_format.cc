@@ -12,6 +12,8 @@ std::string format_value(double value, std::string_view unit) {
     number = "n/a";
   } else if (std::isinf(value)) {
     number = value > 0 ? "inf" : "-inf";
+  } else if (std::fabs(value) >= 1e4 && std::fabs(value) < 1e15) {
+    number = fmt::format("{:.0f}", value);  // 123456, not 1.235e+05
   } else {
     number = fmt::format("{:.4g}", value);
   }

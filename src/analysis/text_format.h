@@ -11,7 +11,8 @@
 
 namespace perfgate::analysis {
 
-// "12.35 ms", "0.9", "1.2e+06 bytes": 4 significant digits, the unit after a space when present.
+// "12.35 ms", "0.9", "1234567 bytes": 4 significant digits below 10^4, every integer digit from
+// 10^4 (no exponent), the unit after a space when present.
 std::string format_value(double value, std::string_view unit);
 
 // HTML-escaped text: perfgate::xml_escape (core/escape.h) serves HTML too.

@@ -24,7 +24,9 @@ double percent(int64_t part, int64_t total) {
   return total == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(total);
 }
 
+// One row per request name; with a single name the row would repeat the totals above: none.
 std::string names_table(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
+  if (index.names.size() <= 1) return "";
   std::string out = fmt::format("\n  {:<28} {:>9} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "name",
                                 "count", "rate", "p50", "p95", "p99", "errors");
   const double seconds = std::max(r.run.elapsed_seconds(), 1e-9);

@@ -138,15 +138,16 @@ void merge_meta(ResultsDocument& merged, const std::vector<Part>& parts) {
   }
   m.start_unix_nanos = start;
   m.elapsed = end - start;
-  // Parts of one segmented plan each describe the whole plan's workload: keep it, not N times it.
+  // Parts of one segmented plan each count their own VUs (which add up to the plan's) and carry
+  // the plan's rate: keep that, not N times it; the description names the VUs of the whole.
   const bool segmented = std::all_of(parts.begin(), parts.end(), [](const Part& p) {
     return !p.doc->environment.segment.empty();
   });
   if (segmented) {
-    const results::RunMetadata& first = parts.front().doc->run.meta;
-    m.vus = first.vus;
-    m.max_vus = first.max_vus;
-    m.rate = first.rate;
+    m.rate = parts.front().doc->run.meta.rate;
+    if (const size_t at = m.description.rfind("up to "); at != std::string::npos) {
+      m.description = m.description.substr(0, at) + fmt::format("up to {} VUs", m.max_vus);
+    }
   }
   std::string host_list;
   for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ",") + h;

@@ -49,6 +49,26 @@ double instance_count(std::string& spec, size_t position) {
   return static_cast<double>(position + 1);
 }
 
+// Requests per second of a results file over its steady intervals: the series' intervals from
+// the first with requests to the last, without those two (connections opening; the graceful
+// stop's partial second), when at least two remain; else over the whole run. Idle time before
+// and after the load (a scenario's startTime, a long graceful stop) does not dilute it.
+double steady_throughput(const results::RunResult& run) {
+  const std::vector<results::TimeSeriesPoint>& series = run.series;
+  size_t first = 0, last = series.size();  // the intervals with requests: [first, last)
+  while (first < last && series[first].requests == 0) ++first;
+  while (last > first && series[last - 1].requests == 0) --last;
+  if (last - first >= 4) {
+    double requests = 0;
+    for (size_t i = first + 1; i + 1 < last; ++i) {
+      requests += static_cast<double>(series[i].requests);
+    }
+    const double seconds = series[last - 2].t_seconds - series[first].t_seconds;
+    if (seconds > 0) return requests / seconds;
+  }
+  return run.elapsed_seconds() > 0 ? run.totals.http_reqs / run.elapsed_seconds() : 0;
+}
+
 Result<analysis::capacity::ScaleResult> from_instances(std::vector<std::string> files) {
   std::vector<analysis::capacity::ScalePoint> points;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -58,7 +78,7 @@ Result<analysis::capacity::ScaleResult> from_instances(std::vector<std::string> 
     const results::RunResult& run = doc->run;
     analysis::capacity::ScalePoint p;
     p.n = n;
-    p.throughput = run.elapsed_seconds() > 0 ? run.totals.http_reqs / run.elapsed_seconds() : 0;
+    p.throughput = steady_throughput(run);
     p.p95_ms = run.totals.trend(results::Trend::kDuration).value_at_percentile(95) / 1000.0;
     p.error_rate = run.failed_rate();
     points.push_back(std::move(p));

@@ -68,6 +68,11 @@ void add_trial_options(CLI::App& app, TrialCommandOptions& o, bool with_slo, boo
                  "open model: most iterations in flight (default max(100, 2 s × rate))")
       ->check(CLI::PositiveNumber);
   app.add_option("--out", o.outs, "json=FILE: one results file with every trial");
+  app.add_option("--monitor", o.monitors,
+                 "watch the system under test during each trial: pid:N, cmd:NAME, cgroup:PATH "
+                 "(repeatable); names the resource that ran out");
+  app.add_option("--monitor-interval", o.monitor_interval,
+                 "monitor sampling interval (default 1s)");
   if (with_slo) {
     app.add_option("--slo", o.slos,
                    "objective, e.g. 'p(95)<200ms' or 'http_req_failed<1%' "
@@ -102,9 +107,12 @@ Result<PreparedTrials> prepare_trials(const TrialCommandOptions& o, const std::s
   if (*duration <= 0) return make_error("--duration must be above 0");
   p.duration_seconds = *duration;
   p.warmup_seconds = std::min(*warmup, *duration / 2);
+  auto monitor = parse_trial_monitor(o.monitors, o.monitor_interval);
+  if (!monitor) return monitor.error();
   auto plan = load_target(o, *timeout);
   if (!plan) return plan.error();
   TrialRunnerOptions r;
+  r.monitor = std::move(*monitor);
   r.threads = o.threads > 0 ? o.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   r.timeout = *timeout;

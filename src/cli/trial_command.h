@@ -1,5 +1,6 @@
 // What `perfgate capacity`, `stress` and `scale` share: the target (a URL or a plan file), the
-// per-trial options borrowed from `run` (-d, --warmup, --threads, --timeout, --max-vus), the
+// per-trial options borrowed from `run` (-d, --warmup, --threads, --timeout, --max-vus,
+// --monitor), the
 // SLO list, signal handling, and the results file (`--out json=FILE`, and the HTML report with
 // `--out html=FILE`): the ordinary results
 // document of one representative trial at the top level, plus the search's own object
@@ -33,6 +34,8 @@ struct TrialCommandOptions {
   int max_vus = 0;
   std::vector<std::string> outs;  // json=FILE
   std::vector<std::string> slos;
+  std::vector<std::string> monitors;  // --monitor TARGET, repeatable (trial_monitor.h)
+  std::string monitor_interval = "1s";
 };
 
 // Adds the target and the shared options; `with_slo` adds --slo.

@@ -175,6 +175,8 @@ Result<TrialStats> EngineTrialRunner::run(const TrialLoad& load) {
   run_options.threads = options_.threads;
   run_options.interrupt = options_.interrupt;
   run_options.user_agent = fmt::format("perfgate/{}", kVersion);
+  TrialMonitor watch(options_.monitor);
+  watch.start();
   auto result = engine::run_plan(plan, *index, meta, run_options);
   if (!result) return result.error();
   if (result->run.interrupted) return make_error("interrupted");
@@ -184,8 +186,11 @@ Result<TrialStats> EngineTrialRunner::run(const TrialLoad& load) {
   steady_counts(result->run, warmup, load.duration_seconds, &t);
   steady_latency(result->run, warmup, load.duration_seconds, &t);
   whole_run(result->run, &t);
+  nlohmann::json monitor_report =
+      watch.finish(result->run, warmup, load.duration_seconds, &t.resources);
   if (options_.keep_results) {
     report::ResultsDocument doc = report::make_document(result->run);
+    doc.monitor = std::move(monitor_report);
     add_plan_outcomes(doc, *result, *index, plan);
     t.results = report::results_to_json(doc);
   }

@@ -8,7 +8,8 @@
 // What a trial reports (analysis/capacity/trial.h): latency percentiles, request and error
 // counts and the achieved rate over the steady part (the per-second series and interval
 // histograms after the warm-up, up to the configured duration); errors by class, timeouts,
-// dropped iterations, schedule lag and generator CPU over the whole trial.
+// dropped iterations, schedule lag and generator CPU over the whole trial. With --monitor, the
+// watched target's resources over the steady part and the monitor's report (trial_monitor.h).
 //
 // Thread-safety: one thread; `interrupt` may be set from a signal handler.
 #pragma once
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "analysis/capacity/trial.h"
+#include "cli/trial_monitor.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "plan/plan.h"
@@ -33,6 +35,7 @@ struct TrialRunnerOptions {
   std::string command_line;
   const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const analysis::capacity::TrialStats&)> on_trial;  // after each trial
+  TrialMonitorOptions monitor;  // --monitor: one monitor per trial (trial_monitor.h)
 };
 
 // A one-request GET flow for `url` (validated when the first trial builds its index).

@@ -295,8 +295,11 @@ bool PlanRunResult::thresholds_failed() const {
 Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
                                const results::RunMetadata& meta, const PlanRunOptions& options) {
   if (plan.scenarios.empty()) return make_error("the plan has no scenario");
-  int64_t most_vus = 0;
-  for (const plan::Scenario& s : plan.scenarios) most_vus += plan::max_vus(s);
+  int64_t most_vus = 0, part_vus = 0;  // the whole plan's; this execution segment's
+  for (const plan::Scenario& s : plan.scenarios) {
+    most_vus += plan::max_vus(s);
+    part_vus += plan::segment_vus(s, plan.segment);
+  }
   const int threads =
       static_cast<int>(std::clamp<int64_t>(options.threads, 1, std::max<int64_t>(most_vus, 1)));
   auto result = std::make_unique<PlanRunResult>(index);
@@ -310,14 +313,14 @@ Result<PlanRunResult> run_plan(const plan::Plan& plan, const PlanIndex& index,
     }
   }
   result->run.meta.description = fmt::format("plan: {} scenario(s) ({}), up to {} VUs",
-                                             plan.scenarios.size(), executors, most_vus);
+                                             plan.scenarios.size(), executors, part_vus);
   result->run.meta.threads = threads;
   result->run.meta.timeout = plan.options.timeout;
   const bool open = std::any_of(plan.scenarios.begin(), plan.scenarios.end(),
                                 [](const auto& s) { return plan::is_arrival_rate(s.executor); });
   result->run.meta.model = open ? results::Model::kOpen : results::Model::kClosed;
-  result->run.meta.max_vus = static_cast<int>(most_vus);
-  if (!open) result->run.meta.vus = static_cast<int>(most_vus);
+  result->run.meta.max_vus = static_cast<int>(part_vus);
+  if (!open) result->run.meta.vus = static_cast<int>(part_vus);
   const double cpu_before = process_cpu_seconds();
   PlanCoordinator(plan, index, options, threads, result.get()).run();
   const int online = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

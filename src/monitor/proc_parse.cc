@@ -31,13 +31,17 @@ void for_each_line(std::string_view text, F&& f) {
   }
 }
 
+// Spaces, tabs and line ends: v1's cpu.cfs_quota_us and cpu.cfs_period_us are read as two files,
+// each ending in a newline, and joined.
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 std::vector<std::string_view> split_words(std::string_view line) {
   std::vector<std::string_view> words;
   size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && is_blank(line[i])) ++i;
     size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
     if (i > start) words.push_back(line.substr(start, i - start));
   }
   return words;

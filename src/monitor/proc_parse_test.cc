@@ -85,6 +85,9 @@ TEST(ProcParse, LoadPressureAndCgroupFiles) {
   EXPECT_FALSE(parse_single_number("max\n"));
   EXPECT_DOUBLE_EQ(*parse_cpu_max("50000 100000\n"), 0.5);
   EXPECT_FALSE(parse_cpu_max("max 100000\n"));
+  // cgroup v1: cpu.cfs_quota_us and cpu.cfs_period_us, each with its newline, joined by a space.
+  EXPECT_DOUBLE_EQ(*parse_cpu_max("2000\n 100000\n"), 0.02);
+  EXPECT_FALSE(parse_cpu_max("-1\n 100000\n"));  // v1's "no quota"
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,9 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
     EXPECT_EQ(m.count(), total);
     EXPECT_EQ(merged->run.totals.iterations, total);
     EXPECT_EQ(name_requests(*merged, "ramp"), whole_ramp);
+    // Each part counts its own VUs; together they are the plan's 5 + 7 + 60.
+    EXPECT_EQ(merged->run.meta.max_vus, 72);
+    EXPECT_NE(merged->run.meta.description.find("up to 72 VUs"), std::string::npos);
     for (const auto& p : merged->run.series) series_requests += p.requests;
     EXPECT_EQ(series_requests, total);
     // Thresholds on the merge: every one passes, p(99) observed on the summed histogram.
@@ -211,6 +215,11 @@ TEST_F(DistributedRunTest, StartAtWaitsForTheCommonStartAndRejectsBadTimes) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
   EXPECT_EQ(r.exit_code, 99) << r.out << r.err;  // a quarter alone fails count>=300
   EXPECT_GE(seconds, 1.5);
+  // The part's header counts the part's VUs (a quarter of the plan's 72), not the whole plan's.
+  std::smatch vus;
+  ASSERT_TRUE(std::regex_search(r.out, vus, std::regex("up to ([0-9]+) VUs"))) << r.out;
+  EXPECT_GT(std::stoi(vus[1]), 0);
+  EXPECT_LE(std::stoi(vus[1]), 72 / 4 + 3) << r.out;
   EXPECT_EQ(run_perfgate({"run", plan_, "--start-at", "2026-13-03T10:00:00Z"}).exit_code, 2);
   EXPECT_EQ(run_perfgate({"run", plan_, "--execution-segment", "1/2:1/4"}).exit_code, 2);
   EXPECT_EQ(run_perfgate({"run", plan_, "--execution-segment", "1/4:1/2",

@@ -22,6 +22,7 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   void signal(int sig);
+  pid_t pid() const { return pid_; }
   // Waits up to `limit`; returns the exit code, or -1 after killing a child that overran
   // (or 128 + signal for a child killed by a signal).
   int wait(std::chrono::milliseconds limit);
@@ -52,6 +53,7 @@ class ServeProcess {
  public:
   explicit ServeProcess(int threads = 1);
   const std::string& url() const { return url_; }  // "http://127.0.0.1:<port>", "" on failure
+  pid_t pid() const { return child_.pid(); }
 
  private:
   ChildProcess child_;

@@ -119,6 +119,27 @@ TEST_F(PlanRunTest, CookieJarCarriesTheSessionAndIsEmptiedEachIteration) {
   EXPECT_EQ(m["http_req_failed{name:me_before}"]["passes"].get<int64_t>(), 10);
 }
 
+// The per-name table would repeat the totals for a plan with one request name: shown only with
+// two names or more.
+TEST_F(PlanRunTest, PerNameTableOnlyWithMoreThanOneName) {
+  const std::string table_header = "  name                             count       rate";
+  PlanRun one = run_plan_text("one_name",
+                              "options:\n"
+                              "  baseUrl: ${BASE_URL}\n"
+                              "  scenarios:\n"
+                              "    s: {executor: per-vu-iterations, vus: 1, iterations: 3}\n"
+                              "flows:\n"
+                              "  default:\n"
+                              "    - {name: home, url: /}\n",
+                              server_.url());
+  ASSERT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_EQ(one.out.find(table_header), std::string::npos) << one.out;
+  PlanRun many = run_plan_text("many_names", cookie_plan(false), server_.url());
+  ASSERT_EQ(many.exit_code, 0) << many.out << many.err;
+  EXPECT_NE(many.out.find(table_header), std::string::npos) << many.out;
+  EXPECT_NE(many.out.find("  me_after "), std::string::npos) << many.out;
+}
+
 TEST_F(PlanRunTest, NoCookiesResetKeepsTheJarAcrossIterations) {
   PlanRun run = run_plan_text("cookies_kept", cookie_plan(true), server_.url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;

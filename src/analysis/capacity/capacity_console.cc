@@ -27,8 +27,14 @@ std::string trial_row(const TrialStats& t, const std::string& verdict) {
 }  // namespace
 
 std::string format_trial_line(const TrialStats& t) {
-  return fmt::format("  trial {:<12} achieved {:.1f}/s  p95 {:.2f} ms  errors {:.2f}%",
-                     load_text(t.load), t.achieved_rate, t.p95_ms, 100 * t.error_rate);
+  std::string line = fmt::format("  trial {:<12} achieved {:.1f}/s  p95 {:.2f} ms  errors {:.2f}%",
+                                 load_text(t.load), t.achieved_rate, t.p95_ms, 100 * t.error_rate);
+  if (t.resources.watched) {
+    line += fmt::format("  target CPU {:.0f}% of {:.3g} core(s){}", t.resources.cpu_percent,
+                        t.resources.cpu_cores_usable,
+                        t.resources.limit.empty() ? "" : "  [" + t.resources.limit + "]");
+  }
+  return line;
 }
 
 std::string format_capacity(const CapacityResult& r) {

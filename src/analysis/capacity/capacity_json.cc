@@ -33,6 +33,21 @@ json law_json(const stats::LawFit& law, bool usl) {
   return j;
 }
 
+// A TrialResources, or null when nothing was watched.
+json resources_json(const TrialResources& r) {
+  if (!r.watched) return nullptr;
+  return {{"target", r.target},
+          {"cpu_percent", number(r.cpu_percent)},
+          {"cpu_cores_usable", number(r.cpu_cores_usable)},
+          {"rss_bytes_max", number(r.rss_bytes_max)},
+          {"open_fds_max", r.open_fds_max >= 0 ? number(r.open_fds_max) : json(nullptr)},
+          {"throttled_percent", number(r.throttled_percent)},
+          {"listen_drops", number(r.listen_drops)},
+          {"limit", r.limit.empty() ? json(nullptr) : json(r.limit)},
+          {"limit_detail", r.limit_detail},
+          {"findings", r.findings}};
+}
+
 json load_json(const TrialLoad& load) {
   return load.vus > 0 ? json{{"vus", load.vus}} : json{{"rate", number(load.rate)}};
 }
@@ -62,6 +77,7 @@ json trial_json(const TrialStats& t) {
             {"schedule_lag_p99_ms", number(t.schedule_lag_p99_ms)},
             {"generator_cpu_percent", number(t.generator_cpu_percent)},
             {"warnings", t.warnings}};
+  if (t.resources.watched) j["resources"] = resources_json(t.resources);
   if (!t.results.is_null()) j["results"] = t.results;
   return j;
 }
@@ -83,21 +99,24 @@ json capacity_json(const CapacityResult& r, const CapacityOptions& o) {
   if (r.knee) {
     knee = {{"trial", r.knee->index}, {"rate", number(r.knee->x)}, {"p95_ms", number(r.knee->y)}};
   }
-  return {{"sustainable_rate", number(r.sustainable_rate)},
-          {"bracket",
-           {{"highest_passing", r.highest_passing > 0 ? number(r.highest_passing) : json(nullptr)},
-            {"lowest_failing", r.lowest_failing > 0 ? number(r.lowest_failing) : json(nullptr)}}},
-          {"converged", r.converged},
-          {"limited_by", r.limited_by},
-          {"limit_reason", r.limit_reason},
-          {"first_failed_slo", r.first_failed_slo},
-          {"slos", slos},
-          {"resolution", number(o.resolution)},
-          {"budget_seconds", number(o.budget_seconds)},
-          {"spent_seconds", number(r.spent_seconds)},
-          {"knee", knee},
-          {"findings", r.findings},
-          {"trials", trials}};
+  return {
+      {"sustainable_rate", number(r.sustainable_rate)},
+      {"bracket",
+       {{"highest_passing", r.highest_passing > 0 ? number(r.highest_passing) : json(nullptr)},
+        {"lowest_failing", r.lowest_failing > 0 ? number(r.lowest_failing) : json(nullptr)}}},
+      {"converged", r.converged},
+      {"limited_by", r.limited_by},
+      {"limit_reason", r.limit_reason},
+      {"first_failed_slo", r.first_failed_slo},
+      {"limiting_resource",
+       r.resources_at_failure.limit.empty() ? json(nullptr) : json(r.resources_at_failure.limit)},
+      {"slos", slos},
+      {"resolution", number(o.resolution)},
+      {"budget_seconds", number(o.budget_seconds)},
+      {"spent_seconds", number(r.spent_seconds)},
+      {"knee", knee},
+      {"findings", r.findings},
+      {"trials", trials}};
 }
 
 json stress_json(const StressResult& r) {
@@ -111,6 +130,9 @@ json stress_json(const StressResult& r) {
           {"failure_mode", r.failure_mode},
           {"failure_detail", r.failure_detail},
           {"errors_at_break", r.errors_at_break},
+          {"failing_resource",
+           r.resources_at_break.limit.empty() ? json(nullptr) : json(r.resources_at_break.limit)},
+          {"resources_at_break", resources_json(r.resources_at_break)},
           {"band", {{"p95_ms", number(r.band_p95_ms)}, {"error_rate", number(r.band_error_rate)}}},
           {"recovery_seconds", r.recovered ? number(r.recovery_seconds) : json(nullptr)},
           {"recovered", r.recovered},

@@ -133,6 +133,10 @@ void Search::describe() {
             ? fmt::format(", and {} failed at {:.1f}/s", r_.first_failed_slo, r_.lowest_failing)
             : ""));
   }
+  if (r_.resources_at_failure.watched) {
+    f.push_back(fmt::format("at {:.1f}/s {}", r_.lowest_failing,
+                            describe_resources(r_.resources_at_failure)));
+  }
   if (r_.limited_by == "generator") {
     f.push_back("the answer is a lower bound set by the load generator, not by the target: " +
                 r_.limit_reason);
@@ -166,6 +170,7 @@ Result<CapacityResult> Search::run() {
     if (lowest == 0 || t.stats.load.rate < lowest) {
       lowest = t.stats.load.rate;
       r_.first_failed_slo = t.failed_slos.front();
+      r_.resources_at_failure = t.stats.resources;
     }
   }
   std::vector<double> x, y;

@@ -53,13 +53,16 @@ struct JudgedTrial {
 };
 
 struct CapacityResult {
-  double sustainable_rate = 0;      // the highest passing rate (0 when none passed)
-  double highest_passing = 0;       // 0: none
-  double lowest_failing = 0;        // 0: none failed
-  bool converged = false;           // the bracket is within the resolution
-  std::string limited_by;           // "target", "generator", "budget", "max_rate", "min_rate"
-  std::string limit_reason;         // a sentence with numbers
-  std::string first_failed_slo;     // the SLO that failed at the lowest failing rate
+  double sustainable_rate = 0;   // the highest passing rate (0 when none passed)
+  double highest_passing = 0;    // 0: none
+  double lowest_failing = 0;     // 0: none failed
+  bool converged = false;        // the bracket is within the resolution
+  std::string limited_by;        // "target", "generator", "budget", "max_rate", "min_rate"
+  std::string limit_reason;      // a sentence with numbers
+  std::string first_failed_slo;  // the SLO that failed at the lowest failing rate
+  // With --monitor: the watched target's resources at the lowest failing rate (the trial the
+  // first failed SLO comes from); `resources.limit` names the one that ran out, if any.
+  TrialResources resources_at_failure;
   std::optional<stats::Knee> knee;  // of p95 latency over achieved rate; index into trials
   std::vector<JudgedTrial> trials;
   double spent_seconds = 0;

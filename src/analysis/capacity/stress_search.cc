@@ -63,6 +63,9 @@ void describe(StressResult& r) {
   const TrialStats& before = r.steps.size() >= 2 ? r.steps[r.steps.size() - 2].stats : base;
   r.findings.push_back(
       fmt::format("broke at {}: {}", load_text(r.breaking_load), r.failure_detail));
+  if (r.resources_at_break.watched) {
+    r.findings.push_back("at the break " + describe_resources(r.resources_at_break));
+  }
   r.findings.push_back(
       fmt::format("before the break p95 grew from {:.1f} ms at {} to {:.1f} ms at {}", base.p95_ms,
                   load_text(base.load), before.p95_ms, load_text(before.load)));
@@ -130,6 +133,7 @@ Result<StressResult> run_stress(TrialRunner& runner, const StressOptions& o) {
       r.failure_mode = r.steps.back().broke;
       r.breaking_load = now.load;
       r.errors_at_break = now.errors;
+      r.resources_at_break = now.resources;
       break;
     }
     level *= o.step_factor;

@@ -8,6 +8,8 @@
 //   "timeouts"   timeouts were more than 1 % of requests;
 //   "throughput" throughput stopped rising: below 80 % of the offered rate (open model) or
 //                less than 5 % above the previous step's (VU mode).
+// With --monitor, the breaking step's TrialResources name the target's resource that ran out
+// (CPU, its CPU quota, memory, the listen queue, or that it exited), or say that none did.
 // The pre-stress band is the normal load's trial: p95 up to max(2 × its p95, its p95 + 10 ms)
 // and an error rate up to its own + 1 %. Recovery is the time from the start of the recovery
 // trial (right after the break) to the start of the first of 3 consecutive seconds within the
@@ -53,7 +55,8 @@ struct StressResult {
   std::string failure_mode;    // "slo", "errors", "timeouts", "throughput"; "" when none
   std::string failure_detail;  // a sentence
   std::map<std::string, int64_t> errors_at_break;  // by class
-  std::vector<StressStep> steps;                   // the normal load first
+  TrialResources resources_at_break;  // with --monitor: `limit` names the resource that ran out
+  std::vector<StressStep> steps;      // the normal load first
   double band_p95_ms = 0, band_error_rate = 0;
   bool recovery_measured = false;
   bool recovered = false;
