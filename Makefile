@@ -61,18 +61,18 @@ asan: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure -LE "heavy|timing"
 
-# The sanitizer subset CI runs (.ci/run): the unit tests of the modules that parse outside input
-# and drive the network — core, net, protocols, plan, results, engine, report — and their fuzz
-# corpus replays, under ASan+UBSan in build/asan (other targets there are left unbuilt, their
-# placeholders skipped).
-ASAN_CI_TESTS := core_test net_test protocols_test plan_test results_test engine_test report_test \
-  plan_loader_fuzz_replay plan_template_fuzz_replay_test plan_feeder_fuzz_replay_test \
-  plan_response_fuzz_replay_test protocols_fuzz_replay_test protocols_cookie_fuzz_replay_test \
-  report_results_fuzz_replay_test
+# The sanitizer subset CI runs (.ci/run): the unit tests of the code that parses what the network
+# sends (core, net, protocols: HTTP/1 responses, chunked bodies, cookies) and their fuzz corpus
+# replays, under ASan+UBSan in build/asan; only these targets are built there (docs/ci.md: why
+# not more).
+ASAN_CI_TESTS := core_test net_test protocols_test protocols_fuzz_replay_test \
+  protocols_cookie_fuzz_replay_test
 asan-ci: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS) --target $(ASAN_CI_TESTS)
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure \
-	  -LE "heavy|timing" -E "_NOT_BUILT"
+	@for t in $(ASAN_CI_TESTS); do \
+	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 timeout 300 $$(find build/asan/src -name $$t -type f) \
+	    --gtest_brief=1 || exit 1; \
+	done
 
 tsan: deps build/tsan/build.ninja
 	cmake --build build/tsan -j $(JOBS)
