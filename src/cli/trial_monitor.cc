@@ -94,18 +94,22 @@ TrialResources summarize_resources(const monitor::MonitorReport& report, double 
   if (t == report.targets.end()) return r;
   r.watched = true;
   r.target = t->label;
-  std::vector<double> cpu, throttled;
+  std::vector<double> cpu;
+  double throttled_sum = 0;
+  int throttled_samples = 0;
   for (const monitor::TargetPoint* p :
        steady_points(*t, steady_from_s, steady_to_s, report.interval_s)) {
     cpu.push_back(p->cpu_percent);
     r.cpu_cores_usable = std::max(r.cpu_cores_usable, p->cpu_cores_usable);
     r.rss_bytes_max = std::max(r.rss_bytes_max, p->rss_bytes);
     if (p->open_fds) r.open_fds_max = std::max(r.open_fds_max, *p->open_fds);
-    if (p->cgroup && p->cgroup->throttled_percent)
-      throttled.push_back(*p->cgroup->throttled_percent);
+    if (p->cgroup && p->cgroup->throttled_percent) {
+      throttled_sum += *p->cgroup->throttled_percent;  // the kernel books it in bursts: a mean
+      ++throttled_samples;
+    }
   }
   r.cpu_percent = monitor::percentile(cpu, 50);
-  r.throttled_percent = monitor::percentile(throttled, 50);
+  r.throttled_percent = throttled_samples > 0 ? throttled_sum / throttled_samples : 0;
   for (const monitor::HostPoint& h : report.host) {
     r.listen_drops += h.listen_overflows.value_or(0) + h.syn_queue_full_drops.value_or(0);
   }

@@ -34,11 +34,12 @@ struct TrialSecond {
 };
 
 // With --monitor: the first watched target (never perfgate itself) during one trial. Figures are
-// over the steady part (medians of the samples in it, maxima for sizes); `limit` names the resource
-// that ran out, checked in this order: "target_exited" (it exited or became unreadable),
-// "memory" (cgroup memory near its limit), "cpu_quota" (cgroup CPU throttled >= 10% of the time),
-// "cpu" (CPU >= 80% of the cores it can use), "listen_queue" (the kernel dropped connection
-// attempts); empty when none did. `findings` are the monitor's ("id: summary", monitor/findings.h).
+// over the steady part (medians of the samples; maxima for sizes; throttling: the mean); `limit`
+// names the resource that ran out, checked in this order: "target_exited" (it exited or became
+// unreadable), "memory" (cgroup memory near its limit), "cpu_quota" (cgroup CPU throttled >= 10% of
+// the time), "cpu" (CPU >= 80% of the cores it can use), "listen_queue" (the kernel dropped
+// connection attempts); empty when none did. `findings` are the monitor's ("id: summary",
+// monitor/findings.h).
 struct TrialResources {
   bool watched = false;
   std::string target;           // the target's label
@@ -46,7 +47,7 @@ struct TrialResources {
   double cpu_cores_usable = 0;  // what it can use: min(allowed CPUs, threads, quota)
   double rss_bytes_max = 0;
   double open_fds_max = -1;      // -1: not readable
-  double throttled_percent = 0;  // cgroup CPU throttling, median; 0 without a cgroup
+  double throttled_percent = 0;  // cgroup CPU throttling, mean; 0 without a cgroup
   double listen_drops = 0;       // host-wide accept-queue overflows and SYN drops
   std::string limit;             // see above; "" when no resource ran out
   std::string limit_detail;      // "ran out of CPU: 97% of 1 usable core", "exited at 3.2 s"
