@@ -576,8 +576,9 @@
                         (results.thresholds || []).map((t) => [
                           t.metric, {text: t.expression, cls: 'text'}, observedText(t), mark(t.passed)])));
     s.appendChild(el('h3', null, 'Checks'));
-    s.appendChild(table(['check', 'passes', 'fails', 'result'],
-                        (results.checks || []).map((c) => [c.name, fmtNum(c.passes, 0), fmtNum(c.fails, 0), mark(!c.fails)])));
+    const where = (c) => [c.group, c.step].filter((x) => x).join(' › ');
+    s.appendChild(table(['check', 'where', 'passes', 'fails', 'result'],
+                        (results.checks || []).map((c) => [c.name, where(c), fmtNum(c.passes, 0), fmtNum(c.fails, 0), mark(!c.fails)])));
   }
 
   function observedText(t) {

@@ -49,8 +49,10 @@ std::string checks_section(const engine::PlanRunResult& r, const engine::PlanInd
     const engine::CheckStats& c = r.totals.checks[i];
     passes += c.passes;
     fails += c.fails;
-    lines += fmt::format("    {} {:<40} ✓ {} ✗ {}\n", c.fails == 0 ? "✓" : "✗", index.checks[i],
-                         c.passes, c.fails);
+    const engine::CheckId& id = index.checks[i];
+    const std::string where = report::CheckOutcome{id.name, 0, 0, id.group, id.step}.where();
+    lines += fmt::format("    {} {:<32} {:<28} ✓ {} ✗ {}\n", c.fails == 0 ? "✓" : "✗", id.name,
+                         where, c.passes, c.fails);
   }
   return fmt::format("\n  checks: {:.2f}% ✓ {} ✗ {}\n{}", percent(passes, passes + fails), passes,
                      fails, lines);
@@ -227,7 +229,9 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
     nlohmann::json& list = doc["perfgate"]["checks"];
     list = nlohmann::json::array();
     for (size_t i = 0; i < index.checks.size(); ++i) {
-      list.push_back({{"name", index.checks[i]},
+      list.push_back({{"name", index.checks[i].name},
+                      {"group", index.checks[i].group},
+                      {"step", index.checks[i].step},
                       {"passes", r.totals.checks[i].passes},
                       {"fails", r.totals.checks[i].fails}});
     }
@@ -295,7 +299,9 @@ void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult
     doc.names.push_back({index.names[i], n.requests, n.failed, n.duration});
   }
   for (size_t i = 0; i < index.checks.size(); ++i) {
-    doc.checks.push_back({index.checks[i], r.totals.checks[i].passes, r.totals.checks[i].fails});
+    const engine::CheckId& id = index.checks[i];
+    doc.checks.push_back(
+        {id.name, r.totals.checks[i].passes, r.totals.checks[i].fails, id.group, id.step});
   }
   for (const engine::ThresholdReport& t : r.thresholds) {
     const auto type = plan::builtin_metric_type(t.threshold->metric.name);

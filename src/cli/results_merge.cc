@@ -40,7 +40,9 @@ void add_names_and_checks(ResultsDocument& merged, const ResultsDocument& part) 
   }
   for (const report::CheckOutcome& c : part.checks) {
     auto it = std::find_if(merged.checks.begin(), merged.checks.end(),
-                           [&](const report::CheckOutcome& m) { return m.name == c.name; });
+                           [&](const report::CheckOutcome& m) {
+                             return m.name == c.name && m.group == c.group && m.step == c.step;
+                           });
     if (it == merged.checks.end()) {
       merged.checks.push_back(c);
     } else {

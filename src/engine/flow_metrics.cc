@@ -86,6 +86,7 @@ void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& s
   std::vector<SubStats>& stats = worker_.metrics().subs;
   for (const SubMatch& match : matches) {
     if (!match.accepts(s.status)) continue;
+    if (match.url && (request_url_ == nullptr || requested_url() != *match.url)) continue;
     const SubMetric& sub = index.subs.subs[match.sub];
     SubStats& st = stats[match.sub];
     ++st.samples;
@@ -104,7 +105,7 @@ void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& s
         break;
       case SubSource::kChecks:
         for (size_t i = 0; with_checks && i < step.check_ids.size(); ++i) {
-          if (match.check && index.checks[step.check_ids[i]] != *match.check) continue;
+          if (match.check && index.checks[step.check_ids[i]].name != *match.check) continue;
           st.count += check_results_[i];
           ++st.total;
         }
@@ -119,6 +120,23 @@ void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& s
         break;  // iteration sources never match a request
     }
   }
+}
+
+void FlowVu::record_group(size_t end, int64_t micros) {
+  PlanMetrics& pm = worker_.metrics();
+  pm.group_duration.record(micros);
+  const SubMetricIndex& subs = worker_.shared().index.subs;
+  if (subs.subs.empty()) return;
+  for (const SubMatch& match : subs.for_step(driver_.scenario_index(), flow_, end)) {
+    SubStats& st = pm.subs[match.sub];
+    ++st.samples;
+    st.trend->record(micros);
+  }
+}
+
+// The `url` tag: the URL of the request in flight, as reports may show it.
+std::string FlowVu::requested_url() const {
+  return worker_.shared().index.subs.redactor.text(url_tag(*request_url_));
 }
 
 void FlowVu::record_iteration(Nanos duration) {

@@ -108,6 +108,11 @@ void FlowVu::next_step(Nanos now) {
   const std::vector<FlatStep>& steps = worker_.shared().index.flows[flow_];
   while (step_ < steps.size()) {
     const FlatStep& step = steps[step_];
+    if (step.once && iteration_ > 0) {  // k6's `if (__ITER === 0)`: done in the first iteration
+      if (step.kind == FlatStep::Kind::kGroupBegin) step_ = step.group_end;
+      ++step_;
+      continue;
+    }
     switch (step.kind) {
       case FlatStep::Kind::kRequest:
         return begin_request(step, now);
@@ -122,7 +127,7 @@ void FlowVu::next_step(Nanos now) {
         group_starts_.push_back(now);
         break;
       case FlatStep::Kind::kGroupEnd: {
-        worker_.metrics().group_duration.record((now - group_starts_.back()) / kNanosPerMicro);
+        record_group(step_, (now - group_starts_.back()) / kNanosPerMicro);
         group_starts_.pop_back();
         break;
       }

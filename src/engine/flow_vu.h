@@ -94,6 +94,9 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser, private n
   void record_subs(const std::vector<SubMatch>& matches, const FlatStep& step,
                    const RequestSample& sample, bool with_checks);
   void record_iteration(Nanos duration);
+  std::string requested_url() const;
+  // group_duration of the group whose end marker is flat step `end`, and its sub-metrics.
+  void record_group(size_t end, int64_t micros);
   void after_request(Nanos now);
   void finish_iteration(Nanos now);
   void end_iteration(Nanos now, bool backoff);

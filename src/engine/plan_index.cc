@@ -21,7 +21,8 @@ void scale_steps(std::vector<plan::Step>& steps, double factor) {
   }
 }
 
-size_t intern(std::vector<std::string>& list, const std::string& value) {
+template <typename T>
+size_t intern(std::vector<T>& list, const T& value) {
   auto it = std::find(list.begin(), list.end(), value);
   if (it != list.end()) return static_cast<size_t>(it - list.begin());
   list.push_back(value);
@@ -34,8 +35,11 @@ bool needs_body(const plan::RequestStep& request) {
   for (const plan::Record& record : request.records) {
     if (record.value == plan::Record::Value::kTemplate) return true;
   }
-  return std::any_of(request.checks.begin(), request.checks.end(), [](const plan::Check& c) {
+  const auto reads_response = [](const plan::Check& c) {
     return c.kind != plan::CheckKind::kStatusIn && c.kind != plan::CheckKind::kDurationBelow;
+  };
+  return std::any_of(request.checks.begin(), request.checks.end(), [&](const plan::Check& c) {
+    return reads_response(c) || std::any_of(c.also.begin(), c.also.end(), reads_response);
   });
 }
 
@@ -57,16 +61,18 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
   for (const plan::Step& step : steps) {
     FlatStep flat;
     flat.group = group;
+    flat.once = step.once;
     if (step.kind == plan::Step::Kind::kThink) {
       flat.kind = FlatStep::Kind::kThink;
       flat.think = &step.think;
     } else if (step.kind == plan::Step::Kind::kGroup) {
       flat.kind = FlatStep::Kind::kGroupBegin;
+      flat.group = group + "::" + step.group;
+      const size_t begin = out.size();
       out.push_back(flat);
-      if (auto ok = flatten(step.steps, group + "::" + step.group, resolve_hosts, index, out);
-          !ok) {
-        return ok;
-      }
+      if (auto ok = flatten(step.steps, flat.group, resolve_hosts, index, out); !ok) return ok;
+      out[begin].group_end = out.size();
+      flat.once = false;
       flat.kind = FlatStep::Kind::kGroupEnd;
     } else {
       if (step.request.grpc && resolve_hosts) {
@@ -78,7 +84,8 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
       flat.request = &step.request;
       flat.name_id = intern(index.names, step.request.name);
       for (const plan::Check& check : step.request.checks) {
-        flat.check_ids.push_back(intern(index.checks, check.name));
+        flat.check_ids.push_back(
+            intern(index.checks, CheckId{group, step.request.name, check.name}));
       }
       flat.needs_body = needs_body(step.request);
       if (auto origin = resolve_hosts ? static_origin(step.request.url.source()) : std::nullopt) {
@@ -109,6 +116,10 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
 
 std::string host_key(const protocols::HttpUrl& url) {
   return fmt::format("{}://{}:{}", url.scheme(), url.host, url.port);
+}
+
+std::string url_tag(const protocols::HttpUrl& url) {
+  return fmt::format("{}://{}{}", url.scheme(), url.authority, url.target);
 }
 
 void scale_plan_durations(plan::Plan& plan, double factor) {

@@ -20,22 +20,36 @@
 
 namespace perfgate::engine {
 
+// A check as results know it: k6's group path and check name, plus the name of the request step
+// it belongs to, so a failed `status in [200]` says which endpoint failed. Checks with the same
+// identity (the same step in several flows) add up.
+struct CheckId {
+  std::string group;  // "" at the top, "::outer::inner" inside groups
+  std::string step;   // the request's `name` tag
+  std::string name;   // the check's name
+  bool operator==(const CheckId&) const = default;
+};
+
 struct FlatStep {
   enum class Kind { kRequest, kThink, kGroupBegin, kGroupEnd } kind = Kind::kRequest;
   const plan::RequestStep* request = nullptr;  // kRequest
   const plan::Think* think = nullptr;          // kThink
   size_t name_id = 0;                          // kRequest: index into PlanIndex::names
   std::vector<size_t> check_ids;               // kRequest: per check, into PlanIndex::checks
+  bool once = false;        // run in the VU's first iteration only (a group: all of it)
+  size_t group_end = 0;     // kGroupBegin: the index of its kGroupEnd
   bool needs_body = false;  // checks or extractions read headers/body: keep the response bytes
   bool literal_url = false;
   protocols::HttpUrl url;  // when literal_url
-  std::string group;       // k6's group tag: "" at the top, "::outer::inner" inside groups
+  // k6's group tag: "" at the top, "::outer::inner" inside groups; for the group markers the
+  // group's own path (the tag of its group_duration sample).
+  std::string group;
 };
 
 struct PlanIndex {
   std::vector<std::vector<FlatStep>> flows;   // parallel to Plan::flows
   std::vector<std::string> names;             // request `name` tags
-  std::vector<std::string> checks;            // check names
+  std::vector<CheckId> checks;                // every check of the plan
   std::map<std::string, net::Address> hosts;  // "scheme://host:port" -> resolved address
   SubMetricIndex subs;                        // tag-filtered sub-metrics of the thresholds
 };
@@ -52,5 +66,7 @@ Result<PlanIndex> build_plan_index(const plan::Plan& plan, bool resolve_hosts = 
 
 // "scheme://host:port" key of a parsed URL, as used in PlanIndex::hosts.
 std::string host_key(const protocols::HttpUrl& url);
+// The `url` tag of a request to `url`: "scheme://authority/target" (before redaction).
+std::string url_tag(const protocols::HttpUrl& url);
 
 }  // namespace perfgate::engine

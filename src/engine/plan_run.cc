@@ -158,7 +158,11 @@ plan::MetricSamples::Tags PlanCoordinator::custom_sample_tags(const CustomSample
                                     {"name", step.request->name},
                                     {"method", step.request->method},
                                     {"group", step.group}};
-  for (const auto& [key, value] : scenario.tags) tags.emplace_back(key, value);
+  const auto& own = step.request->tags;
+  for (const auto& [key, value] : own) tags.emplace_back(key, value);
+  for (const auto& [key, value] : scenario.tags) {
+    if (!own.count(key)) tags.emplace_back(key, value);
+  }
   return tags;
 }
 

@@ -33,7 +33,8 @@ std::optional<SubMetric> sub_metric_for(const plan::MetricSelector& selector) {
       {"data_sent", SubSource::kDataSent},
       {"data_received", SubSource::kDataReceived},
       {"iterations", SubSource::kIterations},
-      {"dropped_iterations", SubSource::kDroppedIterations}};
+      {"dropped_iterations", SubSource::kDroppedIterations},
+      {"group_duration", SubSource::kGroupDuration}};
   for (const auto& [known, source] : kSources) {
     if (known != name) continue;
     sub.source = source;
@@ -58,7 +59,8 @@ bool scenario_tag_matches(const plan::Scenario& scenario, const std::string& key
 // they never do.
 std::optional<SubMatch> match_request(const SubMetric& sub, size_t id,
                                       const plan::Scenario& scenario, const FlatStep& step,
-                                      const std::vector<std::string>& check_names) {
+                                      const std::vector<CheckId>& checks,
+                                      const plan::Redactor& redactor) {
   SubMatch match;
   match.sub = id;
   const plan::RequestStep& request = *step.request;
@@ -71,6 +73,12 @@ std::optional<SubMatch> match_request(const SubMetric& sub, size_t id,
       if (value != request.method) return std::nullopt;
     } else if (key == "group") {
       if (value != step.group) return std::nullopt;
+    } else if (key == "url") {
+      if (!step.literal_url) {
+        match.url = value;
+      } else if (redactor.text(url_tag(step.url)) != value) {
+        return std::nullopt;
+      }
     } else if (key == "status") {
       int code = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), code);
@@ -81,15 +89,29 @@ std::optional<SubMatch> match_request(const SubMetric& sub, size_t id,
       match.expected = value == "true";
     } else if (key == "check") {
       const bool has = std::any_of(step.check_ids.begin(), step.check_ids.end(),
-                                   [&](size_t c) { return check_names[c] == value; });
+                                   [&](size_t c) { return checks[c].name == value; });
       if (sub.source != SubSource::kChecks || !has) return std::nullopt;
       match.check = value;
+    } else if (auto own = request.tags.find(key); own != request.tags.end()) {
+      if (own->second != value) return std::nullopt;
     } else if (!scenario_tag_matches(scenario, key, value)) {
       return std::nullopt;
     }
   }
   if (sub.source == SubSource::kChecks && step.check_ids.empty()) return std::nullopt;
   return match;
+}
+
+// group_duration samples carry the group's path, the scenario and the scenario's tags.
+std::optional<SubMatch> match_group(const SubMetric& sub, size_t id, const plan::Scenario& scenario,
+                                    const FlatStep& end) {
+  for (const auto& [key, value] : sub.selector.tags) {
+    const bool holds = key == "group"      ? value == end.group
+                       : key == "scenario" ? value == scenario.name
+                                           : scenario_tag_matches(scenario, key, value);
+    if (!holds) return std::nullopt;
+  }
+  return SubMatch{id};
 }
 
 bool match_iteration(const SubMetric& sub, const plan::Scenario& scenario) {
@@ -135,8 +157,9 @@ std::optional<size_t> SubMetricIndex::find(const plan::MetricSelector& selector)
 
 SubMetricIndex build_sub_metrics(const plan::Plan& plan,
                                  const std::vector<std::vector<FlatStep>>& flat,
-                                 const std::vector<std::string>& check_names) {
+                                 const std::vector<CheckId>& checks) {
   SubMetricIndex index;
+  index.redactor = plan::Redactor::for_plan(plan);
   index.flows = flat.size();
   declare_subs(plan, index);
   index.requests.resize(plan.scenarios.size() * flat.size());
@@ -155,8 +178,13 @@ SubMetricIndex build_sub_metrics(const plan::Plan& plan,
       for (const plan::FlowChoice& choice : scenario.flows) {
         const std::vector<FlatStep>& steps = flat[choice.flow];
         for (size_t k = 0; k < steps.size(); ++k) {
-          if (steps[k].kind != FlatStep::Kind::kRequest) continue;
-          auto match = match_request(sub, id, scenario, steps[k], check_names);
+          const bool group_sub = sub.source == SubSource::kGroupDuration;
+          const FlatStep::Kind kind =
+              group_sub ? FlatStep::Kind::kGroupEnd : FlatStep::Kind::kRequest;
+          if (steps[k].kind != kind) continue;
+          auto match = group_sub
+                           ? match_group(sub, id, scenario, steps[k])
+                           : match_request(sub, id, scenario, steps[k], checks, index.redactor);
           if (!match) continue;
           auto& list = index.requests[s * flat.size() + choice.flow][k];
           const bool dup =
@@ -171,8 +199,12 @@ SubMetricIndex build_sub_metrics(const plan::Plan& plan,
     if (matched[id] || index.subs[id].key == kExpectedDurationKey) continue;
     index.warnings.push_back(fmt::format(
         "threshold on {} matches no {} of this plan, so it will have no data (requests carry "
-        "scenario, name, method, group, status, expected_response and their scenario's tags)",
-        index.subs[id].key, is_iteration_source(index.subs[id].source) ? "iteration" : "request"));
+        "scenario, name, method, group, status, expected_response, url, their step's and their "
+        "scenario's tags)",
+        index.subs[id].key,
+        is_iteration_source(index.subs[id].source)           ? "iteration"
+        : index.subs[id].source == SubSource::kGroupDuration ? "group"
+                                                             : "request"));
   }
   return index;
 }

@@ -2,11 +2,13 @@
 // ("http_req_duration{scenario:checkout,expected_response:true}": ["p(95)<300"]).
 //
 // Every sample of a plan run carries tags: requests `scenario`, `name`, `method`, `group`
-// (k6's "::outer::inner"), `status`, `expected_response` (status 200..399) and the scenario's
-// own `tags`; checks add `check`; iterations carry `scenario` and the scenario's tags. Most are
-// known before the run, so matching is compiled once: for every (scenario, flow, step) the index
-// lists the sub-metrics whose static tags the step's samples carry, with the conditions on the
-// tags only a response can tell (status, expected_response, check). Every run keeps
+// (k6's "::outer::inner"), `status`, `expected_response` (status 200..399), `url` (the URL
+// requested, secrets redacted), the step's `tags` and the scenario's own `tags`; checks add
+// `check`; iterations carry `scenario` and the scenario's tags; group_duration carries `group`
+// (the group's own path) and the scenario's. Most are known before the run, so matching is
+// compiled once: for every (scenario, flow, step) the index lists the sub-metrics whose static
+// tags the step's samples carry, with the conditions on the tags only a response can tell
+// (status, expected_response, check, url of a templated URL). Every run keeps
 // kExpectedDurationKey (as k6 does); each sample pays a short list walk.
 //
 // A sub-metric whose tags no sample of the plan can carry is reported as a warning before the
@@ -22,11 +24,13 @@
 #include <vector>
 
 #include "plan/plan.h"
+#include "plan/redact.h"
 #include "results/metric_set.h"
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::engine {
 
+struct CheckId;
 struct FlatStep;
 
 // k6 always reports this sub-metric, thresholds or not, and so does every plan run: the index
@@ -44,6 +48,7 @@ enum class SubSource : uint8_t {
   kIterations,         // iterations
   kIterationDuration,  // iteration_duration (trend)
   kDroppedIterations,  // dropped_iterations
+  kGroupDuration,      // group_duration (trend), one sample per group run
 };
 
 struct SubMetric {
@@ -52,7 +57,8 @@ struct SubMetric {
   SubSource source = SubSource::kRequests;
   results::Trend trend = results::Trend::kDuration;  // kRequestTrend
   bool is_trend() const {
-    return source == SubSource::kRequestTrend || source == SubSource::kIterationDuration;
+    return source == SubSource::kRequestTrend || source == SubSource::kIterationDuration ||
+           source == SubSource::kGroupDuration;
   }
 };
 
@@ -62,6 +68,8 @@ struct SubMatch {
   std::optional<int> status;         // the `status` tag, when the selector names one
   std::optional<bool> expected;      // the `expected_response` tag
   std::optional<std::string> check;  // the `check` tag (checks only)
+  // The `url` tag of a step whose URL is rendered per request: the redacted URL must equal it.
+  std::optional<std::string> url;
 
   // Whether a response with `status_code` (0: no response) passes the status and
   // expected_response conditions; k6 expects 200..399.
@@ -73,11 +81,14 @@ struct SubMatch {
 
 struct SubMetricIndex {
   std::vector<SubMetric> subs;
-  // [scenario * flows + flow][flat step]: request and check samples.
+  // [scenario * flows + flow][flat step]: request and check samples; group_duration samples at
+  // the group's end marker.
   std::vector<std::vector<std::vector<SubMatch>>> requests;
   // [scenario]: iteration samples (iterations, iteration_duration, dropped_iterations).
   std::vector<std::vector<size_t>> iterations;
   std::vector<std::string> warnings;  // sub-metrics no sample can match
+  // Hides secrets in the `url` tag of rendered URLs, as selectors are written after redaction.
+  plan::Redactor redactor;
 
   std::optional<size_t> find(const plan::MetricSelector& selector) const;
   const std::vector<SubMatch>& for_step(size_t scenario, size_t flow, size_t step) const {
@@ -90,7 +101,7 @@ struct SubMetricIndex {
 // against `flat` (PlanIndex::flows).
 SubMetricIndex build_sub_metrics(const plan::Plan& plan,
                                  const std::vector<std::vector<FlatStep>>& flat,
-                                 const std::vector<std::string>& check_names);
+                                 const std::vector<CheckId>& checks);
 
 // One sub-metric's numbers in one interval.
 struct SubStats {

@@ -54,7 +54,16 @@ struct FlowLoader {
   void think(const YAML::Node& node, Step& step);
   void group(const YAML::Node& node, Step& step);
   void extracts(const YAML::Node& node, RequestStep& req);
+  // `body: {file: x, template: bool}`: the file's content as a literal or compiled template.
+  Template body_file(const YAML::Node& node);
+  void step_tags(const YAML::Node& node, RequestStep& req);
   void checks(const YAML::Node& node, RequestStep& req);
+  // One condition of `checks:` (`status: 200`), appended to `out` (headers: may add several).
+  void check_kind(const std::string& kind, const YAML::Node& key_node, const YAML::Node& v,
+                  const RequestStep& req, std::vector<Check>& out);
+  // `"name": {conditions...}`: one check that passes when all its conditions hold.
+  void named_check(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+                   const RequestStep& req, std::vector<Check>& out);
   void records(const YAML::Node& node, RequestStep& req);
   std::string json_text(const YAML::Node& node, int depth);
 };

@@ -1,6 +1,7 @@
 // Per-request extraction, checks, custom-metric records and the `json:` body shorthand.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "plan/flow_loader.h"
@@ -134,95 +135,157 @@ void FlowLoader::extracts(const YAML::Node& node, RequestStep& req) {
       });
 }
 
+namespace {
+
+const std::vector<std::string_view> kCheckKinds = {"status",        "headers",    "bodyContains",
+                                                   "bodyMatches",   "jsonEquals", "jsonExists",
+                                                   "durationBelow", "grpcStatus", "grpc-status"};
+constexpr size_t kMaxCheckName = 200;
+
+}  // namespace
+
+// `checks:` maps either a condition kind to its argument (the check is named after the
+// condition) or a name of the plan's choosing to a map of conditions that must all hold (k6's
+// `check(res, {"status is 200": ...})`).
 void FlowLoader::checks(const YAML::Node& node, RequestStep& req) {
-  static const std::vector<std::string_view> kKinds = {
-      "status",     "headers",       "bodyContains", "bodyMatches", "jsonEquals",
-      "jsonExists", "durationBelow", "grpcStatus",   "grpc-status"};
-  r().for_each(
-      node, "checks", kKinds,
-      [&](const std::string& kind, const YAML::Node& key_node, const YAML::Node& v) {
-        const SourcePos pos = r().pos(key_node);
-        if (kind == "status") {
-          Check c{CheckKind::kStatusIn};
-          c.pos = pos;
-          const auto add = [&](const YAML::Node& item) {
-            auto code = r().integer(item, "status");
-            if (code && (*code < 100 || *code > 599)) {
-              r().error(item, fmt::format("HTTP status {} is outside 100-599", *code),
-                        "write a status code such as 200 or a list like [200, 201]");
-            } else if (code) {
-              c.statuses.push_back(static_cast<int>(*code));
-            }
-          };
-          if (v.IsSequence())
-            for (const YAML::Node& item : v) add(item);
-          else
-            add(v);
-          std::string list;
-          for (int s : c.statuses) list += (list.empty() ? "" : ",") + std::to_string(s);
-          c.name = "status in [" + list + "]";
-          req.checks.push_back(std::move(c));
-        } else if (kind == "headers") {
-          r().for_each(
-              v, "checks.headers", {},
-              [&](const std::string& name, const YAML::Node&, const YAML::Node& pattern) {
-                auto text = r().string(pattern, "checks.headers." + name);
-                if (!text) return;
-                Check c{CheckKind::kHeaderMatches, "header " + name + " ~ " + *text, {}, name};
-                c.regex = regex(pattern, *text);
-                c.pos = pos;
-                req.checks.push_back(std::move(c));
-              });
-        } else if (kind == "bodyContains" || kind == "bodyMatches") {
-          auto text = r().string(v, "checks." + kind);
-          if (!text) return;
-          const bool contains = kind == "bodyContains";
-          Check c{contains ? CheckKind::kBodyContains : CheckKind::kBodyMatches,
-                  (contains ? "body contains " : "body ~ ") + *text,
-                  {},
-                  *text};
-          if (!contains) c.regex = regex(v, *text);
-          c.pos = pos;
-          req.checks.push_back(std::move(c));
-        } else if (kind == "jsonExists") {
-          const auto add = [&](const YAML::Node& item) {
-            auto path = r().string(item, "checks.jsonExists");
-            if (!path) return;
-            auto pointer = to_json_pointer(*path);
-            if (!pointer) return r().error(item, pointer.error().message, pointer.error().hint);
-            Check c{CheckKind::kJsonExists, "json " + *path + " exists", {}, *pointer};
-            c.pos = pos;
-            req.checks.push_back(std::move(c));
-          };
-          if (v.IsSequence())
-            for (const YAML::Node& item : v) add(item);
-          else
-            add(v);
-        } else if (kind == "jsonEquals") {
-          r().for_each(
-              v, "checks.jsonEquals", {},
-              [&](const std::string& path, const YAML::Node& k, const YAML::Node& expected) {
-                auto pointer = to_json_pointer(path);
-                if (!pointer) return r().error(k, pointer.error().message, pointer.error().hint);
-                Check c{CheckKind::kJsonEquals,
-                        "json " + path + " == " + json_text(expected, 0),
-                        {},
-                        *pointer,
-                        json_text(expected, 0)};
-                c.pos = pos;
-                req.checks.push_back(std::move(c));
-              });
-        } else if (kind == "grpcStatus" || kind == "grpc-status") {
-          grpc_status_check(v, pos, req);
-        } else {
-          auto below = r().duration(v, "checks.durationBelow");
-          if (!below) return;
-          Check c{CheckKind::kDurationBelow, "duration < " + v.Scalar()};
-          c.below = *below;
-          c.pos = pos;
-          req.checks.push_back(std::move(c));
-        }
-      });
+  r().for_each(node, "checks", {},
+               [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+                 if (std::find(kCheckKinds.begin(), kCheckKinds.end(), key) != kCheckKinds.end()) {
+                   check_kind(key, key_node, v, req, req.checks);
+                 } else {
+                   named_check(key, key_node, v, req, req.checks);
+                 }
+               });
+  for (size_t i = 0; i < req.checks.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (req.checks[i].name != req.checks[j].name) continue;
+      r().error(req.checks[i].pos,
+                fmt::format("two checks of this step are named \"{}\"", req.checks[i].name),
+                "give one of them a name: checks: {\"status is 200\": {status: 200}}");
+      break;
+    }
+  }
+}
+
+void FlowLoader::named_check(const std::string& name, const YAML::Node& key_node,
+                             const YAML::Node& v, const RequestStep& req, std::vector<Check>& out) {
+  if (!v.IsMap()) {
+    const std::string close = closest_match(name, kCheckKinds);
+    r().error(key_node,
+              close.empty() ? fmt::format("check \"{}\" needs a map of conditions", name)
+                            : fmt::format("unknown check kind \"{}\"", name),
+              close.empty()
+                  ? fmt::format("write \"{}\": {{status: 200}} (conditions: status, headers, "
+                                "bodyContains, bodyMatches, jsonEquals, jsonExists, "
+                                "durationBelow)",
+                                name)
+                  : fmt::format("did you mean \"{}\"?", close));
+    return;
+  }
+  if (name.empty() || name.size() > kMaxCheckName) {
+    r().error(key_node, fmt::format("a check name has 1 to {} characters", kMaxCheckName));
+    return;
+  }
+  std::vector<Check> parts;
+  r().for_each(v, fmt::format("check \"{}\"", name), kCheckKinds,
+               [&](const std::string& kind, const YAML::Node& k, const YAML::Node& value) {
+                 check_kind(kind, k, value, req, parts);
+               });
+  if (parts.empty()) {
+    if (v.size() == 0) r().error(v, fmt::format("check \"{}\" has no condition", name));
+    return;
+  }
+  Check check = std::move(parts.front());
+  check.name = name;
+  check.pos = r().pos(key_node);
+  for (size_t i = 1; i < parts.size(); ++i) check.also.push_back(std::move(parts[i]));
+  out.push_back(std::move(check));
+}
+
+void FlowLoader::check_kind(const std::string& kind, const YAML::Node& key_node,
+                            const YAML::Node& v, const RequestStep& req, std::vector<Check>& out) {
+  const SourcePos pos = r().pos(key_node);
+  if (kind == "status") {
+    Check c{CheckKind::kStatusIn};
+    c.pos = pos;
+    const auto add = [&](const YAML::Node& item) {
+      auto code = r().integer(item, "status");
+      if (code && (*code < 100 || *code > 599)) {
+        r().error(item, fmt::format("HTTP status {} is outside 100-599", *code),
+                  "write a status code such as 200 or a list like [200, 201]");
+      } else if (code) {
+        c.statuses.push_back(static_cast<int>(*code));
+      }
+    };
+    if (v.IsSequence())
+      for (const YAML::Node& item : v) add(item);
+    else
+      add(v);
+    std::string list;
+    for (int s : c.statuses) list += (list.empty() ? "" : ",") + std::to_string(s);
+    c.name = "status in [" + list + "]";
+    out.push_back(std::move(c));
+  } else if (kind == "headers") {
+    r().for_each(v, "checks.headers", {},
+                 [&](const std::string& name, const YAML::Node&, const YAML::Node& pattern) {
+                   auto text = r().string(pattern, "checks.headers." + name);
+                   if (!text) return;
+                   Check c{CheckKind::kHeaderMatches, "header " + name + " ~ " + *text, {}, name};
+                   c.regex = regex(pattern, *text);
+                   c.pos = pos;
+                   out.push_back(std::move(c));
+                 });
+  } else if (kind == "bodyContains" || kind == "bodyMatches") {
+    auto text = r().string(v, "checks." + kind);
+    if (!text) return;
+    const bool contains = kind == "bodyContains";
+    Check c{contains ? CheckKind::kBodyContains : CheckKind::kBodyMatches,
+            (contains ? "body contains " : "body ~ ") + *text,
+            {},
+            *text};
+    if (!contains) c.regex = regex(v, *text);
+    c.pos = pos;
+    out.push_back(std::move(c));
+  } else if (kind == "jsonExists") {
+    const auto add = [&](const YAML::Node& item) {
+      auto path = r().string(item, "checks.jsonExists");
+      if (!path) return;
+      auto pointer = to_json_pointer(*path);
+      if (!pointer) return r().error(item, pointer.error().message, pointer.error().hint);
+      Check c{CheckKind::kJsonExists, "json " + *path + " exists", {}, *pointer};
+      c.pos = pos;
+      out.push_back(std::move(c));
+    };
+    if (v.IsSequence())
+      for (const YAML::Node& item : v) add(item);
+    else
+      add(v);
+  } else if (kind == "jsonEquals") {
+    r().for_each(v, "checks.jsonEquals", {},
+                 [&](const std::string& path, const YAML::Node& k, const YAML::Node& expected) {
+                   auto pointer = to_json_pointer(path);
+                   if (!pointer) return r().error(k, pointer.error().message, pointer.error().hint);
+                   Check c{CheckKind::kJsonEquals,
+                           "json " + path + " == " + json_text(expected, 0),
+                           {},
+                           *pointer,
+                           json_text(expected, 0)};
+                   c.pos = pos;
+                   out.push_back(std::move(c));
+                 });
+  } else if (kind == "grpcStatus" || kind == "grpc-status") {
+    RequestStep scratch;  // grpc_status_check reads the step's method and appends to its checks
+    scratch.grpc = req.grpc;
+    grpc_status_check(v, pos, scratch);
+    for (Check& c : scratch.checks) out.push_back(std::move(c));
+  } else {
+    auto below = r().duration(v, "checks.durationBelow");
+    if (!below) return;
+    Check c{CheckKind::kDurationBelow, "duration < " + v.Scalar()};
+    c.below = *below;
+    c.pos = pos;
+    out.push_back(std::move(c));
+  }
 }
 
 void FlowLoader::records(const YAML::Node& node, RequestStep& req) {

@@ -69,12 +69,14 @@ void FlowLoader::step(const YAML::Node& node, std::vector<Step>& out) {
               "write - {name: home, url: /} or - think: 1s");
     return;
   }
+  if (node["once"]) s.once = r().boolean(node["once"], "once").value_or(false);
   out.push_back(std::move(s));
 }
 
 void FlowLoader::think(const YAML::Node& node, Step& s) {
   s.kind = Step::Kind::kThink;
-  r().for_each(node, "a think step", {"think"}, [](const auto&, const auto&, const auto&) {});
+  r().for_each(node, "a think step", {"think", "once"},
+               [](const auto&, const auto&, const auto&) {});
   const YAML::Node t = node["think"];
   if (t.IsScalar()) {
     if (auto d = r().duration(t, "think")) s.think.a = *d;
@@ -121,8 +123,9 @@ void FlowLoader::group(const YAML::Node& node, Step& s) {
     return;
   }
   bool has_steps = false;
-  r().for_each(node, "a group", {"group", "steps"},
+  r().for_each(node, "a group", {"group", "steps", "once"},
                [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                 if (key == "once") return;
                  if (key == "group") {
                    s.group = r().string(v, "group").value_or("");
                  } else {
@@ -161,11 +164,39 @@ void set_header(std::vector<Header>& headers, Header header) {
   headers.push_back(std::move(header));
 }
 
+// The tags perfgate sets itself; a step names its request with `name:`.
+const std::vector<std::string_view> kSystemTags = {
+    "scenario", "name", "method", "group", "status", "expected_response", "check", "url"};
+constexpr size_t kMaxStepTags = 32;
+constexpr size_t kMaxTagBytes = 256;
+
 }  // namespace
 
+void FlowLoader::step_tags(const YAML::Node& node, RequestStep& req) {
+  r().for_each(
+      node, "tags", {}, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+        if (std::find(kSystemTags.begin(), kSystemTags.end(), key) != kSystemTags.end()) {
+          r().error(k, fmt::format("tag \"{}\" is set by perfgate", key),
+                    key == "name" ? "name the request with the step's name: key"
+                                  : "choose another tag name");
+          return;
+        }
+        auto value = r().string(v, "tags." + key);
+        if (!value) return;
+        if (key.empty() || key.size() > kMaxTagBytes || value->size() > kMaxTagBytes) {
+          r().error(k, fmt::format("a tag name and value have 1 to {} bytes", kMaxTagBytes));
+        } else if (req.tags.size() >= kMaxStepTags) {
+          r().error(k, fmt::format("more than {} tags on one step", kMaxStepTags));
+        } else {
+          req.tags[key] = *value;
+        }
+      });
+}
+
 void FlowLoader::request(const YAML::Node& node, Step& s) {
-  static const std::vector<std::string_view> kKeys = {
-      "name", "method", "url", "headers", "body", "json", "timeout", "extract", "checks", "record"};
+  static const std::vector<std::string_view> kKeys = {"name",    "method", "url",     "headers",
+                                                      "body",    "json",   "timeout", "tags",
+                                                      "extract", "checks", "record",  "once"};
   RequestStep& req = s.request;
   req.headers = ctx.plan.options.headers;
   std::map<std::string, YAML::Node> fields;
@@ -212,7 +243,11 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
   if (fields.count("body") && fields.count("json")) {
     r().error(fields["json"], "a step has both body and json", "json: is a body; keep one");
   } else if (fields.count("body")) {
-    if (auto text = r().string(fields["body"], "body")) req.body = compile(fields["body"], *text);
+    if (fields["body"].IsMap()) {
+      req.body = body_file(fields["body"]);
+    } else if (auto text = r().string(fields["body"], "body")) {
+      req.body = compile(fields["body"], *text);
+    }
   } else if (fields.count("json")) {
     const std::string json = json_text(fields["json"], 0);
     req.body = compile(fields["json"], json, Escape::kJson);
@@ -229,6 +264,7 @@ void FlowLoader::request_common(std::map<std::string, YAML::Node>& fields, Reque
         t && check_timeout(r(), fields["timeout"], "timeout", *t))
       req.timeout = *t;
   }
+  if (fields.count("tags")) step_tags(fields["tags"], req);
   if (fields.count("checks")) checks(fields["checks"], req);
   // Extracted variables are visible to this step's records and to every later step.
   if (fields.count("extract")) extracts(fields["extract"], req);

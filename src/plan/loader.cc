@@ -269,11 +269,12 @@ void collect_secrets(detail::LoadContext& ctx) {
 // Where a step reads the response body (body and JSON checks, json and regex extraction), or an
 // empty position when it does not.
 std::optional<SourcePos> reads_body(const RequestStep& step) {
+  const auto body_kind = [](const Check& c) {
+    return c.kind == CheckKind::kBodyContains || c.kind == CheckKind::kBodyMatches ||
+           c.kind == CheckKind::kJsonEquals || c.kind == CheckKind::kJsonExists;
+  };
   for (const Check& c : step.checks) {
-    if (c.kind == CheckKind::kBodyContains || c.kind == CheckKind::kBodyMatches ||
-        c.kind == CheckKind::kJsonEquals || c.kind == CheckKind::kJsonExists) {
-      return c.pos;
-    }
+    if (body_kind(c) || std::any_of(c.also.begin(), c.also.end(), body_kind)) return c.pos;
   }
   for (const Extract& e : step.extracts) {
     if (e.source == ExtractSource::kJson || e.source == ExtractSource::kRegex) return e.pos;

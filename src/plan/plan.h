@@ -129,15 +129,18 @@ enum class CheckKind {
   kGrpcStatusIn,  // a gRPC step's status code is one of `statuses` (0..16)
 };
 
-// One check; its outcome feeds the `checks` rate metric, tagged with check=<name>.
+// One check; its outcome feeds the `checks` rate metric, tagged with check=<name>. A named check
+// (`"status is 200": {status: 200, ...}`) is its first condition plus `also`, all of which must
+// hold. In results a check is known by its group path, its step's name and its own name.
 struct Check {
   CheckKind kind = CheckKind::kStatusIn;
-  std::string name;            // e.g. "status in [200,201]"; unique within the step
+  std::string name;  // the plan's name, or the condition's ("status in [200,201]"); unique per step
   std::vector<int> statuses;   // kStatusIn, kGrpcStatusIn
   std::string subject;         // header name, JSON pointer, or the text to look for
   std::string expected;        // kJsonEquals: the JSON text of the expected value
   std::optional<Regex> regex;  // kHeaderMatches, kBodyMatches (RE2)
   Nanos below = 0;             // kDurationBelow
+  std::vector<Check> also;     // a named check's further conditions (their names are unused)
   SourcePos pos;
 };
 
@@ -173,6 +176,9 @@ struct RequestStep {
   // load time); with templates it is the message's JSON, encoded per request.
   std::shared_ptr<const protocols::grpc::Method> grpc;
   bool grpc_encode_body = false;
+  // `tags:` of the step, added to its samples (requests, checks, custom-metric records) over the
+  // scenario's tags of the same name; threshold selectors read them like any tag.
+  std::map<std::string, std::string> tags;
 };
 
 struct Step {
@@ -181,6 +187,9 @@ struct Step {
   Think think;              // kThink
   std::string group;        // kGroup: the name (k6's group tag)
   std::vector<Step> steps;  // kGroup: the nested steps
+  // `once: true`: run only in the VU's first iteration (k6's `if (__ITER === 0)`), e.g. a login
+  // whose extracted token later iterations reuse (a VU's variables outlive its iterations).
+  bool once = false;
   SourcePos pos;
 };
 

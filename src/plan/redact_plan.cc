@@ -38,6 +38,7 @@ void redact_steps(std::vector<Step>& steps, const Redactor& r) {
     redact_steps(step.steps, r);
     step.request.name = shown(r, step.request.name);
     for (Check& check : step.request.checks) check.name = shown(r, check.name);
+    for (auto& [key, value] : step.request.tags) value = shown(r, value);
   }
 }
 

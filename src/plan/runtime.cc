@@ -81,6 +81,12 @@ std::optional<std::string_view> ResponseInspector::header(std::string_view name)
 }
 
 bool ResponseInspector::passes(const Check& check) {
+  if (!passes_one(check)) return false;
+  return std::all_of(check.also.begin(), check.also.end(),
+                     [this](const Check& more) { return passes_one(more); });
+}
+
+bool ResponseInspector::passes_one(const Check& check) {
   switch (check.kind) {
     case CheckKind::kStatusIn:
       return std::find(check.statuses.begin(), check.statuses.end(), response_.status) !=

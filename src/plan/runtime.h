@@ -45,11 +45,13 @@ class ResponseInspector {
  public:
   explicit ResponseInspector(const ResponseView& response);
 
+  // Whether all of the check's conditions hold (`check` and `check.also`).
   bool passes(const Check& check);
   // The extracted value, or nullopt when nothing matched.
   std::optional<std::string> extract(const Extract& extract);
 
  private:
+  bool passes_one(const Check& condition);
   std::optional<std::string_view> header(std::string_view name) const;
 
   ResponseView response_;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "core/units.h"
 
@@ -147,39 +148,90 @@ std::string_view aggregation_name(Aggregation aggregation) {
   return "?";
 }
 
+namespace {
+
+// A tag value needs quotes in a selector when it holds a separator, a quote, a backslash or a
+// brace, or starts or ends with a space.
+bool needs_quotes(std::string_view value) {
+  return value.empty() || value.find_first_of(",\"\\{}") != std::string_view::npos ||
+         std::isspace(static_cast<unsigned char>(value.front())) ||
+         std::isspace(static_cast<unsigned char>(value.back()));
+}
+
+std::string quoted(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Reads a "quoted value" (\" and \\ escaped) at the front of `rest`, leaving what follows.
+std::optional<std::string> take_quoted(std::string_view& rest) {
+  std::string value;
+  for (size_t i = 1; i < rest.size(); ++i) {
+    if (rest[i] == '\\' && i + 1 < rest.size()) {
+      value += rest[++i];
+    } else if (rest[i] == '"') {
+      rest.remove_prefix(i + 1);
+      return value;
+    } else {
+      value += rest[i];
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string MetricSelector::key() const {
   if (tags.empty()) return name;
   std::string out = name + "{";
   for (size_t i = 0; i < tags.size(); ++i) {
     if (i > 0) out += ",";
-    out += tags[i].first + ":" + tags[i].second;
+    out += tags[i].first + ":" +
+           (needs_quotes(tags[i].second) ? quoted(tags[i].second) : tags[i].second);
   }
   return out + "}";
 }
 
+// Tag values are written bare (up to the next comma, trimmed) or quoted, k6's
+// `http_req_duration{name:"login"}`, which may hold commas, colons, braces and spaces.
 Result<MetricSelector> parse_metric_selector(std::string_view key) {
   const std::string_view text = trim(key);
   const size_t open = text.find('{');
   MetricSelector selector{std::string(trim(text.substr(0, open)))};
   const auto bad = [&](std::string why) {
     return make_error(fmt::format("invalid metric \"{}\": {}", key, why),
-                      "write a metric name, optionally with tags: http_req_duration{name:login}");
+                      "write a metric name, optionally with tags: http_req_duration{name:login} "
+                      "or {check:\"status is 200, fast\"}");
   };
   if (!identifier(selector.name)) return bad("a metric name uses letters, digits, _ . -");
   if (open == std::string_view::npos) return selector;
   if (text.back() != '}') return bad("the tag list must end with }");
   std::string_view tags = text.substr(open + 1, text.size() - open - 2);
   while (!trim(tags).empty()) {
-    const size_t comma = tags.find(',');
-    const std::string_view pair = tags.substr(0, comma);
-    const size_t colon = pair.find(':');
+    const size_t colon = tags.find(':');
     if (colon == std::string_view::npos) return bad("each tag is written tag:value");
-    const std::string_view name = trim(pair.substr(0, colon));
-    const std::string_view value = trim(pair.substr(colon + 1));
-    if (!identifier(name) || value.empty()) return bad("each tag is written tag:value");
-    selector.tags.emplace_back(std::string(name), std::string(value));
+    const std::string_view name = trim(tags.substr(0, colon));
+    std::string_view rest = trim(tags.substr(colon + 1));
+    std::string value;
+    if (!rest.empty() && rest.front() == '"') {
+      auto inside = take_quoted(rest);
+      if (!inside) return bad("a quoted tag value has no closing \"");
+      value = std::move(*inside);
+      rest = trim(rest);
+      if (!rest.empty() && rest.front() != ',') return bad("a quoted tag value ends the tag");
+    } else {
+      value = std::string(trim(rest.substr(0, rest.find(','))));
+      if (value.empty()) return bad("each tag is written tag:value");
+    }
+    if (!identifier(name)) return bad("each tag is written tag:value");
+    selector.tags.emplace_back(std::string(name), std::move(value));
+    const size_t comma = rest.find(',');
     if (comma == std::string_view::npos) break;
-    tags.remove_prefix(comma + 1);
+    tags = rest.substr(comma + 1);
     if (trim(tags).empty()) return bad("a trailing comma in the tag list");
   }
   if (selector.tags.empty()) return bad("an empty tag list {}");

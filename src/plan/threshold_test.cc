@@ -89,6 +89,30 @@ TEST(MetricSelectorParse, NamesAndTags) {
   }
 }
 
+TEST(MetricSelectorParse, QuotedValuesHoldSeparators) {
+  auto quoted = parse_metric_selector(
+      R"(checks{check:"status in [200,201]", name : "log:in {v2}" ,group:::shop})");
+  ASSERT_TRUE(quoted) << quoted.error().message;
+  ASSERT_EQ(quoted->tags.size(), 3u);
+  EXPECT_EQ(quoted->tags[0].second, "status in [200,201]");
+  EXPECT_EQ(quoted->tags[1].second, "log:in {v2}");
+  EXPECT_EQ(quoted->tags[2].second, "::shop");
+  // The canonical key quotes only what needs it, and reads back the same.
+  EXPECT_EQ(quoted->key(),
+            R"(checks{check:"status in [200,201]",name:"log:in {v2}",group:::shop})");
+  auto again = parse_metric_selector(quoted->key());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->tags, quoted->tags);
+  auto escaped = parse_metric_selector(R"(x{name:"say \"hi\" \\o/"})");
+  ASSERT_TRUE(escaped);
+  EXPECT_EQ(escaped->tags[0].second, R"(say "hi" \o/)");
+  EXPECT_EQ(parse_metric_selector(R"(x{name:"login"})")->key(), "x{name:login}");
+  EXPECT_EQ(parse_metric_selector(R"(x{name:" padded "})")->tags[0].second, " padded ");
+  for (const char* bad : {R"(x{a:"open})", R"(x{a:"b"c})", R"(x{a:"b",})"}) {
+    EXPECT_FALSE(parse_metric_selector(bad)) << bad;
+  }
+}
+
 TEST(MetricTypes, BuiltinsAndApplicableAggregations) {
   EXPECT_EQ(builtin_metric_type("http_req_duration"), MetricType::kTrend);
   EXPECT_EQ(builtin_metric_type("http_req_failed"), MetricType::kRate);

@@ -51,7 +51,7 @@ std::string threshold_case(const ThresholdOutcome& t, double time_s) {
 std::string check_case(const CheckOutcome& c, double time_s) {
   std::string out =
       fmt::format("    <testcase classname=\"perfgate.checks\" name=\"{}\" time=\"{:.3f}\">\n",
-                  xml_escape(c.name), time_s);
+                  xml_escape(c.label()), time_s);
   const int64_t total = c.passes + c.fails;
   if (c.fails > 0) {
     const std::string text = fmt::format("{} of {} failed ({})", c.fails, total,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/escape.h"
 #include "report/text_format.h"
 
@@ -62,10 +64,17 @@ std::string outcomes(const ResultsDocument& doc) {
     }
   }
   if (!doc.checks.empty()) {
-    out += "\n#### Checks\n\n| | check | passed | failed |\n|:-:|---|---:|---:|\n";
+    // Where each check ran, when the results say (files from before 2026-12 do not).
+    const bool where = std::any_of(doc.checks.begin(), doc.checks.end(),
+                                   [](const CheckOutcome& c) { return !c.where().empty(); });
+    out += where
+               ? "\n#### Checks\n\n| | check | where | passed | failed |\n|:-:|---|---|---:|---:|\n"
+               : "\n#### Checks\n\n| | check | passed | failed |\n|:-:|---|---:|---:|\n";
     for (const CheckOutcome& c : doc.checks) {
-      out += fmt::format("| {} | {} | {} | {} |\n", c.fails == 0 ? "✅" : "❌",
-                         markdown_escape(c.name), format_count(c.passes), format_count(c.fails));
+      out +=
+          fmt::format("| {} | {} |{} {} | {} |\n", c.fails == 0 ? "✅" : "❌",
+                      markdown_escape(c.name), where ? " " + markdown_escape(c.where()) + " |" : "",
+                      format_count(c.passes), format_count(c.fails));
     }
   }
   return out;

@@ -12,6 +12,17 @@
 #include "core/clock.h"
 
 namespace perfgate::results {
+
+std::string CheckOutcome::where() const {
+  if (group.empty()) return step;
+  return step.empty() ? group : group + " › " + step;
+}
+
+std::string CheckOutcome::label() const {
+  const std::string at = where();
+  return at.empty() ? name : at + " › " + name;
+}
+
 namespace {
 
 std::string trim(std::string s) {

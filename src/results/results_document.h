@@ -43,10 +43,19 @@ struct ThresholdOutcome {
   bool abort_on_fail = false;
 };
 
+// One check of a plan, known as k6 knows it (group path + check name) plus the request step it
+// belongs to, so a failed check says which endpoint failed.
 struct CheckOutcome {
   std::string name;
   int64_t passes = 0;
   int64_t fails = 0;
+  std::string group;  // k6's group path: "" at the top, "::outer::inner" inside groups
+  std::string step;   // the request step's `name` ("" in results files written before 2026-12)
+
+  // Where the check ran, for reports: "::auth › POST /login", "POST /login" or "".
+  std::string where() const;
+  // The check's name after where it ran: "::auth › POST /login › status in [200]".
+  std::string label() const;
 };
 
 // Requests of one name (a plan step's `name`, or "METHOD URL" for a one-liner).

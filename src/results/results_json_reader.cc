@@ -109,8 +109,8 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
                               t.value("unit", ""), t.value("abort_on_fail", false)});
   }
   for (const json& c : j.value("checks", json::array())) {
-    doc.checks.push_back(
-        {c.value("name", ""), c.value("passes", int64_t{0}), c.value("fails", int64_t{0})});
+    doc.checks.push_back({c.value("name", ""), c.value("passes", int64_t{0}),
+                          c.value("fails", int64_t{0}), c.value("group", ""), c.value("step", "")});
   }
   for (const json& n : j.value("names", json::array())) {
     NamedStats stats{n.value("name", ""), n.value("requests", int64_t{0}),

@@ -123,7 +123,11 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
   }
   out["checks"] = json::array();
   for (const CheckOutcome& c : doc.checks) {
-    out["checks"].push_back({{"name", c.name}, {"passes", c.passes}, {"fails", c.fails}});
+    out["checks"].push_back({{"name", c.name},
+                             {"group", c.group},
+                             {"step", c.step},
+                             {"passes", c.passes},
+                             {"fails", c.fails}});
   }
   out["names"] = json::array();
   for (const NamedStats& n : doc.names) {

@@ -56,7 +56,7 @@ Result<void> validate_results(const ResultsDocument& doc) {
                         fmt::format("has {} failures in {} requests", n.failures, n.requests));
   }
   for (const CheckOutcome& c : doc.checks) {
-    const std::string what = fmt::format("checks[\"{}\"]", c.name);
+    const std::string what = fmt::format("checks[\"{}\"]", c.label());
     if (auto ok = non_negative(what + ".passes", static_cast<double>(c.passes)); !ok) return ok;
     if (auto ok = non_negative(what + ".fails", static_cast<double>(c.fails)); !ok) return ok;
   }

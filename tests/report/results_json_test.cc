@@ -40,6 +40,27 @@ TEST(ResultsJsonTest, RoundTripIsExact) {
   EXPECT_EQ(read->run.health.warnings, original.run.health.warnings);
 }
 
+// A check's group path and step survive the results file; files without them still read.
+TEST(ResultsJsonTest, ChecksKeepWhereTheyRan) {
+  ResultsDocument doc = testing::make_fixture_with_intervals();
+  doc.checks = {{"status in [200]", 6, 0, "", "home"},
+                {"status in [200]", 0, 6, "::shop", "missing"}};
+  auto read = parse_results_json(format_results_json(doc));
+  ASSERT_TRUE(read) << read.error().describe();
+  ASSERT_EQ(read->checks.size(), 2u);
+  EXPECT_EQ(read->checks[1].group, "::shop");
+  EXPECT_EQ(read->checks[1].step, "missing");
+  EXPECT_EQ(read->checks[1].label(), "::shop › missing › status in [200]");
+  EXPECT_EQ(read->checks[0].where(), "home");
+  EXPECT_EQ((CheckOutcome{"ok", 1, 0, "::g", ""}).where(), "::g");
+
+  nlohmann::json old = nlohmann::json::parse(format_results_json(doc));
+  for (auto& c : old["checks"]) c.erase("group"), c.erase("step");
+  auto legacy = parse_results_json(old.dump());
+  ASSERT_TRUE(legacy) << legacy.error().describe();
+  EXPECT_EQ(legacy->checks[1].label(), "status in [200]");
+}
+
 // Values the JSON types allow but no run can produce are refused with the field named.
 TEST(ResultsJsonTest, RefusesImpossibleValues) {
   ResultsDocument negative = testing::make_fixture_with_intervals();
