@@ -173,7 +173,7 @@ void FlowLoader::named_check(const std::string& name, const YAML::Node& key_node
     const std::string close = closest_match(name, kCheckKinds);
     r().error(key_node,
               close.empty() ? fmt::format("check \"{}\" needs a map of conditions", name)
-                            : fmt::format("unknown check kind \"{}\"", name),
+                            : fmt::format("unknown key \"{}\" in checks", name),
               close.empty()
                   ? fmt::format("write \"{}\": {{status: 200}} (conditions: status, headers, "
                                 "bodyContains, bodyMatches, jsonEquals, jsonExists, "

@@ -56,7 +56,7 @@ TEST(NamedChecks, NameAMapOfConditionsThatMustAllHold) {
 
 TEST(NamedChecks, MistakesAreReportedWithPositions) {
   EXPECT_EQ(first_error(load("    - {url: /, checks: {bodyContain: x}}\n")),
-            "c.yaml:4:25: error: unknown check kind \"bodyContain\" (hint: did you mean "
+            "c.yaml:4:25: error: unknown key \"bodyContain\" in checks (hint: did you mean "
             "\"bodyContains\"?)");
   EXPECT_NE(first_error(load("    - {url: /, checks: {\"is ok\": 200}}\n"))
                 .find("check \"is ok\" needs a map of conditions"),
