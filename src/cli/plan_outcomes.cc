@@ -163,26 +163,28 @@ class MonitorValues final : public plan::MetricValues {
 };
 
 // k6's root_group: the plan's groups (from the group tags of its requests) and its checks, each
-// under the group of the first request that carries it.
+// under its group. k6 knows a check by group path and name, so the same check of two steps of one
+// group is one entry there (the console and the results file keep them apart by step).
 nlohmann::json root_group(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
   std::vector<std::string> groups;
-  std::vector<std::string> check_group(index.checks.size());
-  std::vector<bool> placed(index.checks.size(), false);
   for (const auto& flow : index.flows) {
     for (const engine::FlatStep& step : flow) {
       if (step.kind != engine::FlatStep::Kind::kRequest) continue;
       if (std::find(groups.begin(), groups.end(), step.group) == groups.end()) {
         groups.push_back(step.group);
       }
-      for (size_t id : step.check_ids) {
-        if (id < placed.size() && !placed[id]) check_group[id] = step.group, placed[id] = true;
-      }
     }
   }
   std::vector<report::SummaryCheck> checks;
   for (size_t i = 0; i < index.checks.size() && i < r.totals.checks.size(); ++i) {
-    checks.push_back(
-        {check_group[i], index.checks[i], r.totals.checks[i].passes, r.totals.checks[i].fails});
+    const engine::CheckId& id = index.checks[i];
+    auto same = std::find_if(checks.begin(), checks.end(), [&](const report::SummaryCheck& c) {
+      return c.group == id.group && c.name == id.name;
+    });
+    if (same == checks.end())
+      same = checks.insert(checks.end(), report::SummaryCheck{id.group, id.name, 0, 0});
+    same->passes += r.totals.checks[i].passes;
+    same->fails += r.totals.checks[i].fails;
   }
   groups.erase(std::remove(groups.begin(), groups.end(), std::string()), groups.end());
   return report::root_group_json(groups, checks);

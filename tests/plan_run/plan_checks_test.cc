@@ -68,6 +68,12 @@ TEST_F(PlanChecksTest, EachCheckSaysWhereItRan) {
   EXPECT_EQ(listed[2]["step"], "missing");
   EXPECT_EQ(listed[2]["fails"], 6);
   EXPECT_EQ(run.summary["metrics"]["checks{check:home is up}"]["passes"], 6);
+  // k6's root_group knows checks by group path and name.
+  const auto& root = run.summary["root_group"];
+  EXPECT_EQ(root["checks"].size(), 2u) << root.dump();
+  ASSERT_EQ(root["groups"].size(), 1u) << root.dump();
+  EXPECT_EQ(root["groups"][0]["checks"][0]["path"], "::shop::status in [200]");
+  EXPECT_EQ(root["groups"][0]["checks"][0]["fails"], 6);
 
   const nlohmann::json file = nlohmann::json::parse(slurp(results), nullptr, false);
   ASSERT_TRUE(file.is_object());
