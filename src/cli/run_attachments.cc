@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 
 #include "core/units.h"
@@ -162,7 +163,18 @@ outputs::SecondDetail RunAttachments::second_detail(const engine::LiveStatus& st
   }
   for (size_t i = 0; i < index.checks.size() && i < interval.checks.size(); ++i) {
     const engine::CheckStats& c = interval.checks[i];
-    if (c.passes + c.fails > 0) detail.checks.push_back({index.checks[i], c.passes, c.fails});
+    if (c.passes + c.fails == 0) continue;
+    // One point per check name and second (the `check` tag): the same check of several steps
+    // adds up.
+    auto same =
+        std::find_if(detail.checks.begin(), detail.checks.end(),
+                     [&](const outputs::CheckSecond& s) { return s.name == index.checks[i].name; });
+    if (same == detail.checks.end()) {
+      detail.checks.push_back({index.checks[i].name, c.passes, c.fails});
+    } else {
+      same->passes += c.passes;
+      same->fails += c.fails;
+    }
   }
   return detail;
 }
