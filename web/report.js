@@ -574,7 +574,8 @@
     s.appendChild(el('h3', null, 'Thresholds'));
     s.appendChild(table(['metric', 'expression', 'observed', 'result'],
                         (results.thresholds || []).map((t) => [
-                          t.metric, {text: t.expression, cls: 'text'}, observedText(t), mark(t.passed)])));
+                          t.metric, {text: t.expression, cls: 'text'}, observedText(t),
+                          t.no_data ? {text: 'no data', cls: t.passed ? 'text' : 'ko'} : mark(t.passed)])));
     s.appendChild(el('h3', null, 'Checks'));
     const where = (c) => [c.group, c.step].filter((x) => x).join(' › ');
     s.appendChild(table(['check', 'where', 'passes', 'fails', 'result'],
@@ -582,7 +583,7 @@
   }
 
   function observedText(t) {
-    if (t.observed === undefined || t.observed === null) return '–';
+    if (t.no_data || t.observed === undefined || t.observed === null) return '–';
     return t.unit ? `${fmtNum(t.observed, 3)} ${t.unit}` : fmtNum(t.observed, 4);
   }
 

@@ -30,6 +30,20 @@ int usage_error(CLI::App& app, const CLI::Error& error) {
   return kExitUsage;
 }
 
+// CLI11 lists unexpected words in the reverse of the order it parsed them: name them in the
+// order they were typed ("-u 5 -d 2s", not "2s -d 5 -u").
+std::string unexpected_words(const CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> left = app.remaining();
+  std::string out;
+  for (const std::string& arg : args) {
+    auto it = std::find(left.begin(), left.end(), arg);
+    if (it == left.end()) continue;
+    left.erase(it);
+    out += (out.empty() ? "" : " ") + arg;
+  }
+  return out;
+}
+
 }  // namespace
 
 int parse_arguments(CLI::App& app, const std::vector<std::string>& args) {
@@ -39,6 +53,11 @@ int parse_arguments(CLI::App& app, const std::vector<std::string>& args) {
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
     return kExitOk;
+  } catch (const CLI::ExtrasError& e) {
+    return usage_error(app,
+                       CLI::ExtrasError(fmt::format("The following arguments were not expected: {}",
+                                                    unexpected_words(app, args)),
+                                        e.get_exit_code()));
   } catch (const CLI::ParseError& e) {
     return usage_error(app, e);
   }

@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/github_actions.h"
+#include "cli/plan_flags.h"
 #include "engine/plan_index.h"
 #include "plan/explain.h"
 #include "plan/loader.h"
@@ -18,18 +19,37 @@ int plan_main(const std::vector<std::string>& args) {
   CLI::App app(
       "Validate a test plan, or explain what it will do, without sending any traffic.\n\n"
       "Examples:\n  perfgate plan --check examples/auth-login.yaml\n"
-      "  perfgate plan --explain examples/stress-ramp.yaml",
+      "  perfgate plan --explain examples/stress-ramp.yaml\n"
+      "  perfgate plan --explain examples/soak.yaml --duration-scale 0.1 -e SOAK_HOLD=1m\n\n"
+      "The plan flags of `perfgate run` (-u, -d, -i, --stage, -e, --tag, --duration-scale) apply\n"
+      "here too, so --explain shows the plan the run would run.",
       "perfgate plan");
   std::string check_path, explain_path;
   auto* check = app.add_option("--check", check_path, "validate the plan; exit 0 or 104");
   auto* explain = app.add_option("--explain", explain_path, "validate, then describe the plan");
   check->excludes(explain);
   explain->excludes(check);
-  app.require_option(1);
+  PlanFlags flags;
+  add_plan_flags(app, flags);
   if (int rc = parse_arguments(app, args); rc >= 0) return rc;
+  if (check_path.empty() && explain_path.empty()) {
+    fmt::print(stderr, "error: give --check PLAN or --explain PLAN\n");
+    return kExitUsage;
+  }
+  auto setup = parse_plan_flags(flags);
+  if (!setup) {
+    fmt::print(stderr, "error: {}\n", setup.error().describe());
+    return kExitUsage;
+  }
 
   const std::string& path = check_path.empty() ? explain_path : check_path;
-  const plan::LoadResult loaded = plan::load_plan_file(path);
+  plan::LoadResult loaded = load_plan_with(path, *setup);
+  if (loaded.ok()) {
+    if (auto ok = finish_plan(loaded.plan, *setup); !ok) {
+      fmt::print(stderr, "error: {}\n", ok.error().describe());
+      return kExitUsage;
+    }
+  }
   if (!loaded.ok()) {
     const auto errors = loaded.diagnostics.sorted();
     for (const plan::Diagnostic& d : errors) fmt::print(stderr, "{}\n", d.format());
@@ -44,6 +64,10 @@ int plan_main(const std::vector<std::string>& args) {
   if (!index) {
     fmt::print(stderr, "{}: error: {}\n{}: the plan is invalid\n", path,
                plan::Redactor::for_plan(loaded.plan).text(index.error().describe()), path);
+    return kExitInvalidPlan;
+  }
+  if (auto limit = check_file_limit(loaded.plan)) {
+    fmt::print(stderr, "{}\n{}: 1 error; the plan is invalid\n", limit->format(), path);
     return kExitInvalidPlan;
   }
   for (const std::string& w : index->subs.warnings)

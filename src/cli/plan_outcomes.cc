@@ -84,14 +84,15 @@ std::string window_note(const engine::ThresholdReport& t) {
                      t.windows_evaluated);
 }
 
-std::string thresholds_section(const engine::PlanRunResult& r) {
+// A threshold no sample reached is neither a pass nor (unless strict) a failure: "–  no data".
+std::string thresholds_section(const engine::PlanRunResult& r, bool strict) {
   if (r.thresholds.empty()) return "";
   std::string out = "\n  thresholds:\n";
   for (const engine::ThresholdReport& t : r.thresholds) {
-    const auto status = t.outcome.status;
-    const char* mark = status == plan::ThresholdStatus::kFail ? "✗" : "✓";
-    const std::string observed = status == plan::ThresholdStatus::kNoData
-                                     ? "no data"
+    const bool no_data = t.outcome.status == plan::ThresholdStatus::kNoData;
+    const char* mark = threshold_fails(t, strict) ? "✗" : no_data ? "–" : "✓";
+    const std::string observed = no_data
+                                     ? (strict ? "no data (fails: strict thresholds)" : "no data")
                                      : fmt::format("observed {:.4g}", t.outcome.observed);
     out += fmt::format("    {} {:<36} {:<16} {}{}\n", mark, t.threshold->metric.key(),
                        t.threshold->expression.source, observed, window_note(t));
@@ -192,9 +193,21 @@ nlohmann::json root_group(const engine::PlanRunResult& r, const engine::PlanInde
 
 }  // namespace
 
-std::string format_plan_summary(const engine::PlanRunResult& r, const engine::PlanIndex& index) {
+bool threshold_fails(const engine::ThresholdReport& t, bool strict) {
+  return t.outcome.status == plan::ThresholdStatus::kFail ||
+         (strict && t.outcome.status == plan::ThresholdStatus::kNoData);
+}
+
+bool plan_thresholds_failed(const engine::PlanRunResult& r, bool strict) {
+  return std::any_of(
+      r.thresholds.begin(), r.thresholds.end(),
+      [strict](const engine::ThresholdReport& t) { return threshold_fails(t, strict); });
+}
+
+std::string format_plan_summary(const engine::PlanRunResult& r, const engine::PlanIndex& index,
+                                bool strict) {
   return names_table(r, index) + checks_section(r, index) + extractions_section(r, index) +
-         thresholds_section(r);
+         thresholds_section(r, strict);
 }
 
 std::string plan_summary_json(const engine::PlanRunResult& r, const engine::PlanIndex& index,
@@ -266,7 +279,7 @@ std::string plan_summary_json(const engine::PlanRunResult& r, const engine::Plan
   // k6's summary-export: "thresholds": {"<expression>": <true when it failed>}.
   for (const engine::ThresholdReport& t : r.thresholds) {
     metrics[t.threshold->metric.key()]["thresholds"][t.threshold->expression.source] =
-        t.outcome.status == plan::ThresholdStatus::kFail;
+        threshold_fails(t, plan.options.strict_thresholds);
   }
   nlohmann::json& info = doc["perfgate"]["plan"];
   info = {{"name", plan.name},
@@ -309,9 +322,11 @@ void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult
     const auto type = plan::builtin_metric_type(t.threshold->metric.name);
     const bool is_time = type == plan::MetricType::kTrend &&
                          t.threshold->expression.aggregation != plan::Aggregation::kCount;
+    const bool no_data = t.outcome.status == plan::ThresholdStatus::kNoData;
     doc.thresholds.push_back({t.threshold->metric.key(), t.threshold->expression.source,
-                              t.outcome.status != plan::ThresholdStatus::kFail, t.outcome.observed,
-                              is_time ? "ms" : "", t.threshold->abort_on_fail});
+                              !threshold_fails(t, plan.options.strict_thresholds),
+                              no_data ? 0.0 : t.outcome.observed, is_time ? "ms" : "",
+                              t.threshold->abort_on_fail, no_data});
   }
 }
 

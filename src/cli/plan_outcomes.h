@@ -16,7 +16,13 @@
 namespace perfgate::cli {
 
 // Per-name table, checks, failed extractions and thresholds (✓/✗ with observed values).
-std::string format_plan_summary(const engine::PlanRunResult& r, const engine::PlanIndex& index);
+// `strict`: thresholds with no data fail (--strict-thresholds, options.strictThresholds).
+std::string format_plan_summary(const engine::PlanRunResult& r, const engine::PlanIndex& index,
+                                bool strict = false);
+
+// Whether `t` fails the run: it failed, or it had no data and thresholds are strict.
+bool threshold_fails(const engine::ThresholdReport& t, bool strict);
+bool plan_thresholds_failed(const engine::PlanRunResult& r, bool strict);
 
 // The k6 summary-export document with per-name, sub-metric, check and custom metrics.
 std::string plan_summary_json(const engine::PlanRunResult& r, const engine::PlanIndex& index,

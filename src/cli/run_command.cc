@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -26,6 +28,7 @@
 #include "engine/one_liner.h"
 #include "engine/plan_run.h"
 #include "net/socket.h"
+#include "plan/overrides.h"
 #include "plan/schedule.h"
 #include "report/console_summary.h"
 #include "report/outputs.h"
@@ -44,6 +47,7 @@ constexpr const char* kRunHelp =
     "  perfgate run http://127.0.0.1:8080/ --vus 50 --duration 30s\n"
     "  perfgate run http://127.0.0.1:8080/ -c 50 -n 100000          # as with hey or ab\n"
     "  perfgate run http://127.0.0.1:8080/api --rate 2000 --duration 1m --max-vus 500\n"
+    "  perfgate run http://127.0.0.1:8080/ --stage 10s:50 --stage 20s:0   # a ramp, as k6 -s\n"
     "  perfgate run http://127.0.0.1:8080/login -X POST -H 'Content-Type: application/json' \\\n"
     "      --body @login.json --summary-json summary.json\n\n"
     "Exit codes: 0 done (request failures are counted, not fatal), 5 no request succeeded\n"
@@ -56,6 +60,8 @@ struct RunOptions {
   std::string duration = "10s";
   bool duration_given = false;
   int64_t requests = 0;
+  std::vector<std::string> stages;  // --stage D:T (a ramping-vus one-liner)
+  std::vector<std::string> tags;    // --tag k=v
   std::string rate;
   int max_vus = 0;
   std::string method = "GET";
@@ -94,9 +100,16 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
       ->each([&](const std::string&) { vus_given = true; });
   app.add_option("-d,--duration", o.duration, "how long to run, e.g. 30s, 2m (default 10s)")
       ->each([&o](const std::string&) { o.duration_given = true; });
-  app.add_option("-n,--requests", o.requests,
+  app.add_option("-n,-i,--requests,--iterations", o.requests,
                  "stop after this many requests (with -d: whichever comes first)")
       ->check(CLI::PositiveNumber);
+  app.add_option("-s,--stage", o.stages,
+                 "DURATION:TARGET, repeatable: ramp the VUs (k6's ramping-vus; starts from -u, "
+                 "default 1), e.g. --stage 10s:50 --stage 20s:0")
+      ->allow_extra_args(false);
+  app.add_option("--tag", o.tags,
+                 "NAME=VALUE on every sample (repeatable); testid=X names the run in live outputs")
+      ->allow_extra_args(false);
   app.add_option("-r,--rate", o.rate, "open model: requests per second, e.g. 500 or 6000/m");
   app.add_option("--max-vus", o.max_vus,
                  "open model: most requests in flight (default max(100, rate/10))")
@@ -185,13 +198,35 @@ Result<engine::OneLiner> build_one_liner(const RunOptions& o, bool vus_given) {
     one.requests = o.requests;
   }
   one.vus = o.vus;
+  if (!o.stages.empty()) {
+    if (!o.rate.empty() || o.requests > 0 || o.duration_given) {
+      return make_error("--stage excludes --rate, --requests and --duration",
+                        "the stages give the ramp and its length (k6's ramping-vus)");
+    }
+    one.vus = vus_given ? o.vus : 1;  // k6: the ramp starts from --vus, default 1
+    one.duration = 0;
+    for (const std::string& text : o.stages) {
+      auto stage = plan::parse_stage_flag(text);
+      if (!stage) return stage.error();
+      one.stages.push_back(*stage);
+      one.duration += stage->duration;
+    }
+    if (one.duration <= 0) return make_error("the stages give the run zero length");
+  }
   if (auto ok = add_request(o, one); !ok) return ok.error();
   return one;
 }
 
+// The most VUs the one-liner runs at once.
+int64_t most_vus(const engine::OneLiner& one) {
+  int64_t most = one.open_model ? one.max_vus : one.vus;
+  for (const plan::Stage& stage : one.stages) most = std::max(most, stage.target);
+  return most;
+}
+
 Result<void> check_file_limit(const engine::OneLiner& one) {
   const long limit = net::raise_open_file_limit();
-  const long needed = (one.open_model ? one.max_vus : one.vus) + 64;
+  const long needed = static_cast<long>(most_vus(one)) + 64;
   if (limit >= 0 && limit < needed) {
     return make_error(fmt::format("{} VUs need about {} open files, but the limit is {}",
                                   needed - 64, needed, limit),
@@ -200,25 +235,34 @@ Result<void> check_file_limit(const engine::OneLiner& one) {
   return {};
 }
 
-// The plan file among `args`, if the first positional argument is an existing .yaml/.yml/.json.
+// Whether `text` starts with a URL scheme ("http://", "grpc://"), i.e. is a one-liner's target.
+bool is_url(std::string_view text) {
+  const size_t colon = text.find("://");
+  if (colon == std::string_view::npos || colon == 0) return false;
+  return std::all_of(text.begin(), text.begin() + colon, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  });
+}
+
+// Whether the words name a plan: no URL among them and a .yaml/.yml/.json path (which need not
+// exist: a missing file then gets the plan loader's "no such file", not "invalid URL").
 bool names_plan_file(const std::vector<std::string>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.empty() || a[0] == '-') continue;
-    if (i > 0 && args[i - 1][0] == '-' && args[i - 1].find('=') == std::string::npos) continue;
+  if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return is_url(a); })) {
+    return false;
+  }
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) {
     const auto ends = [&](std::string_view suffix) {
       return a.size() > suffix.size() &&
              a.compare(a.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    return (ends(".yaml") || ends(".yml") || ends(".json")) && access(a.c_str(), R_OK) == 0;
-  }
-  return false;
+    return !a.empty() && a[0] != '-' && (ends(".yaml") || ends(".yml") || ends(".json"));
+  });
 }
 
 // The one-liner's header in summaries and results: its model's numbers, not a plan's scenarios.
 void describe_one_liner(const engine::OneLiner& one, results::RunResult& run) {
   results::RunMetadata& meta = run.meta;
-  if (!one.open_model) {  // every VU runs for the whole test
+  if (!one.open_model && one.stages.empty()) {  // every VU runs for the whole test
     run.vus = {one.vus, one.vus, one.vus};
     run.vus_max = {one.vus, one.vus, one.vus};
   }
@@ -226,8 +270,8 @@ void describe_one_liner(const engine::OneLiner& one, results::RunResult& run) {
   meta.model = one.open_model ? results::Model::kOpen : results::Model::kClosed;
   meta.duration = one.duration;
   meta.requests = one.open_model ? 0 : one.requests;
-  meta.vus = one.open_model ? 0 : one.vus;
-  meta.max_vus = one.open_model ? one.max_vus : one.vus;
+  meta.vus = one.open_model ? 0 : static_cast<int>(most_vus(one));
+  meta.max_vus = static_cast<int>(most_vus(one));
   meta.rate = one.open_model ? one.rate : 0;
   meta.timeout = one.timeout;
 }
@@ -249,6 +293,13 @@ int run_main(const std::vector<std::string>& args) {
   if (!one) return bad_input(one.error());
   auto plan = engine::one_liner_plan(*one);
   if (!plan) return bad_input(plan.error());
+  plan::PlanOverrides overrides;  // --tag: on every sample, as in a plan
+  for (const std::string& text : o.tags) {
+    auto tag = plan::parse_tag_flag(text);
+    if (!tag) return bad_input(tag.error());
+    overrides.tags[tag->first] = tag->second;
+  }
+  if (auto ok = plan::apply_overrides(*plan, overrides); !ok) return bad_input(ok.error());
   auto distributed = parse_distributed(o.distributed, unix_now_ns());
   if (!distributed) return bad_input(distributed.error());
   plan::apply_segment(*plan, distributed->segment);
@@ -263,6 +314,9 @@ int run_main(const std::vector<std::string>& args) {
   o.attach.instance = distributed->instance;
   if (distributed->start_unix_ns) {  // parts with one --start-at share one testid
     o.attach.run_id = fmt::format("perfgate-{}", *distributed->start_unix_ns / kNanosPerSecond);
+  }
+  if (auto testid = overrides.tags.find("testid"); testid != overrides.tags.end()) {
+    o.attach.run_id = testid->second;  // k6's convention: --tag testid=... names the run
   }
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) return bad_input(attachments.error());

@@ -18,6 +18,7 @@
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
 #include "cli/github_actions.h"
+#include "cli/plan_flags.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
@@ -41,14 +42,21 @@ constexpr const char* kPlanHelp =
     "Run a test plan (YAML or JSON; see docs/plan-reference.md).\n\n"
     "Examples:\n"
     "  perfgate run examples/auth-login.yaml\n"
-    "  BASE_URL=http://127.0.0.1:8080 perfgate run plan.yaml --duration-scale 0.1\n\n"
+    "  perfgate run plan.yaml -e BASE_URL=http://127.0.0.1:8080 --duration-scale 0.1\n"
+    "  perfgate run plan.yaml -u 5 -d 30s        # one constant-vus scenario instead of the "
+    "plan's\n"
+    "  perfgate run plan.yaml --stage 10s:50 --stage 20s:0 --tag testid=pr-42\n\n"
+    "-d, -i and --stage replace ALL of the plan's scenarios with one (as k6's shortcuts do);\n"
+    "see docs/plan-reference.md (Command-line overrides).\n\n"
     "Exit codes: 0 done and thresholds passed, 99 a threshold failed (also when abortOnFail\n"
-    "stopped the run), 104 invalid plan (nothing was sent), 105 interrupted, 5 no request\n"
+    "stopped the run, and a threshold with no data under --strict-thresholds),\n"
+    "104 invalid plan (nothing was sent), 105 interrupted, 5 no request\n"
     "succeeded, 1 runtime error, 2 bad input.";
 
 struct PlanOptions {
   std::string path;
-  double duration_scale = 0;  // 0: PERFGATE_DURATION_SCALE or 1
+  PlanFlags plan;  // -u -d -i --stage -e --tag --duration-scale
+  bool strict_thresholds = false;
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timer_resolution = "250us";
@@ -62,19 +70,6 @@ std::atomic<bool> g_plan_interrupted{false};
 void on_plan_signal(int signal) {
   g_plan_interrupted.store(true);
   std::signal(signal, SIG_DFL);
-}
-
-Result<double> duration_scale(double given) {
-  if (given < 0) return make_error("--duration-scale must be above 0");
-  if (given > 0) return given;
-  const char* env = std::getenv("PERFGATE_DURATION_SCALE");
-  if (env == nullptr || *env == '\0') return 1.0;
-  char* end = nullptr;
-  const double value = std::strtod(env, &end);
-  if (end == env || *end != '\0' || value <= 0) {
-    return make_error(fmt::format("PERFGATE_DURATION_SCALE=\"{}\" is not a number above 0", env));
-  }
-  return value;
 }
 
 int print_diagnostics(const plan::Diagnostics& diagnostics) {
@@ -91,9 +86,9 @@ int run_plan_main(const std::vector<std::string>& args) {
   CLI::App app(kPlanHelp, "perfgate run");
   PlanOptions o;
   app.add_option("plan", o.path, "plan file (.yaml, .yml or .json)")->required();
-  app.add_option("--duration-scale", o.duration_scale,
-                 "multiply every duration, stage, startTime and think time (e.g. 0.1); "
-                 "default $PERFGATE_DURATION_SCALE or 1");
+  add_plan_flags(app, o.plan);
+  app.add_flag("--strict-thresholds", o.strict_thresholds,
+               "a threshold with no data fails (exit 99), as options.strictThresholds does");
   app.add_option("--summary-json", o.summary_json, "write the summary as JSON (k6 shape)");
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
@@ -114,16 +109,25 @@ int run_plan_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: --timer-resolution: {}\n", resolution.error().describe());
     return kExitUsage;
   }
-  auto scale = duration_scale(o.duration_scale);
-  if (!scale) {
-    fmt::print(stderr, "error: {}\n", scale.error().describe());
+  auto setup = parse_plan_flags(o.plan);
+  if (!setup) {
+    fmt::print(stderr, "error: {}\n", setup.error().describe());
     return kExitUsage;
   }
-  plan::LoadResult loaded = plan::load_plan_file(o.path);
+  plan::LoadResult loaded = load_plan_with(o.path, *setup);
   if (!loaded.ok()) return print_diagnostics(loaded.diagnostics);
   plan::Plan& plan = loaded.plan;
-  if (*scale != 1.0) engine::scale_plan_durations(plan, *scale);
+  if (auto ok = finish_plan(plan, *setup); !ok) {
+    fmt::print(stderr, "error: {}\n", ok.error().describe());
+    return kExitUsage;
+  }
+  if (o.strict_thresholds) plan.options.strict_thresholds = true;
   plan::apply_segment(plan, distributed->segment);
+  if (auto limit = check_file_limit(plan)) {
+    plan::Diagnostics diagnostics;
+    diagnostics.add(limit->pos, limit->message, limit->hint);
+    return print_diagnostics(diagnostics);
+  }
   auto index = engine::build_plan_index(plan);
   if (!index) {
     fmt::print(stderr, "error: {}\n",
@@ -148,13 +152,15 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (distributed->start_unix_ns) {  // parts with one --start-at share one testid
     o.attach.run_id = fmt::format("perfgate-{}", *distributed->start_unix_ns / kNanosPerSecond);
   }
+  if (auto testid = setup->overrides.tags.find("testid"); testid != setup->overrides.tags.end()) {
+    o.attach.run_id = testid->second;  // k6's convention: --tag testid=... names the run
+  }
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) {
     fmt::print(stderr, "error: {}\n", attachments.error().describe());
     return kExitUsage;
   }
   RunAttachments& attached = **attachments;
-  net::raise_open_file_limit();
   results::RunMetadata meta;
   meta.version = kVersion;
   meta.command_line = redacted_command_line("perfgate run", args, plan.secret_values);
@@ -199,7 +205,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   evaluate_monitor_thresholds(*result, doc.monitor);
   add_plan_outcomes(doc, *result, *index, plan);
   fmt::print("{}{}{}", report::format_console_summary(result->run),
-             format_plan_summary(*result, *index), attached_lines);
+             format_plan_summary(*result, *index, plan.options.strict_thresholds), attached_lines);
   if (!plan.segment.full()) {
     fmt::print(
         "\n  {}: execution segment {} — this part's share of the plan; merge the parts "
@@ -229,7 +235,9 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (result->run.interrupted) return kExitInterrupted;
   if (result->aborted) return kExitAbortedByThreshold;
   return final_exit_code(result->run,
-                         result->thresholds_failed() ? kExitThresholdsFailed : kExitOk);
+                         plan_thresholds_failed(*result, plan.options.strict_thresholds)
+                             ? kExitThresholdsFailed
+                             : kExitOk);
 }
 
 }  // namespace perfgate::cli

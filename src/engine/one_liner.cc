@@ -35,6 +35,11 @@ plan::Scenario scenario_for(const OneLiner& one) {
     s.max_vus = one.max_vus > 0 ? one.max_vus : default_max_vus(one.rate);
     s.pre_allocated_vus = std::min<int64_t>(s.max_vus, std::max<int64_t>(1, s.max_vus / 10));
     s.max_queue_wait = one.timeout;
+  } else if (!one.stages.empty()) {
+    s.executor = plan::ExecutorKind::kRampingVus;
+    s.start_vus = one.vus;
+    s.stages = one.stages;
+    s.graceful_ramp_down = kOneLinerGracePeriod;
   } else if (one.requests > 0) {
     s.executor = plan::ExecutorKind::kSharedIterations;
     s.vus = one.vus;

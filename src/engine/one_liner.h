@@ -2,6 +2,7 @@
 // step, run by the same engine (workers, VUs, connection driver, coordinator) as any plan.
 //   closed model (--vus, --duration)          constant-vus
 //   closed model with a count (-n)            shared-iterations (n iterations, --duration caps)
+//   closed model with stages (--stage D:T)    ramping-vus from `vus` (k6's -s)
 //   open model (--rate)                       constant-arrival-rate, with arrivals that wait up
 //                                             to the timeout for a free VU (their latency keeps
 //                                             counting from the scheduled start) before they are
@@ -35,7 +36,8 @@ struct OneLiner {
   double rate = 0;  // open model: iterations per second
   int max_vus = 0;  // open model: most VUs busy at once (0: default_max_vus(rate))
   Nanos duration = 10 * kNanosPerSecond;
-  int64_t requests = 0;  // closed model: stop after this many requests (0: none)
+  int64_t requests = 0;             // closed model: stop after this many requests (0: none)
+  std::vector<plan::Stage> stages;  // closed model: ramp from `vus` through these (duration: sum)
   Nanos timeout = 5 * kNanosPerSecond;
   // gRPC (url grpc://host:port/package.Service/Method or grpcs://): the .proto files, their
   // import paths and the request message in JSON ("" = an empty message). `headers` are sent as

@@ -55,8 +55,9 @@ struct PlanIndex {
 };
 
 // Multiplies every duration of the plan's schedule (startTime, duration, stages, gracefulStop,
-// gracefulRampDown, maxDuration), think times and delayAbortEval by `factor`. timeUnit is a rate
-// unit and is not scaled.
+// gracefulRampDown, maxDuration), delayAbortEval and threshold windows by `factor`. Think times
+// and timeUnit are not scaled: they set the load (per VU, per unit of time), which a shorter run
+// keeps.
 void scale_plan_durations(plan::Plan& plan, double factor);
 
 // Flattens, numbers and resolves. Errors: a literal URL that does not parse, a host that does

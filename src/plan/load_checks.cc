@@ -265,6 +265,13 @@ void FlowLoader::check_kind(const std::string& kind, const YAML::Node& key_node,
                  [&](const std::string& path, const YAML::Node& k, const YAML::Node& expected) {
                    auto pointer = to_json_pointer(path);
                    if (!pointer) return r().error(k, pointer.error().message, pointer.error().hint);
+                   if (json_text(expected, 0).find("{{") != std::string::npos) {
+                     return r().error(expected,
+                                      "jsonEquals compares with a literal value; {{...}} is not "
+                                      "expanded here, so this check could never pass",
+                                      "compare with a literal, or check the text with "
+                                      "bodyContains or bodyMatches");
+                   }
                    Check c{CheckKind::kJsonEquals,
                            "json " + path + " == " + json_text(expected, 0),
                            {},

@@ -216,7 +216,9 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
   if (auto url = r().string(fields["url"], "url")) {
     std::string full = *url;
     size_t prefix = 0;
-    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+    if (!check_url_scheme(r(), fields["url"], *url)) {
+      // reported; not joined to baseUrl
+    } else if (!url->starts_with("http://") && !url->starts_with("https://")) {
       if (ctx.plan.options.base_url.empty()) {
         r().error(fields["url"], fmt::format("relative url \"{}\" needs options.baseUrl", *url),
                   "set options.baseUrl, or write an absolute http:// URL");
@@ -225,8 +227,10 @@ void FlowLoader::request(const YAML::Node& node, Step& s) {
       prefix = full.size() - url->size();
     }
     const size_t errors_before = r().error_count();
-    req.url = compile(fields["url"], full, Escape::kNone, prefix);
-    if (r().error_count() == errors_before) check_request_url(r(), fields["url"], req.url);
+    req.url = compile(fields["url"], full, Escape::kUrl, prefix);
+    if (r().error_count() == errors_before && check_request_url(r(), fields["url"], req.url)) {
+      check_static_url(ctx, fields["url"], req.url);
+    }
     req.name = fields.count("name") ? r().string(fields["name"], "name").value_or("")
                                     : req.method + " " + *url;
   }

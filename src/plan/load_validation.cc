@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 #include "plan/loader_internal.h"
 #include "protocols/url.h"
@@ -112,6 +113,45 @@ bool check_request_url(YamlReader& r, const YAML::Node& at, const Template& url)
     return false;
   }
   return true;
+}
+
+bool check_url_scheme(YamlReader& r, const YAML::Node& at, std::string_view url) {
+  const size_t colon = url.find("://");
+  if (colon == std::string_view::npos || colon == 0 || url.starts_with("{{")) return true;
+  const std::string_view scheme = url.substr(0, colon);
+  const bool is_scheme =
+      std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+      std::all_of(scheme.begin(), scheme.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+      });
+  if (!is_scheme || scheme == "http" || scheme == "https") return true;
+  r.error(at, fmt::format("request steps speak http:// and https://, not {}://", scheme),
+          scheme == "ws" || scheme == "wss" || scheme == "grpc"
+              ? "this protocol is not a request step's; see docs/plan-reference.md for the steps "
+                "perfgate has"
+              : "write an http:// or https:// URL, or a path under options.baseUrl");
+  return false;
+}
+
+void check_static_url(LoadContext& ctx, const YAML::Node& at, const Template& url) {
+  if (url.is_literal()) return;
+  std::vector<std::string> values(ctx.plan.variables.size());
+  for (const Template::Part& part : url.parts()) {
+    if (part.kind != Template::Kind::kVariable) continue;
+    const Variable& v = ctx.plan.variables[static_cast<size_t>(part.slot)];
+    if (!v.constant || v.scenario_env || v.extracted || !v.feeder_columns.empty()) return;
+    values[static_cast<size_t>(part.slot)] = *v.constant;
+  }
+  RenderContext context{values, 1};
+  std::mt19937_64 rng(1);
+  context.rng = &rng;
+  const std::string rendered = url.render(context);
+  std::string whole = rendered;
+  if (whole.starts_with("https://")) whole.erase(4, 1);
+  if (auto parsed = protocols::parse_http_url(whole); !parsed) {
+    ctx.reader.error(at, fmt::format("once its vars: are filled in, {}", parsed.error().message),
+                     parsed.error().hint);
+  }
 }
 
 bool check_timeout(YamlReader& r, const YAML::Node& at, std::string_view what, Nanos timeout) {

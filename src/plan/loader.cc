@@ -176,6 +176,7 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                                                       "maxBodySize",
                                                       "discardResponseBodies",
                                                       "thresholds",
+                                                      "strictThresholds",
                                                       "scenarios",
                                                       "secrets",
                                                       "vus",
@@ -209,6 +210,9 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
         } else if (key == "discardResponseBodies") {
           ctx.plan.options.discard_response_bodies =
               ctx.reader.boolean(value, "options.discardResponseBodies").value_or(false);
+        } else if (key == "strictThresholds") {
+          ctx.plan.options.strict_thresholds =
+              ctx.reader.boolean(value, "options.strictThresholds").value_or(false);
         } else if (key == "thresholds")
           thresholds = value;
         else if (key == "scenarios")

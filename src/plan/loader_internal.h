@@ -100,6 +100,12 @@ bool check_header(YamlReader& r, const YAML::Node& at, std::string_view name,
 // The literal part of a request URL (scheme, host, port) parses, IPv6 literals are addresses,
 // and no literal part holds a space or control character (CR, LF, NUL).
 bool check_request_url(YamlReader& r, const YAML::Node& at, const Template& url);
+// A step URL with a scheme other than http:// or https:// (it would otherwise be taken as a path
+// under options.baseUrl). False after reporting it.
+bool check_url_scheme(YamlReader& r, const YAML::Node& at, std::string_view url);
+// A URL whose only variables are `vars:` constants is rendered and checked as a literal one, so
+// `plan --check` finds what the run would find on its first request.
+void check_static_url(LoadContext& ctx, const YAML::Node& at, const Template& url);
 // Request timeouts must be above 0.
 bool check_timeout(YamlReader& r, const YAML::Node& at, std::string_view what, Nanos timeout);
 

@@ -263,6 +263,9 @@ struct Options {
   std::vector<std::string> tls_cipher_suites;
   std::vector<TlsAuth> tls_auth;
   std::vector<Threshold> thresholds;
+  // options.strictThresholds (or --strict-thresholds): a threshold no sample reached fails the
+  // run instead of being reported as "no data".
+  bool strict_thresholds = false;
 };
 
 struct Plan {

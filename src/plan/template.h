@@ -4,7 +4,10 @@
 //
 // Variables are resolved at compile time to slots: each VU keeps one std::string per slot of the
 // plan's VariableTable and the template reads `vars[slot]`. Built-ins: {{__VU}}, {{__ITER}},
-// {{uuid}}, {{randInt a b}}, {{now}} (Unix milliseconds).
+// {{uuid}}, {{randInt a b}}, {{now}} (Unix milliseconds). Filters follow a `|` and apply left to
+// right: {{q | urlencode}}, {{creds | base64}}, {{token | base64url}}, {{name | json}}.
+// After the filters, the context's escaping applies to every substituted value: kJson (inside
+// a JSON string) or kUrl (characters never valid in a URL, such as a space, become %XX).
 //
 // Thread-safety: a compiled Template is immutable and may be rendered from many threads at once;
 // each thread passes its own RenderContext (its own RNG).
@@ -31,7 +34,14 @@ struct RenderContext {
   std::mt19937_64* rng = nullptr;     // {{uuid}}, {{randInt}}; may be null if neither is used
 };
 
-enum class Escape { kNone, kJson };
+enum class Escape { kNone, kJson, kUrl };
+
+// A transformation of a substituted value, written after `|`:
+//   urlencode  every byte but RFC 3986's unreserved A-Z a-z 0-9 - . _ ~ as %XX
+//              (JavaScript's encodeURIComponent, for a query or path segment)
+//   base64     RFC 4648 base64 with padding          base64url  URL-safe, no padding (JWTs)
+//   json       a JSON string literal, quotes included: a"b -> "a\"b"
+enum class Filter { kUrlencode, kBase64, kBase64Url, kJson };
 
 struct TemplateCompileResult;
 using SlotResolver = std::function<int(std::string_view name)>;
@@ -44,6 +54,7 @@ class Template {
     std::string text;                // the literal, or the variable's name (for messages)
     int slot = -1;                   // kVariable: index into RenderContext::vars
     std::int64_t low = 0, high = 0;  // kRandInt bounds, inclusive
+    std::vector<Filter> filters;     // applied left to right before the context's escaping
   };
 
   Template() = default;
@@ -64,6 +75,7 @@ class Template {
   friend struct TemplateCompiler;
   friend TemplateCompileResult compile_template(std::string_view, const SlotResolver&, Escape);
   bool dynamic(size_t i) const { return parts_[i].kind != Kind::kLiteral; }
+  void render_value(const Part& part, const RenderContext& context, std::string& out) const;
 
   std::string source_;
   std::vector<Part> parts_;
@@ -90,5 +102,11 @@ TemplateCompileResult compile_template(std::string_view text, const SlotResolver
 
 // Appends `value` to `out` escaped for the inside of a JSON string.
 void append_json_escaped(std::string_view value, std::string& out);
+// Appends `value` with `filter` applied.
+void append_filtered(Filter filter, std::string_view value, std::string& out);
+// Appends `value` with the bytes that are never valid in a URL (controls, space, non-ASCII,
+// and " # < > \ ^ ` { | }) as %XX; '%' and the URL's delimiters (/ ? & = : @) stay, so a value
+// holding a path or a whole URL still works.
+void append_url_escaped(std::string_view value, std::string& out);
 
 }  // namespace perfgate::plan

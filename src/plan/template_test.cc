@@ -89,5 +89,55 @@ TEST(Template, ErrorsCarryTheirOffset) {
   EXPECT_EQ(several.errors[5].offset, 50u);
 }
 
+TEST(Template, FiltersApplyLeftToRight) {
+  const std::vector<std::string> vars = {"a b&c=d/é", "user:pa ss", "say \"hi\"\n"};
+  const auto r = resolver({"q", "creds", "text"});
+  RenderContext ctx{vars};
+  EXPECT_EQ(compile_template("?q={{ q | urlencode }}", r).value.render(ctx),
+            "?q=a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(compile_template("{{creds|base64}}", r).value.render(ctx), "dXNlcjpwYSBzcw==");
+  EXPECT_EQ(compile_template("{{q | base64url}}", r).value.render(ctx), "YSBiJmM9ZC_DqQ");
+  EXPECT_EQ(compile_template("{{text | json}}", r).value.render(ctx), "\"say \\\"hi\\\"\\n\"");
+  EXPECT_EQ(compile_template("{{creds | base64 | urlencode}}", r).value.render(ctx),
+            "dXNlcjpwYSBzcw%3D%3D");
+  EXPECT_EQ(compile_template("{{__VU | base64}}", r).value.render(RenderContext{vars, 7}), "Nw==");
+}
+
+TEST(Template, Base64PaddingForEveryLength) {
+  const std::vector<std::string> vars = {""};
+  const auto t = compile_template("{{v|base64}}", resolver({"v"})).value;
+  const std::pair<const char*, const char*> cases[] = {
+      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}};
+  for (const auto& [in, want] : cases) {
+    const std::vector<std::string> v = {in};
+    EXPECT_EQ(t.render(RenderContext{v}), want) << in;
+  }
+}
+
+TEST(Template, UnknownFilterIsACompileErrorWithASuggestion) {
+  auto r = compile_template("x{{ q | urlencod }}", resolver({"q"}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].offset, 1u);
+  EXPECT_NE(r.errors[0].error.message.find("urlencod"), std::string::npos);
+  EXPECT_NE(r.errors[0].error.hint.find("urlencode"), std::string::npos);
+  EXPECT_EQ(compile_template("{{q |}}", resolver({"q"})).errors.size(), 1u);
+}
+
+TEST(Template, UrlContextEscapesWhatIsNeverValidInAUrl) {
+  // A space from a data file used to make the request line invalid; delimiters and '%' stay so
+  // a variable holding a path or a pre-encoded value still works.
+  const std::vector<std::string> vars = {"New York", "/items?page=2&x=%20"};
+  const auto r = resolver({"city", "next"});
+  RenderContext ctx{vars};
+  EXPECT_EQ(compile_template("http://h/{{city}}", r, Escape::kUrl).value.render(ctx),
+            "http://h/New%20York");
+  EXPECT_EQ(compile_template("http://h{{next}}", r, Escape::kUrl).value.render(ctx),
+            "http://h/items?page=2&x=%20");
+  EXPECT_EQ(compile_template("http://h/?c={{city|urlencode}}", r, Escape::kUrl).value.render(ctx),
+            "http://h/?c=New%20York");
+  EXPECT_EQ(compile_template("http://h/{{city}}", r).value.render(ctx), "http://h/New York")
+      << "other contexts are not URL-escaped";
+}
+
 }  // namespace
 }  // namespace perfgate::plan

@@ -20,12 +20,12 @@ std::string junit_timestamp(int64_t unix_nanos) {
 
 // Suite attributes every consumer reads; strict ones (the Ant schema) require all of them.
 std::string suite_open(const ResultsDocument& doc, std::string_view name, size_t tests,
-                       int failures, double time_s) {
+                       int failures, double time_s, int skipped = 0) {
   const std::string host = doc.environment.host.empty() ? "localhost" : doc.environment.host;
   return fmt::format(
-      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
-      name, tests, failures, time_s, junit_timestamp(doc.run.meta.start_unix_nanos),
+      name, tests, failures, skipped, time_s, junit_timestamp(doc.run.meta.start_unix_nanos),
       xml_escape(host));
 }
 
@@ -34,7 +34,14 @@ std::string threshold_case(const ThresholdOutcome& t, double time_s) {
   std::string out = fmt::format(
       "    <testcase classname=\"perfgate.thresholds.{}\" name=\"{}\" time=\"{:.3f}\">\n",
       xml_escape(t.metric), xml_escape(t.expression), time_s);
-  if (!t.passed) {
+  if (t.no_data) {
+    out += t.passed
+               ? "      <skipped message=\"no data\"/>\n"
+               : fmt::format(
+                     "      <failure type=\"threshold\" message=\"{0} {1}: no data\">threshold "
+                     "{0} {1} had no data (strict thresholds)</failure>\n",
+                     xml_escape(t.metric), xml_escape(t.expression));
+  } else if (!t.passed) {
     const std::string observed = format_observed(t.observed, t.unit);
     out += fmt::format(
         "      <failure type=\"threshold\" message=\"{0} {1}: observed {2}\">threshold {0} {1} "
@@ -68,8 +75,9 @@ std::string check_case(const CheckOutcome& c, double time_s) {
 }  // namespace
 
 std::string format_junit(const ResultsDocument& doc) {
-  int threshold_failures = 0, check_failures = 0;
+  int threshold_failures = 0, check_failures = 0, no_data = 0;
   for (const auto& t : doc.thresholds) threshold_failures += t.passed ? 0 : 1;
+  for (const auto& t : doc.thresholds) no_data += t.passed && t.no_data ? 1 : 0;
   for (const auto& c : doc.checks) check_failures += c.fails > 0 ? 1 : 0;
   const size_t tests = doc.thresholds.size() + doc.checks.size();
   const double time_s = doc.run.elapsed_seconds();
@@ -77,7 +85,7 @@ std::string format_junit(const ResultsDocument& doc) {
   out +=
       fmt::format("<testsuites name=\"perfgate\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
                   tests, threshold_failures + check_failures, time_s);
-  out += suite_open(doc, "thresholds", doc.thresholds.size(), threshold_failures, time_s);
+  out += suite_open(doc, "thresholds", doc.thresholds.size(), threshold_failures, time_s, no_data);
   for (const auto& t : doc.thresholds) out += threshold_case(t, time_s);
   out += "  </testsuite>\n";
   out += suite_open(doc, "checks", doc.checks.size(), check_failures, time_s);

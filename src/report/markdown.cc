@@ -58,9 +58,10 @@ std::string outcomes(const ResultsDocument& doc) {
   if (!doc.thresholds.empty()) {
     out += "\n#### Thresholds\n\n| | metric | threshold | observed |\n|:-:|---|---|---:|\n";
     for (const ThresholdOutcome& t : doc.thresholds) {
-      out += fmt::format("| {} | {} | {} | {} |\n", t.passed ? "✅" : "❌", markdown_escape(t.metric),
-                         markdown_escape(t.expression),
-                         markdown_escape(format_observed(t.observed, t.unit)));
+      const char* mark = !t.passed ? "❌" : t.no_data ? "➖" : "✅";
+      out += fmt::format(
+          "| {} | {} | {} | {} |\n", mark, markdown_escape(t.metric), markdown_escape(t.expression),
+          t.no_data ? "no data" : markdown_escape(format_observed(t.observed, t.unit)));
     }
   }
   if (!doc.checks.empty()) {

@@ -41,6 +41,9 @@ struct ThresholdOutcome {
   double observed = 0;
   std::string unit;
   bool abort_on_fail = false;
+  // No sample reached the threshold: `observed` means nothing. It passes unless strict
+  // thresholds (--strict-thresholds, options.strictThresholds) made it fail.
+  bool no_data = false;
 };
 
 // One check of a plan, known as k6 knows it (group path + check name) plus the request step it

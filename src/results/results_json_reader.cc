@@ -106,7 +106,8 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   for (const json& t : j.value("thresholds", json::array())) {
     doc.thresholds.push_back({t.value("metric", ""), t.value("expression", ""),
                               t.value("passed", true), t.value("observed", 0.0),
-                              t.value("unit", ""), t.value("abort_on_fail", false)});
+                              t.value("unit", ""), t.value("abort_on_fail", false),
+                              t.value("no_data", false)});
   }
   for (const json& c : j.value("checks", json::array())) {
     doc.checks.push_back({c.value("name", ""), c.value("passes", int64_t{0}),

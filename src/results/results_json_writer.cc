@@ -75,6 +75,11 @@ json verdict_json(const ResultsDocument& doc) {
   json reasons = json::array();
   for (const ThresholdOutcome& t : doc.thresholds) {
     if (t.passed) continue;
+    if (t.no_data) {
+      reasons.push_back(
+          fmt::format("threshold {} {} had no data (strict thresholds)", t.metric, t.expression));
+      continue;
+    }
     reasons.push_back(fmt::format("threshold {} {} failed: observed {}{}", t.metric, t.expression,
                                   t.observed, t.unit.empty() ? "" : " " + t.unit));
   }
@@ -120,6 +125,7 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
                                  {"observed", t.observed},
                                  {"unit", t.unit},
                                  {"abort_on_fail", t.abort_on_fail}});
+    if (t.no_data) out["thresholds"].back()["no_data"] = true;
   }
   out["checks"] = json::array();
   for (const CheckOutcome& c : doc.checks) {
