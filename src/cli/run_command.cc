@@ -50,6 +50,10 @@ constexpr const char* kRunHelp =
     "  perfgate run http://127.0.0.1:8080/ --stage 10s:50 --stage 20s:0   # a ramp, as k6 -s\n"
     "  perfgate run http://127.0.0.1:8080/login -X POST -H 'Content-Type: application/json' \\\n"
     "      --body @login.json --summary-json summary.json\n\n"
+    "Plans: perfgate run PLAN.yaml [-u N] [-d D | -i N | -s D:T ...] [-e KEY=VALUE]\n"
+    "  [--tag NAME=VALUE] [--duration-scale F] [--strict-thresholds] ...; -d, -i and --stage\n"
+    "  replace the plan's scenarios with one, as in k6; --duration-scale shortens the schedule\n"
+    "  but keeps think times. All plan options: perfgate run PLAN.yaml --help\n\n"
     "Exit codes: 0 done (request failures are counted, not fatal), 5 no request succeeded\n"
     "(every one failed: a loud warning too), 1 runtime error, 2 bad input, 105 interrupted\n"
     "(Ctrl-C / SIGTERM; summary still printed and written).";

@@ -118,6 +118,19 @@ TEST_F(PlanCliTest, UnexpectedArgumentsAreNamedInTheOrderTyped) {
   EXPECT_NE(run.err.find("--bogus 1 --other"), std::string::npos) << run.err;
 }
 
+TEST_F(PlanCliTest, RunHelpNamesThePlanFlags) {
+  RunOutcome help = run_perfgate({"run", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--duration-scale"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--stage"), std::string::npos) << help.out;
+  RunOutcome plan_help = run_perfgate({"run", "plan.yaml", "--help"});
+  EXPECT_EQ(plan_help.exit_code, 0);
+  for (const char* flag : {"--vus", "--duration", "--iterations", "--stage", "--env", "--tag",
+                           "--duration-scale", "--strict-thresholds"}) {
+    EXPECT_NE(plan_help.out.find(flag), std::string::npos) << flag << "\n" << plan_help.out;
+  }
+}
+
 TEST_F(PlanCliTest, MissingPlanFileIsNoSuchFile) {
   RunOutcome run = run_perfgate({"run", "/nonexistent/perfgate/missing.yaml"});
   EXPECT_EQ(run.exit_code, 104) << run.err;
