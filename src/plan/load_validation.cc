@@ -126,9 +126,8 @@ bool check_url_scheme(YamlReader& r, const YAML::Node& at, std::string_view url)
       });
   if (!is_scheme || scheme == "http" || scheme == "https") return true;
   r.error(at, fmt::format("request steps speak http:// and https://, not {}://", scheme),
-          scheme == "ws" || scheme == "wss" || scheme == "grpc"
-              ? "this protocol is not a request step's; see docs/plan-reference.md for the steps "
-                "perfgate has"
+          scheme == "grpc" || scheme == "grpcs"
+              ? "gRPC calls are grpc: steps (docs/plan-reference.md)"
               : "write an http:// or https:// URL, or a path under options.baseUrl");
   return false;
 }
