@@ -582,6 +582,25 @@
                         (results.checks || []).map((c) => [c.name, where(c), fmtNum(c.passes, 0), fmtNum(c.fails, 0), mark(!c.fails)])));
   }
 
+  // A plan's custom metrics and group_duration (results.plan_metrics), in k6's statistic names.
+  function renderPlanMetrics() {
+    const entries = Object.entries(results.plan_metrics || {});
+    if (!entries.length) return;
+    const s = section('plan-metrics', 'Custom metrics and groups');
+    const order = ['count', 'rate', 'value', 'passes', 'fails', 'avg', 'min', 'med', 'max'];
+    const rank = (k) => (order.indexOf(k) >= 0 ? order.indexOf(k) : order.length + parseFloat(k.slice(2)) / 1000 || 1e9);
+    const value = (m, k, v) => {
+      if (m.unit === 'ms' && k !== 'count') return fmtUs(v * 1000);
+      if (m.type === 'counter' && k === 'rate') return `${fmtNum(v, 2)}/s`;
+      return fmtNum(v, 4);
+    };
+    const rows = entries.map(([name, m]) => {
+      const stats = Object.keys(m).filter((k) => typeof m[k] === 'number').sort((a, b) => rank(a) - rank(b));
+      return [name, m.type || '', {text: stats.map((k) => `${k}=${value(m, k, m[k])}`).join(' '), cls: 'text'}];
+    });
+    s.appendChild(table(['metric', 'type', 'statistics'], rows));
+  }
+
   function observedText(t) {
     if (t.no_data || t.observed === undefined || t.observed === null) return '–';
     return t.unit ? `${fmtNum(t.observed, 3)} ${t.unit}` : fmtNum(t.observed, 4);
@@ -630,6 +649,7 @@
   renderMonitor();
   renderNames();
   renderThresholdsAndChecks();
+  renderPlanMetrics();
   renderErrors();
   renderTrendsTable();
   renderFooter();

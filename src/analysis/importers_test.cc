@@ -224,6 +224,28 @@ TEST(Importers, PerfgateResultsThroughputHasPerSecondSamples) {
   EXPECT_EQ(rate->samples, (std::vector<double>{100, 110, 90})) << "the partial second is out";
 }
 
+// A plan's custom metrics and group_duration are metrics of compare, gate and history.
+TEST(Importers, PerfgateResultsPlanMetrics) {
+  auto set = parse_metric_set(R"j({"format": "perfgate-results", "version": 1, "plan_metrics": {
+      "group_duration": {"type": "trend", "unit": "ms", "count": 3, "avg": 12.5, "p(95)": 20},
+      "orders": {"type": "counter", "count": 12, "rate": 1.2},
+      "ok_ratio": {"type": "rate", "value": 0.75, "passes": 3, "fails": 1}}})j",
+                              "auto", "r.json");
+  ASSERT_TRUE(set) << set.error().describe();
+  const Metric* p95 = set->find("group_duration p(95)");
+  ASSERT_NE(p95, nullptr);
+  EXPECT_EQ(p95->value, 20);
+  EXPECT_EQ(p95->unit, "ms");
+  EXPECT_EQ(p95->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(set->find("group_duration count")->unit, "");
+  ASSERT_NE(set->find("orders count"), nullptr);
+  EXPECT_EQ(set->find("orders count")->value, 12);
+  EXPECT_EQ(set->find("orders rate")->unit, "/s");
+  EXPECT_EQ(set->find("ok_ratio value")->value, 0.75);
+  EXPECT_EQ(set->find("plan_metrics"), nullptr);
+  EXPECT_EQ(set->find("orders type"), nullptr);
+}
+
 TEST(Importers, LighthouseScoresAndAuditsSkippingErrors) {
   const MetricSet set = load("lighthouse.json");
   EXPECT_EQ(set.format, "lighthouse");

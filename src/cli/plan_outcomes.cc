@@ -9,6 +9,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "cli/plan_metric_results.h"
 #include "plan/schedule.h"
 #include "report/summary_json.h"
 
@@ -309,6 +310,7 @@ void evaluate_monitor_thresholds(engine::PlanRunResult& r, const nlohmann::json&
 void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
                        const engine::PlanIndex& index, const plan::Plan& plan) {
   doc.environment.plan = plan.file;
+  doc.plan_metrics = plan_metric_results(plan, r);
   for (size_t i = 0; i < index.names.size(); ++i) {
     const engine::NameStats& n = r.totals.names[i];
     doc.names.push_back({index.names[i], n.requests, n.failed, n.duration});

@@ -204,8 +204,9 @@ int run_plan_main(const std::vector<std::string>& args) {
   const std::string attached_lines = attached.finish(doc);
   evaluate_monitor_thresholds(*result, doc.monitor);
   add_plan_outcomes(doc, *result, *index, plan);
-  fmt::print("{}{}{}", report::format_console_summary(result->run),
-             format_plan_summary(*result, *index, plan.options.strict_thresholds), attached_lines);
+  fmt::print("{}{}{}{}", report::format_console_summary(result->run),
+             format_plan_summary(*result, *index, plan.options.strict_thresholds),
+             report::format_plan_metrics(doc.plan_metrics), attached_lines);
   if (!plan.segment.full()) {
     fmt::print(
         "\n  {}: execution segment {} — this part's share of the plan; merge the parts "

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iterator>
 
 #include "core/units.h"
@@ -144,6 +145,34 @@ std::string format_progress_line(double elapsed_seconds, double total_seconds, i
           : fmt::format("/{:.0f}s", total_seconds);
   return fmt::format("  {:.0f}s{}  vus {}  {} req/s  p95 {}  errors {:.2f}%", elapsed_seconds,
                      total, vus, last_second.requests, us(last_second.p95_us), error_percent);
+}
+
+namespace {
+
+// "12.3ms" for a time in ms, "1.50/s" for a counter's rate, "0.25" otherwise.
+std::string plan_stat_text(const results::PlanMetric& m, const std::string& stat, double value) {
+  if (m.unit == "ms" && stat != "count") {
+    return format_duration(static_cast<Nanos>(std::llround(value * kNanosPerMilli)));
+  }
+  if (m.type == "counter" && stat == "rate") return fmt::format("{:.2f}/s", value);
+  return fmt::format("{:g}", value);
+}
+
+}  // namespace
+
+std::string format_plan_metrics(const std::vector<results::PlanMetric>& metrics) {
+  if (metrics.empty()) return "";
+  std::string out = "\n  custom metrics and groups:\n";
+  for (const results::PlanMetric& m : metrics) {
+    std::string stats;
+    for (const auto& [stat, value] : m.stats) {
+      stats +=
+          fmt::format("{}{}={}", stats.empty() ? "" : " ", stat, plan_stat_text(m, stat, value));
+    }
+    fmt::format_to(std::back_inserter(out), "  {} {}\n", dotted(m.name),
+                   stats.empty() ? "no samples" : stats);
+  }
+  return out;
 }
 
 }  // namespace perfgate::report

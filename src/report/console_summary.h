@@ -5,7 +5,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "results/results_document.h"
 #include "results/run_result.h"
 
 namespace perfgate::report {
@@ -14,6 +16,9 @@ namespace perfgate::report {
 // http_req_failed, errors by class, responses by status, data, iterations, dropped iterations,
 // VUs, and the generator's warnings. Says which latency is coordinated-omission corrected.
 std::string format_console_summary(const results::RunResult& result);
+
+// The plan's custom metrics and group_duration, one k6-style line each ("" when there are none).
+std::string format_plan_metrics(const std::vector<results::PlanMetric>& metrics);
 
 // "  3s/10s  vus 10  12,345 req/s  p95 1.2ms  errors 0.00%" — no newline, meant for "\r".
 std::string format_progress_line(double elapsed_seconds, double total_seconds, int64_t vus,

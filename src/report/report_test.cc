@@ -138,5 +138,19 @@ TEST(SummaryJson, WritesAtomicallyAndReportsBadPaths) {
   EXPECT_FALSE(write_summary_json(sample_run(), "/nonexistent-dir-perfgate/s.json"));
 }
 
+// A plan's custom metrics and group_duration, one k6-style line each.
+TEST(ConsoleSummary, PlanMetricsInK6Style) {
+  EXPECT_EQ(format_plan_metrics({}), "");
+  const std::string text = format_plan_metrics(
+      {{"group_duration", "trend", "ms", {{"count", 3}, {"avg", 12.5}, {"p(95)", 20}}},
+       {"orders", "counter", "", {{"count", 12}, {"rate", 1.2}}},
+       {"silent", "trend", "", {}}});
+  EXPECT_NE(text.find("custom metrics and groups:"), std::string::npos) << text;
+  EXPECT_NE(text.find("group_duration ."), std::string::npos) << text;
+  EXPECT_NE(text.find("count=3 avg=12.5ms p(95)=20ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("count=12 rate=1.20/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("no samples"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace perfgate::report

@@ -11,6 +11,7 @@ using results::collect_environment;
 using results::IntervalHistogram;
 using results::make_document;
 using results::NamedStats;
+using results::PlanMetric;
 using results::ResultsDocument;
 using results::RunEnvironment;
 using results::ThresholdOutcome;

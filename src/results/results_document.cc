@@ -3,8 +3,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string_view>
 #include <utility>
@@ -23,6 +25,29 @@ std::string CheckOutcome::label() const {
   return at.empty() ? name : at + " › " + name;
 }
 
+namespace {
+
+// k6's order of statistics; p(N) sort after max by N.
+double stat_rank(const std::string& stat) {
+  static const std::array<std::string_view, 9> kOrder = {
+      "count", "rate", "value", "passes", "fails", "avg", "min", "med", "max"};
+  for (size_t i = 0; i < kOrder.size(); ++i) {
+    if (stat == kOrder[i]) return static_cast<double>(i);
+  }
+  if (stat.starts_with("p(") && stat.ends_with(")")) {
+    return static_cast<double>(kOrder.size()) + std::atof(stat.c_str() + 2) / 1000.0;
+  }
+  return 1e9;
+}
+
+}  // namespace
+
+void sort_stats(std::vector<std::pair<std::string, double>>& stats) {
+  std::stable_sort(stats.begin(), stats.end(), [](const auto& a, const auto& b) {
+    const double ra = stat_rank(a.first), rb = stat_rank(b.first);
+    return ra != rb ? ra < rb : (ra == 1e9 && a.first < b.first);
+  });
+}
 namespace {
 
 std::string trim(std::string s) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "results/run_result.h"
@@ -61,6 +62,22 @@ struct CheckOutcome {
   std::string label() const;
 };
 
+// A metric a plan adds to the built-in ones: each custom metric it declares (k6's Counter, Gauge,
+// Rate and Trend, summarised from its samples) and group_duration (the time an iteration spent
+// in a group), with k6's statistic names, so the console, the results file, the HTML report and
+// compare/gate/history name them as k6 does ("orders count", "group_duration p(95)").
+struct PlanMetric {
+  std::string name;
+  std::string type;  // "counter", "gauge", "rate" or "trend" (k6's metric types)
+  std::string unit;  // "ms" for group_duration; "" for custom metrics (values as recorded)
+  // In k6's order (count, rate, value, passes, fails, avg, min, med, max, p(N) ascending); a
+  // statistic of no samples is absent.
+  std::vector<std::pair<std::string, double>> stats;
+};
+
+// Puts `stats` in k6's order (as above); unknown statistics go last, by name.
+void sort_stats(std::vector<std::pair<std::string, double>>& stats);
+
 // Requests of one name (a plan step's `name`, or "METHOD URL" for a one-liner).
 struct NamedStats {
   std::string name;
@@ -87,6 +104,7 @@ struct ResultsDocument {
   std::vector<ThresholdOutcome> thresholds;
   std::vector<CheckOutcome> checks;
   std::vector<NamedStats> names;
+  std::vector<PlanMetric> plan_metrics;      // by name; empty for a one-liner
   std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
   // `perfgate run --monitor`: the monitor's report (docs/monitoring.md), kept as the monitor
   // wrote it; null when nothing was monitored. The results module comes before monitor in the

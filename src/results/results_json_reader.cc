@@ -121,6 +121,18 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
     stats.duration = std::move(h).value();
     doc.names.push_back(std::move(stats));
   }
+  for (const auto& [name, entry] : section(j, "plan_metrics").items()) {
+    if (!entry.is_object()) {
+      return make_error(
+          fmt::format("malformed results file: plan_metrics.{} is not an object", name));
+    }
+    PlanMetric m{name, entry.value("type", ""), entry.value("unit", ""), {}};
+    for (const auto& [stat, value] : entry.items()) {
+      if (value.is_number()) m.stats.emplace_back(stat, value.get<double>());
+    }
+    sort_stats(m.stats);
+    doc.plan_metrics.push_back(std::move(m));
+  }
   for (const json& i : j.value("intervals", json::array())) {
     IntervalHistogram interval{i.value("start_s", 0.0), i.value("length_s", 0.0),
                                i.value("tag", "")};

@@ -144,6 +144,18 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
   }
 }
 
+// {"orders": {"type": "counter", "count": 12, "rate": 1.2}, ...}: k6's shape of a metric.
+json plan_metrics_json(const ResultsDocument& doc) {
+  json out = json::object();
+  for (const PlanMetric& m : doc.plan_metrics) {
+    json entry = {{"type", m.type}};
+    if (!m.unit.empty()) entry["unit"] = m.unit;
+    for (const auto& [stat, value] : m.stats) entry[stat] = value;
+    out[m.name] = std::move(entry);
+  }
+  return out;
+}
+
 json series_json(const ResultsDocument& doc) {
   json points = json::array();
   for (const TimeSeriesPoint& p : doc.run.series) {
@@ -187,6 +199,7 @@ json results_to_json(const ResultsDocument& doc) {
   out["verdict"] = verdict_json(doc);
   add_metrics(doc, out);
   add_outcomes(doc, out);
+  if (!doc.plan_metrics.empty()) out["plan_metrics"] = plan_metrics_json(doc);
   out["series"] = series_json(doc);
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);

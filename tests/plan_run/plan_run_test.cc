@@ -466,5 +466,32 @@ TEST_F(PlanRunTest, AbortOnFailStopsTheRunEarly) {
   EXPECT_LT(run.summary["perfgate"]["plan"]["aborted_at_seconds"].get<double>(), 4.0);
 }
 
+// Custom metrics and group_duration are part of the results model: the console summary and the
+// results file carry them (and so compare, gate and history, which read that file).
+TEST_F(PlanRunTest, CustomMetricsAndGroupsReachTheConsoleAndTheResultsFile) {
+  const std::string results = temp_path("custom_metrics_results.json");
+  PlanRun run =
+      run_plan_text("custom_metrics",
+                    "options:\n  baseUrl: ${BASE_URL}\n"
+                    "  scenarios:\n    s: {executor: per-vu-iterations, vus: 1, iterations: 3}\n"
+                    "metrics: {done: counter}\n"
+                    "flows:\n  default:\n"
+                    "    - {name: home, url: /, record: {done: 2}}\n"
+                    "    - group: cart\n      steps:\n        - {name: cart, url: /}\n",
+                    server_.url(), {"--out", "json=" + results});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("custom metrics and groups:"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("count=6 rate="), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  group_duration ."), std::string::npos) << run.out;
+  std::ifstream in(results);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  std::filesystem::remove(results);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["plan_metrics"]["done"]["type"], "counter");
+  EXPECT_EQ(doc["plan_metrics"]["done"]["count"].get<double>(), 6);
+  EXPECT_EQ(doc["plan_metrics"]["group_duration"]["count"].get<double>(), 3);
+  EXPECT_EQ(doc["plan_metrics"]["group_duration"]["unit"], "ms");
+}
+
 }  // namespace
 }  // namespace perfgate::test_support

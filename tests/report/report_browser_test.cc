@@ -113,6 +113,25 @@ TEST(ReportBrowserTest, FixtureReport) {
   std::filesystem::remove_all(dir);
 }
 
+// A plan's custom metrics and group_duration get their own table; a run without them has none.
+TEST(ReportBrowserTest, PlanMetricsTable) {
+  const std::string dir = testing::make_temp_dir();
+  ResultsDocument doc = testing::make_fixture();
+  doc.plan_metrics = {{"group_duration", "trend", "ms", {{"count", 3}, {"avg", 12.5}}},
+                      {"orders", "counter", "", {{"count", 12}, {"rate", 1.2}}}};
+  ASSERT_TRUE(write_file_atomically(dir + "/results.json", format_results_json(doc)));
+  const auto rc =
+      run_command(kBinary + " report " + dir + "/results.json -o " + dir + "/report.html");
+  ASSERT_EQ(rc.exit_code, 0) << rc.output;
+  const json page = open_in_chromium(dir + "/report.html", dir + "/plan_metrics.png");
+  EXPECT_TRUE(has(page.value("sections", std::vector<std::string>{}), "plan-metrics"));
+  const std::string text = page.value("text", "");
+  EXPECT_NE(text.find("Custom metrics and groups"), std::string::npos);
+  EXPECT_NE(text.find("count=12 rate=1.2/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("avg=12.5 ms"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
 // The number in a cell such as "1,234.5 %" (the page groups thousands with commas).
 double cell_number(std::string text) {
   std::erase(text, ',');

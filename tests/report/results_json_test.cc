@@ -61,6 +61,40 @@ TEST(ResultsJsonTest, ChecksKeepWhereTheyRan) {
   EXPECT_EQ(legacy->checks[1].label(), "status in [200]");
 }
 
+// A plan's custom metrics and group_duration round-trip, their statistics back in k6's order.
+TEST(ResultsJsonTest, PlanMetricsRoundTripInK6Order) {
+  ResultsDocument doc = testing::make_fixture();
+  doc.plan_metrics = {{"group_duration",
+                       "trend",
+                       "ms",
+                       {{"count", 40},
+                        {"avg", 12.5},
+                        {"min", 2},
+                        {"med", 11},
+                        {"max", 40},
+                        {"p(90)", 30},
+                        {"p(95)", 35}}},
+                      {"ok_ratio", "rate", "", {{"value", 0.75}, {"passes", 3}, {"fails", 1}}},
+                      {"orders", "counter", "", {{"count", 12}, {"rate", 1.2}}}};  // by name
+  const std::string text = format_results_json(doc);
+  EXPECT_NE(text.find("\"plan_metrics\""), std::string::npos);
+  auto read = parse_results_json(text);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(format_results_json(*read), text);
+  ASSERT_EQ(read->plan_metrics.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(read->plan_metrics[i].name, doc.plan_metrics[i].name);
+    EXPECT_EQ(read->plan_metrics[i].type, doc.plan_metrics[i].type);
+    EXPECT_EQ(read->plan_metrics[i].unit, doc.plan_metrics[i].unit);
+    EXPECT_EQ(read->plan_metrics[i].stats, doc.plan_metrics[i].stats) << doc.plan_metrics[i].name;
+  }
+  // A results file written before plan metrics existed has none.
+  auto old = parse_results_json(format_results_json(testing::make_fixture()));
+  ASSERT_TRUE(old);
+  EXPECT_TRUE(old->plan_metrics.empty());
+  EXPECT_EQ(format_results_json(*old).find("plan_metrics"), std::string::npos);
+}
+
 // Values the JSON types allow but no run can produce are refused with the field named.
 TEST(ResultsJsonTest, RefusesImpossibleValues) {
   ResultsDocument negative = testing::make_fixture_with_intervals();

@@ -169,6 +169,23 @@ void attach_throughput_samples(const nlohmann::json& doc, MetricSet& set) {
   }
 }
 
+// A plan's custom metrics and group_duration ("orders count", "group_duration p(95)"), from the
+// document: a time trend's statistics carry its unit, a counter's rate is per second.
+void add_plan_metrics(const results::ResultsDocument& doc, MetricSet& set) {
+  for (const results::PlanMetric& pm : doc.plan_metrics) {
+    for (const auto& [stat, value] : pm.stats) {
+      Metric m{.name = pm.name, .stat = stat, .value = value};
+      if (pm.type == "counter" && stat == "rate") {
+        m.unit = "/s";
+      } else if (pm.type == "trend" && stat != "count") {
+        m.unit = pm.unit;
+      }
+      m.direction = infer_direction(pm.name, stat, m.unit);
+      set.metrics.push_back(std::move(m));
+    }
+  }
+}
+
 }  // namespace
 
 Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
@@ -198,10 +215,11 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
     }
   }
   static const std::set<std::string, std::less<>> kNotMetrics = {
-      "format", "version",   "run",        "verdict", "trends",     "names",
-      "series", "intervals", "thresholds", "checks",  "errors",     "statuses",
-      "health", "monitor",   "capacity",   "stress",  "scalability"};
+      "format", "version",   "run",        "verdict", "trends",      "names",
+      "series", "intervals", "thresholds", "checks",  "errors",      "statuses",
+      "health", "monitor",   "capacity",   "stress",  "scalability", "plan_metrics"};
   add_search_metrics(doc, set);
+  add_plan_metrics(*read, set);
   for (const auto& [key, section] : doc.items()) {
     if (kNotMetrics.count(key) == 0) add_plain_section(section, set);
   }
