@@ -68,6 +68,8 @@ struct RunOptions {
   std::vector<std::string> tags;    // --tag k=v
   std::string rate;
   int max_vus = 0;
+  int connections = 0;  // > 0: the VUs share this many connections
+  bool http1 = false, http2 = false;
   std::string method = "GET";
   std::vector<std::string> headers;
   std::string body;
@@ -98,7 +100,7 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("url", o.url,
                  "target URL, http[s]://host[:port]/path or grpc[s]://host:port/pkg.Service/Method")
       ->required();
-  app.add_option("-u,-c,--vus,--connections", o.vus,
+  app.add_option("-u,-c,--vus", o.vus,
                  "closed model: concurrent VUs, one connection each (default 10)")
       ->check(CLI::PositiveNumber)
       ->each([&](const std::string&) { vus_given = true; });
@@ -118,6 +120,16 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("--max-vus", o.max_vus,
                  "open model: most requests in flight (default max(100, rate/10))")
       ->check(CLI::PositiveNumber);
+  app.add_option("--connections", o.connections,
+                 "VUs share this many connections, their requests multiplexed as HTTP/2 streams "
+                 "(-u 500 --connections 50 = h2load -c 50 -m 10); alone, it sets --vus as well")
+      ->check(CLI::PositiveNumber);
+  auto* http1 =
+      app.add_flag("--http1", o.http1, "speak HTTP/1.1 only (https: ALPN offers only http/1.1)");
+  app.add_flag("--http2", o.http2,
+               "require HTTP/2: h2 by ALPN over https (a server that refuses fails as "
+               "http2_not_negotiated), h2c with prior knowledge over http")
+      ->excludes(http1);
   app.add_option("-X,--method", o.method, "HTTP method (default GET)");
   app.add_option("-H,--header", o.headers, "request header 'Name: value' (repeatable)")
       ->allow_extra_args(false);  // one value per -H, so a URL after -H stays the URL
@@ -201,7 +213,7 @@ Result<engine::OneLiner> build_one_liner(const RunOptions& o, bool vus_given) {
   } else {
     one.requests = o.requests;
   }
-  one.vus = o.vus;
+  one.vus = o.connections > 0 && !vus_given ? o.connections : o.vus;
   if (!o.stages.empty()) {
     if (!o.rate.empty() || o.requests > 0 || o.duration_given) {
       return make_error("--stage excludes --rate, --requests and --duration",
@@ -217,6 +229,10 @@ Result<engine::OneLiner> build_one_liner(const RunOptions& o, bool vus_given) {
     }
     if (one.duration <= 0) return make_error("the stages give the run zero length");
   }
+  one.connections = o.connections;
+  one.http = o.http2   ? plan::HttpVersion::kHttp2
+             : o.http1 ? plan::HttpVersion::kHttp1
+                       : plan::HttpVersion::kAuto;
   if (auto ok = add_request(o, one); !ok) return ok.error();
   return one;
 }
@@ -333,7 +349,8 @@ int run_main(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   engine::PlanRunOptions options;
-  options.threads = o.threads;
+  options.threads = one->connections > 0 ? std::min(o.threads, one->connections) : o.threads;
+  options.connections = one->connections;
   options.timer_resolution = *resolution;
   options.user_agent = fmt::format("perfgate/{}", kVersion);
   options.tls = *tls;

@@ -36,7 +36,11 @@ FlowVu::RequestSample FlowVu::measure(const RequestOutcome& outcome, int status)
   };
   const bool first = first_request_;
   const bool corrected = first && driver_.open_model();
-  set(Trend::kBlocked, first ? micros(picked_up_ - iteration_scheduled_) : 0);
+  // Blocked: waiting for a VU (the first request of an iteration) and for a connection or a
+  // free stream on one (not the connect itself).
+  const Nanos slot_wait =
+      std::max<Nanos>((t.new_connection ? t.connect_start : t.send_start) - asked_at_, 0);
+  set(Trend::kBlocked, (first ? micros(picked_up_ - iteration_scheduled_) : 0) + micros(slot_wait));
   set(Trend::kConnecting, t.new_connection ? micros(t.connect_end - t.connect_start) : 0);
   if (t.tls) set(Trend::kTlsHandshaking, t.handshake ? micros(t.tls_end - t.tls_start) : 0);
   set(Trend::kSending, micros(t.send_end - t.send_start));

@@ -149,6 +149,7 @@ void FlowVu::abort() {
   timer_ = 0;
   if (resolving_) worker_.resolver()->cancel(this);
   resolving_ = false;
+  if (ConnectionPool* pool = worker_.pool()) pool->abandon(*this);
   connection_.close();
   worker_.vu_busy(-1);
   state_ = State::kIdle;
@@ -168,13 +169,13 @@ void FlowVu::begin_request(const FlatStep& step, Nanos now) {
   capture_.headers = worker_.shared().cookies || step.needs_body;
   capture_.body = step.needs_body && !worker_.shared().plan.options.discard_response_bodies;
   const LiteralRequest& literal = worker_.shared().literals[flow_][step_];
+  asked_at_ = now;
   if (!literal.wire.empty() && cookies_.empty()) {  // the literal fast path: nothing to render
-    request_ = {};
-    request_.method = step.request->method;
-    request_.http1_wire = literal.wire;
+    request_ = literal.request;
     request_url_ = &step.url;
     origin_ = literal.origin;
-    return connection_.send(origin_, request_, capture_, timeout_for(step), now);
+    origin_.version = version_for(step);
+    return dispatch(step, now);
   }
   if (auto error = render_request(step)) return fail_step(step, *error, now);
   send(step, now);
@@ -185,13 +186,17 @@ Nanos FlowVu::timeout_for(const FlatStep& step) const {
   return timeout > 0 ? timeout : worker_.shared().timeout;
 }
 
+plan::HttpVersion FlowVu::version_for(const FlatStep& step) const {
+  return step.request->http ? *step.request->http : driver_.scenario().http;
+}
+
 void FlowVu::send(const FlatStep& step, Nanos now) {
   const protocols::HttpUrl& url = *request_url_;
   origin_key_ = host_key(url);
   const auto& hosts = worker_.shared().index.hosts;
   if (auto it = hosts.find(origin_key_); it != hosts.end()) {
-    origin_ = Origin{&it->second, it->first, url.host, url.tls};
-    return connection_.send(origin_, request_, capture_, timeout_for(step), now);
+    origin_ = Origin{&it->second, it->first, url.host, url.tls, version_for(step)};
+    return dispatch(step, now);
   }
   net::Resolver* resolver = worker_.resolver();
   if (resolver == nullptr) return fail_step(step, ErrorClass::kDnsError, now);
@@ -207,7 +212,16 @@ void FlowVu::send(const FlatStep& step, Nanos now) {
 }
 
 void FlowVu::send_resolved(const FlatStep& step, Nanos now) {
-  origin_ = Origin{&resolved_, origin_key_, request_url_->host, request_url_->tls};
+  origin_ =
+      Origin{&resolved_, origin_key_, request_url_->host, request_url_->tls, version_for(step)};
+  dispatch(step, now);
+}
+
+void FlowVu::dispatch(const FlatStep& step, Nanos now) {
+  asked_at_ = now;
+  if (ConnectionPool* pool = worker_.pool()) {
+    return pool->send(*this, origin_, request_, capture_, timeout_for(step), now);
+  }
   connection_.send(origin_, request_, capture_, timeout_for(step), now);
 }
 
@@ -281,6 +295,7 @@ std::optional<ErrorClass> FlowVu::build_request(const FlatStep& step,
   request_.method = method_;
   request_.authority = url.authority;
   request_.target = url.target;
+  request_.scheme = url.tls ? "https" : "http";
   request_.headers = fields_;
   request_.body = body_;
   request_.user_agent = worker_.shared().user_agent;

@@ -36,7 +36,7 @@ namespace perfgate::engine {
 class PlanWorker;
 class ScenarioDriver;
 
-class FlowVu final : public net::TimerHandler, private ConnectionUser, private net::ResolveWaiter {
+class FlowVu final : public net::TimerHandler, public ConnectionUser, private net::ResolveWaiter {
  public:
   FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number);
   ~FlowVu() override;
@@ -71,8 +71,11 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser, private n
   // the worker's resolver knows or looks up (the step then waits without blocking the loop).
   void send(const FlatStep& step, Nanos now);
   void send_resolved(const FlatStep& step, Nanos now);
+  // Hands the request for origin_ to the shared connections or the VU's own.
+  void dispatch(const FlatStep& step, Nanos now);
   void on_resolved(const net::Address* address, const std::string& error) override;
   Nanos timeout_for(const FlatStep& step) const;
+  plan::HttpVersion version_for(const FlatStep& step) const;
   void on_request_done(const RequestOutcome& outcome, Nanos now) override;
   bool follow_redirect(const FlatStep& step, const RequestOutcome& outcome, Nanos now);
   void fail_step(const FlatStep& step, results::ErrorClass error, Nanos now);
@@ -117,6 +120,7 @@ class FlowVu final : public net::TimerHandler, private ConnectionUser, private n
 
   // The current request.
   Nanos iteration_scheduled_ = 0, picked_up_ = 0;
+  Nanos asked_at_ = 0;  // when the request was handed to the connection (or the pool)
   bool first_request_ = true;
   bool connect_failed_ = false;  // in this iteration: the driver backs off before the next
   std::vector<char> check_results_;

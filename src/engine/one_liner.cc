@@ -28,6 +28,7 @@ plan::Scenario scenario_for(const OneLiner& one) {
   s.name = "default";
   s.flows.push_back({0, 1.0});
   s.graceful_stop = kOneLinerGracePeriod;  // in-flight requests may finish this long after
+  s.http = one.http;
   if (one.open_model) {
     s.executor = plan::ExecutorKind::kConstantArrivalRate;
     set_rate(one.rate, s);

@@ -45,6 +45,8 @@ struct OneLiner {
   std::vector<std::string> protos;
   std::vector<std::string> import_paths;
   std::string message;
+  int connections = 0;  // > 0: the VUs share this many connections (PlanRunOptions::connections)
+  plan::HttpVersion http = plan::HttpVersion::kAuto;  // --http1 / --http2
 };
 
 // The default --max-vus for a rate: enough VUs for every request to take 100 ms at that rate

@@ -53,8 +53,32 @@ std::vector<std::vector<LiteralRequest>> literal_requests(const PlanIndex& index
       request.user_agent = user_agent;
       std::string wire;
       if (!protocols::append_http1_request(request, wire)) continue;  // fails when sent
-      steps[i].wire = std::move(wire);
-      steps[i].origin = Origin{&host->second, host->first, step.url.host, step.url.tls};
+      LiteralRequest& literal = steps[i];
+      literal.wire = std::move(wire);
+      literal.origin = Origin{&host->second, host->first, step.url.host, step.url.tls};
+      literal.body = body;
+      literal.values = std::move(values);
+    }
+  }
+  // Views into each literal's own strings, made once none of them moves any more.
+  for (size_t f = 0; f < out.size(); ++f) {
+    for (size_t i = 0; i < out[f].size(); ++i) {
+      LiteralRequest& literal = out[f][i];
+      if (literal.wire.empty()) continue;
+      const FlatStep& step = index.flows[f][i];
+      literal.fields.clear();
+      for (size_t h = 0; h < literal.values.size(); ++h) {
+        literal.fields.emplace_back(step.request->headers[h].name, literal.values[h]);
+      }
+      protocols::OutgoingRequest& request = literal.request;
+      request.method = step.request->method;
+      request.authority = step.url.authority;
+      request.target = step.url.target;
+      request.scheme = step.url.tls ? "https" : "http";
+      request.headers = literal.fields;
+      request.body = literal.body;
+      request.user_agent = user_agent;
+      request.http1_wire = literal.wire;
     }
   }
   return out;
@@ -117,6 +141,7 @@ void PlanCoordinator::run() {
   shared_.user_agent = options_.user_agent;
   shared_.timer_resolution = options_.timer_resolution;
   shared_.cookies = options_.cookies;
+  shared_.connections = options_.connections;
   shared_.literals = literal_requests(index_, shared_.user_agent);
   net::TcpTransportFactory tcp;
   std::optional<net::TlsTransportFactory> tls;

@@ -33,6 +33,9 @@ struct PlanRunOptions {
   // For https:// requests; null: they fail with tls_handshake_failure.
   std::shared_ptr<const net::TlsClientContext> tls;
   bool cookies = true;  // a cookie jar per VU (the one-liner has none)
+  // > 0: the VUs share this many connections, split over the workers (ConnectionPool); 0: one
+  // connection per VU.
+  int connections = 0;
   const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const LiveStatus&)> on_second;
 };

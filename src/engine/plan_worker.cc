@@ -18,6 +18,14 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
                           shared.tcp, shared.tls},
       shard_(shared.index) {
   loop_.set_timer_resolution(shared.timer_resolution);
+  if (shared.connections > 0) {
+    // This worker's share of the connections: as even as integers allow, at least one.
+    const int share =
+        shared.connections / shared.workers + (index < shared.connections % shared.workers ? 1 : 0);
+    pool_ = std::make_unique<ConnectionPool>(connection_context_,
+                                             static_cast<size_t>(std::max(share, 1)));
+    connection_context_.listener = pool_.get();
+  }
   for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) {
     drivers_.push_back(std::make_unique<ScenarioDriver>(*this, s));
   }
@@ -48,6 +56,7 @@ void PlanWorker::on_timer(uint64_t token) {
   if (token != sweep_timer_) return;
   const Nanos now = clock_.now();
   for (FlowVu& vu : vus_) vu.check_deadline(now);
+  if (pool_ != nullptr) pool_->check_deadline(now);
   sweep_timer_ = loop_.schedule(now + kSweepInterval, this);
 }
 
@@ -66,6 +75,7 @@ void PlanWorker::run() {
     loop_.poll(100 * kNanosPerMilli);
   }
   for (FlowVu& vu : vus_) vu.abort();
+  if (pool_ != nullptr) pool_->close_all();
   finished_.store(true, std::memory_order_release);
 }
 

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "engine/connection.h"
+#include "engine/connection_pool.h"
 #include "engine/metric_shard.h"
 #include "engine/plan_index.h"
 #include "engine/plan_metrics.h"
@@ -37,6 +38,12 @@ class ScenarioDriver;
 struct LiteralRequest {
   std::string wire;  // empty: the step is rendered per request
   Origin origin;
+  // The same request for sessions that do not take HTTP/1.1 bytes (views into the fields
+  // below, and `wire` as its http1_wire).
+  protocols::OutgoingRequest request;
+  std::string body;
+  std::vector<std::string> values;
+  std::vector<protocols::HeaderField> fields;
 };
 
 // State shared by all workers of one plan run.
@@ -53,6 +60,7 @@ struct PlanShared {
   const net::TransportFactory* tcp = nullptr;
   const net::TransportFactory* tls = nullptr;  // null: https:// requests fail (no TLS setup)
   bool cookies = true;  // VUs keep a cookie jar (response headers are captured for it)
+  int connections = 0;  // > 0: VUs share this many connections (split over the workers)
   std::vector<std::vector<LiteralRequest>> literals;  // parallel to PlanIndex::flows
   std::atomic<bool> stop{false};                      // cut everything now (abort, interrupt)
   std::deque<std::atomic<int64_t>> claimed;           // shared-iterations: iterations claimed
@@ -90,6 +98,8 @@ class PlanWorker final : private net::TimerHandler {
   // Resolves hosts the plan index did not resolve before the run (rendered URLs, redirects).
   // Made on first use; null when c-ares cannot be set up (those requests fail with dns_error).
   net::Resolver* resolver();
+  // The shared connections (--connections), or null when each VU has its own.
+  ConnectionPool* pool() { return pool_.get(); }
   FlowVu& new_vu(ScenarioDriver& driver, int64_t number);
   void vu_busy(int delta);
 
@@ -102,6 +112,7 @@ class PlanWorker final : private net::TimerHandler {
   bool resolver_tried_ = false;
   std::unique_ptr<char[]> read_buffer_;
   ConnectionContext connection_context_;
+  std::unique_ptr<ConnectionPool> pool_;
   uint64_t sweep_timer_ = 0;
   std::deque<FlowVu> vus_;  // stable addresses (epoll and timers hold pointers)
   std::vector<std::unique_ptr<ScenarioDriver>> drivers_;

@@ -285,6 +285,10 @@ IoResult TlsTransport::connect(const Address& address, std::string_view server_n
   SSL_set_app_data(ssl_, this);
   SSL_set_fd(ssl_, fd_);
   SSL_set_connect_state(ssl_);
+  if (!alpn_offer_.empty()) {
+    SSL_set_alpn_protos(ssl_, reinterpret_cast<const unsigned char*>(alpn_offer_.data()),
+                        static_cast<unsigned>(alpn_offer_.size()));
+  }
   const bool ip = is_ip_literal(server_name_);
   if (!ip) SSL_set_tlsext_host_name(ssl_, server_name_.c_str());
   if (context_->verify()) {

@@ -90,6 +90,7 @@ class TlsTransport final : public Transport {
   void close() override;
   int fd() const override { return fd_; }
   bool secure() const override { return true; }
+  void offer_protocols(std::string_view alpn_wire) override { alpn_offer_ = alpn_wire; }
   std::string_view negotiated_protocol() const override { return alpn_; }
   bool resumed() const override { return resumed_; }
 
@@ -107,6 +108,7 @@ class TlsTransport final : public Transport {
   std::string session_host_;        // ... for this server name
   std::string server_name_;
   std::string alpn_;
+  std::string_view alpn_offer_;  // empty: the context's list
   bool resumed_ = false;
   IoResult pending_{IoStatus::kDone};  // an EOF/error seen after bytes were returned
   bool has_pending_ = false;

@@ -29,6 +29,10 @@
 
 namespace perfgate::net {
 
+// ALPN offers in their wire format (length-prefixed names), for Transport::offer_protocols().
+inline constexpr std::string_view kAlpnHttp1 = "\x08http/1.1";
+inline constexpr std::string_view kAlpnH2Http1 = "\x02h2\x08http/1.1";
+
 enum class IoStatus : uint8_t { kDone, kWantRead, kWantWrite, kEof, kError };
 
 // How a transport failed, before any protocol looked at the bytes.
@@ -82,6 +86,9 @@ class Transport {
   virtual int fd() const = 0;
   // Whether this transport runs a handshake of its own (TLS), so its time is a phase.
   virtual bool secure() const { return false; }
+  // The application protocols the next connect() offers (ALPN wire format; the view must
+  // outlive the connection, e.g. kAlpnH2Http1). Ignored by transports without a handshake.
+  virtual void offer_protocols(std::string_view /*alpn_wire*/) {}
   // The application protocol the handshake agreed on (ALPN: "h2", "http/1.1"), or "".
   virtual std::string_view negotiated_protocol() const { return {}; }
   // Whether the last handshake resumed an earlier TLS session.

@@ -52,6 +52,11 @@ bool is_arrival_rate(ExecutorKind kind);
 // (possibly ramping) mean rate, reproducible from `seed`.
 enum class ArrivalMode { kUniform, kPoisson };
 
+// Which HTTP a request speaks (option `http`: auto, http1, http2). kAuto: HTTP/2 when a TLS
+// server selects h2 by ALPN, else HTTP/1.1. kHttp2 over plain http:// is h2c with prior
+// knowledge, and over TLS fails when the server does not select h2.
+enum class HttpVersion : uint8_t { kAuto, kHttp1, kHttp2 };
+
 struct Stage {
   Nanos duration = 0;
   std::int64_t target = 0;  // VUs (ramping-vus) or iterations per time_unit (ramping-arrival-rate)
@@ -96,6 +101,8 @@ struct Scenario {
   // latency counting from its scheduled start) before it is dropped. 0: dropped at once, as in
   // k6. One-liners wait up to their timeout.
   Nanos max_queue_wait = 0;
+  // Option `http`: which HTTP this scenario's requests speak (a step's own `http` wins).
+  HttpVersion http = HttpVersion::kAuto;
 };
 
 // ---- flows ------------------------------------------------------------------------------
@@ -166,7 +173,8 @@ struct RequestStep {
   Template url;                 // absolute after load (options.baseUrl prepended to relative URLs)
   std::vector<Header> headers;  // options.headers merged with the step's (step wins)
   Template body;
-  Nanos timeout = 0;  // 0: options.timeout
+  Nanos timeout = 0;                // 0: options.timeout
+  std::optional<HttpVersion> http;  // option `http`; unset: the scenario's
   std::vector<Extract> extracts;
   std::vector<Check> checks;
   std::vector<Record> records;

@@ -4,7 +4,7 @@
 
 namespace perfgate::protocols {
 
-bool Http1Session::submit(const OutgoingRequest& request, const ResponseCapture& capture) {
+StreamId Http1Session::submit(const OutgoingRequest& request, const ResponseCapture& capture) {
   bool valid = true;
   if (!request.http1_wire.empty()) {
     wire_ = request.http1_wire;
@@ -27,7 +27,19 @@ bool Http1Session::submit(const OutgoingRequest& request, const ResponseCapture&
   response_.proto = "HTTP/1.1";
   error_ = SessionError::kNone;
   detail_ = "";
-  return valid;
+  in_flight_ = valid;
+  complete_ = false;
+  return valid ? 1 : kNoStream;
+}
+
+bool Http1Session::next_event(StreamEvent* event) {
+  if (!complete_) return false;
+  complete_ = false;
+  in_flight_ = false;
+  *event = StreamEvent{};
+  event->stream = 1;
+  event->response = &response_;
+  return true;
 }
 
 void Http1Session::on_header(std::string_view name, std::string_view value) {
@@ -52,6 +64,7 @@ void Http1Session::on_body(const char* data, size_t size) {
 }
 
 FeedResult Http1Session::fail(SessionError error, const char* detail) {
+  in_flight_ = false;
   error_ = error;
   detail_ = detail;
   return FeedResult::kError;
@@ -71,6 +84,7 @@ FeedResult Http1Session::finish() {
   }
   response_.headers = fields_;
   response_.body = body_;
+  complete_ = true;
   return FeedResult::kComplete;
 }
 

@@ -21,16 +21,24 @@ class Http1Session final : public Session, private Http1ResponseSink {
  public:
   Http1Session() = default;
 
-  bool submit(const OutgoingRequest& request, const ResponseCapture& capture) override;
-  std::string_view output() const override { return wire_.substr(written_); }
+  size_t free_streams() const override { return in_flight_ ? 0 : 1; }
+  bool reusable() const override { return response_.keep_alive && !response_.trailing_bytes; }
+  StreamId submit(const OutgoingRequest& request, const ResponseCapture& capture) override;
+  std::string_view output() override { return wire_.substr(written_); }
   void consume(size_t n) override { written_ += n; }
   void rewind() override { written_ = 0; }
+  bool cancel(StreamId) override {
+    in_flight_ = false;
+    return false;
+  }
 
   FeedResult feed(const char* data, size_t size) override;
   FeedResult on_eof() override;
-  bool response_started() const override { return parser_.started(); }
+  bool response_started(StreamId) const override { return parser_.started(); }
+  bool request_sent(StreamId) const override { return written_ == wire_.size(); }
+  bool next_event(StreamEvent* event) override;
 
-  const Response& response() const override { return response_; }
+  const Response& response() const { return response_; }
   SessionError error() const override { return error_; }
   const char* error_detail() const override { return detail_; }
 
@@ -45,6 +53,8 @@ class Http1Session final : public Session, private Http1ResponseSink {
   std::string own_wire_;   // the rendered request, when it was not prebuilt
   std::string_view wire_;  // the request's bytes (own_wire_ or the prebuilt ones)
   size_t written_ = 0;
+  bool in_flight_ = false;  // submitted and not yet handed out by next_event()
+  bool complete_ = false;   // the response is complete and not yet handed out
   ResponseCapture capture_;
   bool body_overflow_ = false;
   // Captured fields: names and values appended to one buffer, views made at the end.

@@ -46,27 +46,30 @@ inline constexpr std::array<std::string_view, kTrendCount> kTrendNames = {
 
 // Why a request failed. A failure never ends a run; it is counted here and in http_req_failed.
 enum class ErrorClass : uint8_t {
-  kConnectRefused,     // the target refused the connection (nothing listening)
-  kConnectTimeout,     // connect did not finish within --timeout
-  kConnectError,       // any other local or network connect failure (EMFILE, EADDRNOTAVAIL..)
-  kReset,              // the peer reset the connection (ECONNRESET / EPIPE)
-  kReadError,          // read() failed otherwise
-  kWriteError,         // write() failed otherwise
-  kParseError,         // the response was not valid HTTP/1.x
-  kRequestTimeout,     // no complete response within --timeout of the send start
-  kClosedMidResponse,  // the peer closed the connection before the response was complete
-  kHttp4xx,            // a complete response with status 400..499
-  kHttp5xx,            // a complete response with status >= 500
-  kBodyTooLarge,       // a body the step keeps (checks, extraction) exceeded maxBodySize
-  kTlsUntrusted,       // the certificate chain does not lead to a trusted CA
-  kTlsExpired,         // a certificate is expired or not yet valid
-  kTlsHostname,        // the certificate does not name the host
-  kTlsVersion,         // client and server share no TLS version
-  kTlsHandshake,       // any other handshake failure (alert, no common cipher, client cert)
-  kTlsNotTls,          // the server answered in plain text (plain HTTP on a TLS port)
-  kTlsError,           // a TLS error after the handshake
-  kInvalidRequest,     // a rendered request could not be written (bad URL, CR/LF in a header)
-  kDnsError,           // the host could not be resolved
+  kConnectRefused,      // the target refused the connection (nothing listening)
+  kConnectTimeout,      // connect did not finish within --timeout
+  kConnectError,        // any other local or network connect failure (EMFILE, EADDRNOTAVAIL..)
+  kReset,               // the peer reset the connection (ECONNRESET / EPIPE)
+  kReadError,           // read() failed otherwise
+  kWriteError,          // write() failed otherwise
+  kParseError,          // the response was not valid HTTP/1.x
+  kRequestTimeout,      // no complete response within --timeout of the send start
+  kClosedMidResponse,   // the peer closed the connection before the response was complete
+  kHttp4xx,             // a complete response with status 400..499
+  kHttp5xx,             // a complete response with status >= 500
+  kBodyTooLarge,        // a body the step keeps (checks, extraction) exceeded maxBodySize
+  kTlsUntrusted,        // the certificate chain does not lead to a trusted CA
+  kTlsExpired,          // a certificate is expired or not yet valid
+  kTlsHostname,         // the certificate does not name the host
+  kTlsVersion,          // client and server share no TLS version
+  kTlsHandshake,        // any other handshake failure (alert, no common cipher, client cert)
+  kTlsNotTls,           // the server answered in plain text (plain HTTP on a TLS port)
+  kTlsError,            // a TLS error after the handshake
+  kInvalidRequest,      // a rendered request could not be written (bad URL, CR/LF in a header)
+  kDnsError,            // the host could not be resolved
+  kHttp2NotNegotiated,  // HTTP/2 was required and the TLS server did not select h2 (ALPN)
+  kStreamReset,         // the server reset the request's HTTP/2 stream (RST_STREAM)
+  kGoaway,              // the server went away (HTTP/2 GOAWAY) before answering the request
   kCount,
 };
 inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::kCount);
@@ -91,7 +94,10 @@ inline constexpr std::array<std::string_view, kErrorClassCount> kErrorClassNames
     "tls_not_tls",
     "tls_error",
     "invalid_request",
-    "dns_error"};
+    "dns_error",
+    "http2_not_negotiated",
+    "stream_reset",
+    "goaway"};
 
 // Responses by status; index 0 counts requests that got no response (transport failures).
 inline constexpr size_t kStatusSlots = 1000;
