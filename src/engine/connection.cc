@@ -261,6 +261,9 @@ void Connection::write_pending(Nanos now) {
     if (written == 0) written = context_.clock.now();
     f.times.send_end = written;
   }
+  // A multiplexed session ends the streams it resets itself (a kept body over its bound) when
+  // the reset goes out.
+  if (session_->multiplexed() && !delivering_) deliver(now);
 }
 
 void Connection::on_io(uint32_t events) {
@@ -341,6 +344,11 @@ size_t Connection::find(protocols::StreamId stream) const {
 // Hands every finished request to its user. A request the server went away without processing
 // (GOAWAY) waits for the next connection once, as browsers retry it.
 void Connection::deliver(Nanos now) {
+  delivering_ = true;
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }
+  } done{delivering_};
   protocols::StreamEvent event;
   while (session_ != nullptr && session_->next_event(&event)) {
     const size_t i = find(event.stream);

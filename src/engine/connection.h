@@ -188,7 +188,8 @@ class Connection final : public net::IoHandler {
   plan::HttpVersion version_ = plan::HttpVersion::kAuto;
   Origin origin_;  // of the connection being opened (views valid while requests wait)
   State state_ = State::kClosed;
-  bool writing_ = false;  // the session may have bytes to write
+  bool writing_ = false;     // the session may have bytes to write
+  bool delivering_ = false;  // inside deliver(): a nested write does not deliver again
   Nanos connect_deadline_ = 0;
   RequestTimes opening_;             // connect and handshake times of the connection being opened
   int64_t sent_ = 0, received_ = 0;  // bytes not yet credited to a request (single-stream)

@@ -37,7 +37,7 @@ const std::vector<ExecutorInfo>& executors() {
 namespace {
 
 const std::vector<std::string_view> kCommonOptions = {
-    "executor", "startTime", "gracefulStop", "tags", "env", "exec", "flows"};
+    "executor", "startTime", "gracefulStop", "tags", "env", "exec", "flows", "http"};
 
 std::vector<std::string_view> all_scenario_keys() {
   std::vector<std::string_view> keys = kCommonOptions;
@@ -145,6 +145,16 @@ void load_flow_choices(LoadContext& ctx, size_t index, const YAML::Node& node) {
 void load_pattern(LoadContext& ctx, Scenario& s, const YAML::Node& node,
                   bool start_given);  // load_patterns.cc
 
+std::optional<HttpVersion> read_http_version(YamlReader& r, const YAML::Node& v) {
+  auto text = r.string(v, "http");
+  if (!text) return std::nullopt;
+  if (*text == "auto") return HttpVersion::kAuto;
+  if (*text == "http1") return HttpVersion::kHttp1;
+  if (*text == "http2") return HttpVersion::kHttp2;
+  r.error(v, fmt::format("unknown http \"{}\"", *text), suggest(*text, {"auto", "http1", "http2"}));
+  return std::nullopt;
+}
+
 namespace {
 
 // Reads one option that applies to the scenario's executor.
@@ -197,7 +207,9 @@ void load_option(LoadContext& ctx, Scenario& s, size_t index, const std::string&
     if (auto flow = r.string(v, "exec")) ctx.flow_refs.push_back({index, *flow, 1, r.pos(v)});
   } else if (key == "flows")
     load_flow_choices(ctx, index, v);
-  else if (key == "arrival") {
+  else if (key == "http") {
+    if (auto version = read_http_version(r, v)) s.http = *version;
+  } else if (key == "arrival") {
     auto mode = r.string(v, "arrival");
     if (mode == "poisson")
       s.arrival = ArrivalMode::kPoisson;

@@ -194,9 +194,9 @@ void FlowLoader::step_tags(const YAML::Node& node, RequestStep& req) {
 }
 
 void FlowLoader::request(const YAML::Node& node, Step& s) {
-  static const std::vector<std::string_view> kKeys = {"name",    "method", "url",     "headers",
-                                                      "body",    "json",   "timeout", "tags",
-                                                      "extract", "checks", "record",  "once"};
+  static const std::vector<std::string_view> kKeys = {
+      "name", "method",  "url",    "headers", "body", "json", "timeout",
+      "tags", "extract", "checks", "record",  "once", "http"};
   RequestStep& req = s.request;
   req.headers = ctx.plan.options.headers;
   std::map<std::string, YAML::Node> fields;
@@ -269,6 +269,7 @@ void FlowLoader::request_common(std::map<std::string, YAML::Node>& fields, Reque
       req.timeout = *t;
   }
   if (fields.count("tags")) step_tags(fields["tags"], req);
+  if (fields.count("http")) req.http = read_http_version(r(), fields["http"]);
   if (fields.count("checks")) checks(fields["checks"], req);
   // Extracted variables are visible to this step's records and to every later step.
   if (fields.count("extract")) extracts(fields["extract"], req);

@@ -108,6 +108,8 @@ bool check_url_scheme(YamlReader& r, const YAML::Node& at, std::string_view url)
 void check_static_url(LoadContext& ctx, const YAML::Node& at, const Template& url);
 // Request timeouts must be above 0.
 bool check_timeout(YamlReader& r, const YAML::Node& at, std::string_view what, Nanos timeout);
+// Option `http` (scenario and request step): auto, http1 or http2; an error otherwise.
+std::optional<HttpVersion> read_http_version(YamlReader& r, const YAML::Node& v);
 
 // Converts "$.a.b[0]" (JSONPath subset) or "/a/b/0" (JSON pointer) to a JSON pointer.
 Result<std::string> to_json_pointer(std::string_view path);

@@ -182,6 +182,12 @@ struct Http2Session::Callbacks {
     return 0;
   }
 
+  // A connection error nghttp2 found in what the peer sent (it queues a GOAWAY).
+  static int on_error(nghttp2_session*, int, const char*, size_t, void* p) {
+    self(p).failed_ = true;
+    return 0;
+  }
+
   static ssize_t read_body(nghttp2_session*, int32_t, uint8_t* buf, size_t length, uint32_t* flags,
                            nghttp2_data_source* source, void*) {
     auto* stream = static_cast<Stream*>(source->ptr);
@@ -202,6 +208,7 @@ Http2Session::Http2Session() {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, Callbacks::on_data);
   nghttp2_session_callbacks_set_on_frame_recv_callback(cb, Callbacks::on_frame_recv);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, Callbacks::on_stream_close);
+  nghttp2_session_callbacks_set_error_callback2(cb, Callbacks::on_error);
   nghttp2_session_client_new(&session_, cb, this);
   nghttp2_session_callbacks_del(cb);
   const nghttp2_settings_entry settings[] = {
@@ -364,6 +371,10 @@ FeedResult Http2Session::feed(const char* data, size_t size) {
   const ssize_t n =
       nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data), size);
   if (n < 0) return fail(SessionError::kParse, nghttp2_strerror(static_cast<int>(n)));
+  if (failed_ || (!goaway_ && nghttp2_session_want_read(session_) == 0)) {
+    // nghttp2 ended the session on its own: the peer broke the protocol (or is not HTTP/2).
+    return fail(SessionError::kParse, "the peer does not speak HTTP/2");
+  }
   return done_next_ < done_.size() ? FeedResult::kComplete : FeedResult::kNeedMore;
 }
 
