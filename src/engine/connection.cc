@@ -235,7 +235,8 @@ void Connection::submit_waiting(Nanos now) {
   }
   if (submitted) {
     writing_ = true;
-    write_pending(now);
+    // Requests sent from response callbacks go out together, in one write after the last one.
+    if (!delivering_) write_pending(now);
   }
 }
 
@@ -372,6 +373,7 @@ void Connection::deliver(Nanos now) {
       finish(i, std::nullopt, event.response, now);
     }
   }
+  if (state_ == State::kReady && writing_) write_pending(now);
   if (state_ == State::kReady && !session_->reusable()) reopen_when_drained(now);
 }
 
