@@ -145,6 +145,9 @@ class Connection final : public net::IoHandler {
   bool accepts(const Origin& origin) const;
   // Whether the connection is open or being opened to `origin`.
   bool serves(const Origin& origin) const;
+  // Whether it is handing finished requests to their users right now (requests sent to it from
+  // those callbacks are written together afterwards).
+  bool delivering() const { return delivering_; }
   void on_io(uint32_t events) override;
 
  private:

@@ -27,6 +27,11 @@ void ConnectionPool::close_all() {
 }
 
 Connection* ConnectionPool::pick(const Origin& origin) {
+  // The connection whose response is being handled takes the next request first: it writes
+  // every request sent from its callbacks at once.
+  for (auto& c : connections_) {
+    if (c->delivering() && c->accepts(origin)) return c.get();
+  }
   const size_t n = connections_.size();
   for (size_t k = 0; k < n; ++k) {
     Connection& c = *connections_[(next_ + k) % n];
