@@ -141,16 +141,11 @@ void merge_meta(ResultsDocument& merged, const std::vector<Part>& parts) {
   m.start_unix_nanos = start;
   m.elapsed = end - start;
   // Parts of one segmented plan each count their own VUs (which add up to the plan's) and carry
-  // the plan's rate: keep that, not N times it; the description names the VUs of the whole.
+  // the plan's rate: keep that, not N times it.
   const bool segmented = std::all_of(parts.begin(), parts.end(), [](const Part& p) {
     return !p.doc->environment.segment.empty();
   });
-  if (segmented) {
-    m.rate = parts.front().doc->run.meta.rate;
-    if (const size_t at = m.description.rfind("up to "); at != std::string::npos) {
-      m.description = m.description.substr(0, at) + fmt::format("up to {} VUs", m.max_vus);
-    }
-  }
+  if (segmented) m.rate = parts.front().doc->run.meta.rate;
   std::string host_list;
   for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ",") + h;
   merged.environment.host = host_list.substr(0, 1000);

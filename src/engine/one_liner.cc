@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plan/redact.h"
 #include "protocols/http1_request.h"
 #include "protocols/url.h"
 
@@ -83,13 +84,16 @@ Result<plan::Plan> one_liner_plan(const OneLiner& one) {
   if (auto wire = protocols::write_http1_request(spec); !wire) return wire.error();
 
   plan::Plan plan;
-  plan.name = one.url;
+  // The URL names the run and its request in every output: secret query values and userinfo
+  // are hidden, as a plan's names are (plan/redact.h).
+  const std::string shown_url = plan::Redactor().text(one.url);
+  plan.name = shown_url;
   plan.options.timeout = one.timeout;
   plan.options.max_redirects = 0;  // a one-liner measures the URL it was given, as wrk does
   plan::Step step;
   step.kind = plan::Step::Kind::kRequest;
   plan::RequestStep& request = step.request;
-  request.name = one.url;
+  request.name = shown_url;
   request.method = one.method;
   request.url = plan::Template::literal(one.url);
   request.body = plan::Template::literal(one.body);

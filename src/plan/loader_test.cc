@@ -199,7 +199,7 @@ flows:
       "unit, e.g. 500ms, 10s, 1m30s, 2h)",
       "t.yaml:11:7: error: option \"rate\" does not apply to executor constant-vus (hint: "
       "constant-vus takes: vus, duration (and the common executor, startTime, gracefulStop, tags, "
-      "env, exec, flows))",
+      "env, exec, flows, http))",
       "t.yaml:14:15: error: undefined variable \"missing\" (hint: define it under vars:, in the "
       "scenario's env:, as a data file column, or extract it in an earlier step; built-ins are "
       "__VU, __ITER, uuid, randInt, now)",
