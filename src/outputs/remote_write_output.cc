@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace perfgate::outputs {
 namespace {
 
@@ -73,7 +75,10 @@ void RemoteWriteOutput::add_trend(std::vector<RemoteSeries>& out, std::string_vi
 
 void RemoteWriteOutput::on_second(const results::TimeSeriesPoint& second,
                                   const results::MetricSet& totals) {
-  now_ms_ = wall_clock_unix_nanos() / 1'000'000;
+  // Each push gets a later timestamp than the one before: Prometheus rejects a second sample of a
+  // series at the same millisecond ("duplicate sample for timestamp"), which two pushes within one
+  // millisecond (the last second and the final flush) would otherwise send.
+  now_ms_ = std::max(wall_clock_unix_nanos() / 1'000'000, now_ms_ + 1);
   std::vector<RemoteSeries> series;
   for (size_t status = 0; status < totals.statuses.size(); ++status) {
     if (totals.statuses[status] == 0) continue;
