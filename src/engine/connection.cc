@@ -302,20 +302,16 @@ void Connection::read_input(uint32_t events, Nanos now) {
       case IoStatus::kDone: {
         received_ += static_cast<int64_t>(r.bytes);
         const protocols::FeedResult fed = session_->feed(buffer, r.bytes);
-        for (InFlight& f : in_flight_) {
-          if (f.times.first_byte == 0 && f.stream != protocols::kNoStream &&
-              session_->response_started(f.stream)) {
-            f.times.first_byte = now;
-          }
-        }
         if (fed == protocols::FeedResult::kError) {
+          mark_first_bytes(now);
           return fail_all(session_error_class(session_->error()), now);
         }
         const bool multiplexed = session_->multiplexed();
         if (fed == protocols::FeedResult::kComplete) {
-          deliver(now);
+          deliver(now);  // a finished request's first byte came with this read at the latest
           if (!multiplexed || state_ != State::kReady) return;
         }
+        mark_first_bytes(now);
         if (multiplexed) {
           submit_waiting(now);
           if (state_ != State::kReady) return;
@@ -331,6 +327,16 @@ void Connection::read_input(uint32_t events, Nanos now) {
         return fail_all(r.error, now);
       default:
         return;  // kWantRead / kWantWrite
+    }
+  }
+}
+
+// Stamps the requests whose response began with the bytes just read.
+void Connection::mark_first_bytes(Nanos now) {
+  for (InFlight& f : in_flight_) {
+    if (f.times.first_byte == 0 && f.stream != protocols::kNoStream &&
+        session_->response_started(f.stream)) {
+      f.times.first_byte = now;
     }
   }
 }
@@ -355,6 +361,7 @@ void Connection::deliver(Nanos now) {
     const size_t i = find(event.stream);
     if (i == in_flight_.size()) continue;  // abandoned
     RequestTimes& t = in_flight_[i].times;
+    if (t.first_byte == 0) t.first_byte = now;
     if (session_->multiplexed()) {
       t.bytes_sent += static_cast<int64_t>(event.bytes_sent);
       t.bytes_received += static_cast<int64_t>(event.bytes_received);

@@ -169,6 +169,7 @@ class Connection final : public net::IoHandler {
   void submit_waiting(Nanos now);
   void write_pending(Nanos now);
   void read_input(uint32_t events, Nanos now);
+  void mark_first_bytes(Nanos now);
   void deliver(Nanos now);
   void reopen_when_drained(Nanos now);
   void on_eof(Nanos now);

@@ -221,8 +221,17 @@ Http2Session::Http2Session() {
 
 Http2Session::~Http2Session() { nghttp2_session_del(session_); }
 
+// nghttp2's callbacks for one frame (begin, each header field, data, end, close) ask for the same
+// stream one after the other: the last stream found is kept so that only the first asks nghttp2's
+// map. (Only streams found: nghttp2 opens a stream when its HEADERS go out, not at submit.)
 Http2Session::Stream* Http2Session::find(StreamId id) const {
-  return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, id));
+  if (id == last_id_ && last_ != nullptr) return last_;
+  Stream* stream = static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, id));
+  if (stream != nullptr) {
+    last_id_ = id;
+    last_ = stream;
+  }
+  return stream;
 }
 
 Http2Session::Stream* Http2Session::acquire() {
@@ -324,6 +333,7 @@ bool Http2Session::cancel(StreamId id) {
 
 void Http2Session::finish(Stream& stream, uint32_t error_code) {
   nghttp2_session_set_stream_user_data(session_, stream.id, nullptr);
+  if (last_id_ == stream.id) last_ = nullptr;
   --open_;
   if (stream.cancelled) {  // the caller already gave up on it
     free_.push_back(&stream);

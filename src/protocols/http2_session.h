@@ -65,6 +65,8 @@ class Http2Session final : public Session {
   FeedResult fail(SessionError error, const char* detail);
 
   nghttp2_session* session_ = nullptr;
+  mutable StreamId last_id_ = kNoStream;  // find()'s last answer (null once the stream ended)
+  mutable Stream* last_ = nullptr;
   std::vector<std::unique_ptr<Stream>> streams_;  // every stream object ever made (reused)
   std::vector<Stream*> free_;                     // ready for the next request
   std::vector<Stream*> done_;                     // finished, waiting for next_event()
