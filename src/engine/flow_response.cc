@@ -122,16 +122,19 @@ void FlowVu::record(const FlatStep& step, const RequestOutcome& outcome, Nanos n
   const plan::RequestStep& req = *step.request;
   const protocols::Response* response = outcome.error ? nullptr : outcome.response;
   const int status = response != nullptr ? response->status : 0;
+  RequestSample sample = measure(outcome, status);
+  const int grpc_status = req.grpc ? read_grpc_call(step, response, sample, now) : -1;
   if (req.checks.empty() && req.extracts.empty() && req.records.empty()) {
-    return record_sample(step, measure(outcome, status), /*with_checks=*/false);
+    return record_sample(step, sample, /*with_checks=*/false);
   }
   const RequestTimes& times = *outcome.times;
   plan::ResponseView view;
   view.status = status;
   if (response != nullptr) {
     view.headers = response->headers;
-    view.body = response->body;
+    view.body = req.grpc ? std::string_view(grpc_json_) : response->body;
   }
+  view.grpc_status = grpc_status;
   view.duration = times.done - times.send_start;
   plan::ResponseInspector inspector(view);
   check_results_.assign(req.checks.size(), 0);
@@ -149,7 +152,6 @@ void FlowVu::record(const FlatStep& step, const RequestOutcome& outcome, Nanos n
     if (ex.slot >= 0) vars_[ex.slot] = value ? std::move(*value) : std::string();
   }
   const Nanos since_start = now - worker_.shared().start;
-  const RequestSample sample = measure(outcome, status);
   PlanMetrics& pm = worker_.metrics();
   record_sample(step, sample, /*with_checks=*/true);
   pm.names[step.name_id].extract_failures += extract_failures;

@@ -251,6 +251,7 @@ std::optional<ErrorClass> FlowVu::render_request(const FlatStep& step) {
   method_ = req.method;
   body_.clear();
   req.body.render(context, body_);
+  if (req.grpc_encode_body && !encode_grpc_message(req)) return ErrorClass::kInvalidRequest;
   return build_request(step, context);
 }
 

@@ -28,6 +28,7 @@
 #include "net/resolver.h"
 #include "plan/template.h"
 #include "protocols/cookie_jar.h"
+#include "protocols/grpc/framing.h"
 #include "protocols/session.h"
 #include "results/metric_set.h"
 
@@ -140,6 +141,15 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   protocols::HttpUrl rendered_url_;
   int redirects_ = 0;  // redirects followed for the current step
   protocols::CookieJar cookies_;
+
+  // gRPC steps (flow_grpc.cc): a templated message rendered as JSON in body_ becomes its framed
+  // bytes (false when it does not match its type); a finished call sets the sample's failure
+  // and grpc_req_duration and returns its status (-1 without a response).
+  bool encode_grpc_message(const plan::RequestStep& req);
+  int read_grpc_call(const FlatStep& step, const protocols::Response* response,
+                     RequestSample& sample, Nanos now);
+  protocols::grpc::FrameReader grpc_frames_;
+  std::string grpc_json_;                // the call's messages as JSON, when its checks read them
   std::string cookie_path_, jar_value_;  // of the current request
 };
 

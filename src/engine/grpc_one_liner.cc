@@ -73,6 +73,7 @@ Result<plan::Step> grpc_one_liner_step(const OneLiner& one) {
   request.headers.push_back(
       {"grpc-timeout", plan::Template::literal(grpc::grpc_timeout(one.timeout))});
   request.grpc = std::move(*method);
+  request.http = plan::HttpVersion::kHttp2;
   return step;
 }
 

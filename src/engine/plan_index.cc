@@ -28,7 +28,8 @@ bool needs_body(const plan::RequestStep& request) {
     if (record.value == plan::Record::Value::kTemplate) return true;
   }
   const auto reads_response = [](const plan::Check& c) {
-    return c.kind != plan::CheckKind::kStatusIn && c.kind != plan::CheckKind::kDurationBelow;
+    return c.kind != plan::CheckKind::kStatusIn && c.kind != plan::CheckKind::kDurationBelow &&
+           c.kind != plan::CheckKind::kGrpcStatusIn;
   };
   return std::any_of(request.checks.begin(), request.checks.end(), [&](const plan::Check& c) {
     return reads_response(c) || std::any_of(c.also.begin(), c.also.end(), reads_response);
@@ -67,12 +68,6 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
       flat.once = false;
       flat.kind = FlatStep::Kind::kGroupEnd;
     } else {
-      if (step.request.grpc && resolve_hosts) {
-        return make_error(
-            fmt::format("{}: gRPC calls need HTTP/2, which this build does not speak yet",
-                        step.pos.describe()),
-            "perfgate plan --check validates gRPC plans; running them comes with HTTP/2");
-      }
       flat.request = &step.request;
       flat.name_id = intern(index.names, step.request.name);
       for (const plan::Check& check : step.request.checks) {
@@ -80,6 +75,9 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
             intern(index.checks, CheckId{group, step.request.name, check.name}));
       }
       flat.needs_body = needs_body(step.request);
+      // gRPC: the status may come in headers (trailers-only) and the messages are counted.
+      flat.grpc_json = step.request.grpc && flat.needs_body;
+      flat.needs_body |= step.request.grpc != nullptr;
       if (auto origin = resolve_hosts ? static_origin(step.request.url.source()) : std::nullopt) {
         auto url = protocols::parse_http_url(*origin);
         if (!url) return url.error();

@@ -39,6 +39,7 @@ struct FlatStep {
   bool once = false;        // run in the VU's first iteration only (a group: all of it)
   size_t group_end = 0;     // kGroupBegin: the index of its kGroupEnd
   bool needs_body = false;  // checks or extractions read headers/body: keep the response bytes
+  bool grpc_json = false;   // a gRPC step whose checks or extractions read the messages as JSON
   bool literal_url = false;
   protocols::HttpUrl url;  // when literal_url
   // k6's group tag: "" at the top, "::outer::inner" inside groups; for the group markers the

@@ -52,6 +52,15 @@ std::string grpc_origin(YamlReader& r, const YAML::Node& at, const std::string& 
   return (tls ? "https://" : "http://") + rest;
 }
 
+// The index of counter `name` in plan.metrics, declared when the plan does not have it yet.
+int grpc_counter(Plan& plan, std::string_view name) {
+  for (size_t i = 0; i < plan.metrics.size(); ++i) {
+    if (plan.metrics[i].name == name) return static_cast<int>(i);
+  }
+  plan.metrics.push_back({std::string(name), MetricType::kCounter, {}});
+  return static_cast<int>(plan.metrics.size() - 1);
+}
+
 }  // namespace
 
 void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
@@ -76,6 +85,11 @@ void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
   auto method = grpc_method(call, fields["grpc"], protos);
   if (!method) return;
   req.grpc = method;
+  if (method->kind == grpc::MethodKind::kServerStreaming) {
+    const char* names[] = {"grpc_streams", "grpc_streams_msgs_sent", "grpc_streams_msgs_received"};
+    for (int i = 0; i < 3; ++i) req.grpc_stream_metrics[i] = grpc_counter(ctx.plan, names[i]);
+  }
+  req.http = HttpVersion::kHttp2;  // gRPC is HTTP/2 only (h2c for grpc://, ALPN h2 for grpcs://)
   if (!origin.empty()) req.url = Template::literal(origin + method->path);
   req.name = fields.count("name") ? r().string(fields["name"], "name").value_or("") : method->path;
   req.headers = {{"content-type", Template::literal("application/grpc")},

@@ -10,6 +10,7 @@
 // Thread-safety: immutable after loading; share it read-only between threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -187,6 +188,9 @@ struct RequestStep {
   // `tags:` of the step, added to its samples (requests, checks, custom-metric records) over the
   // scenario's tags of the same name; threshold selectors read them like any tag.
   std::map<std::string, std::string> tags;
+  // Server-streaming calls: the Plan::metrics counters grpc_streams, grpc_streams_msgs_sent and
+  // grpc_streams_msgs_received (k6's names), declared by the loader; -1 otherwise.
+  std::array<int, 3> grpc_stream_metrics = {-1, -1, -1};
 };
 
 struct Step {

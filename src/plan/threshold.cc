@@ -293,7 +293,8 @@ const std::vector<std::string_view>& builtin_metric_names() {
                                                        "http_req_duration",
                                                        "http_req_failed",
                                                        "group_duration",
-                                                       "extract_failures"};
+                                                       "extract_failures",
+                                                       "grpc_req_duration"};
   return kNames;
 }
 

@@ -41,6 +41,7 @@ void append_trends(const RunResult& r, std::string& out) {
   };
   line(Trend::kDuration, open ? "  (from the scheduled start: corrected)" : "");
   if (open) line(Trend::kDurationUncorrected, "  (from the actual send)");
+  if (r.totals.trend(Trend::kGrpcDuration).count() > 0) line(Trend::kGrpcDuration);
   line(Trend::kBlocked);
   line(Trend::kConnecting);
   if (r.totals.trend(Trend::kTlsHandshaking).count() > 0) line(Trend::kTlsHandshaking);

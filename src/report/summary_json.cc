@@ -43,6 +43,7 @@ json metrics_json(const RunResult& r) {
     const auto trend = static_cast<Trend>(i);
     const bool open_only = trend == Trend::kScheduleLag || trend == Trend::kDurationUncorrected;
     if (open_only && !open) continue;
+    if (trend == Trend::kGrpcDuration && t.trend(trend).count() == 0) continue;
     m[std::string(results::kTrendNames[i])] = trend_json(t.trend(trend));
   }
   m["http_reqs"] = counter_json(t.http_reqs, secs);

@@ -29,6 +29,7 @@ enum class Trend : uint8_t {
   kScheduleLag,          // schedule_lag: scheduled start -> actual send start (open model)
   kIterationDuration,    // iteration_duration: one whole iteration
   kTlsHandshaking,       // http_req_tls_handshaking: the TLS handshake (0 when none happened)
+  kGrpcDuration,         // grpc_req_duration: a gRPC call, as http_req_duration (docs/grpc.md)
   kCount,
 };
 inline constexpr size_t kTrendCount = static_cast<size_t>(Trend::kCount);
@@ -42,7 +43,8 @@ inline constexpr std::array<std::string_view, kTrendCount> kTrendNames = {
     "http_req_duration_uncorrected",
     "schedule_lag",
     "iteration_duration",
-    "http_req_tls_handshaking"};
+    "http_req_tls_handshaking",
+    "grpc_req_duration"};
 
 // Why a request failed. A failure never ends a run; it is counted here and in http_req_failed.
 enum class ErrorClass : uint8_t {
@@ -70,6 +72,23 @@ enum class ErrorClass : uint8_t {
   kHttp2NotNegotiated,  // HTTP/2 was required and the TLS server did not select h2 (ALPN)
   kStreamReset,         // the server reset the request's HTTP/2 stream (RST_STREAM)
   kGoaway,              // the server went away (HTTP/2 GOAWAY) before answering the request
+  // A gRPC call ended with a non-OK status: one class per code (1..16), in code order.
+  kGrpcCancelled,
+  kGrpcUnknown,
+  kGrpcInvalidArgument,
+  kGrpcDeadlineExceeded,
+  kGrpcNotFound,
+  kGrpcAlreadyExists,
+  kGrpcPermissionDenied,
+  kGrpcResourceExhausted,
+  kGrpcFailedPrecondition,
+  kGrpcAborted,
+  kGrpcOutOfRange,
+  kGrpcUnimplemented,
+  kGrpcInternal,
+  kGrpcUnavailable,
+  kGrpcDataLoss,
+  kGrpcUnauthenticated,
   kCount,
 };
 inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::kCount);
@@ -97,7 +116,23 @@ inline constexpr std::array<std::string_view, kErrorClassCount> kErrorClassNames
     "dns_error",
     "http2_not_negotiated",
     "stream_reset",
-    "goaway"};
+    "goaway",
+    "grpc_cancelled",
+    "grpc_unknown",
+    "grpc_invalid_argument",
+    "grpc_deadline_exceeded",
+    "grpc_not_found",
+    "grpc_already_exists",
+    "grpc_permission_denied",
+    "grpc_resource_exhausted",
+    "grpc_failed_precondition",
+    "grpc_aborted",
+    "grpc_out_of_range",
+    "grpc_unimplemented",
+    "grpc_internal",
+    "grpc_unavailable",
+    "grpc_data_loss",
+    "grpc_unauthenticated"};
 
 // Responses by status; index 0 counts requests that got no response (transport failures).
 inline constexpr size_t kStatusSlots = 1000;

@@ -1,9 +1,12 @@
-// gRPC through the real binary: plans and one-liners checked before any traffic.
+// gRPC through the real binary: plans and one-liners checked before any traffic, then run
+// against tests/grpc/grpc_server.py: statuses, deadlines, metadata, streaming counts.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "child_process.h"
@@ -86,6 +89,144 @@ TEST_F(GrpcTest, OneLinerMistakesAreRefusedBeforeAnyTraffic) {
 TEST_F(GrpcTest, TheTestServerStarts) {
   GrpcTestServer server;
   EXPECT_GT(server.port(), 0);
+}
+
+// ---- end to end against tests/grpc/grpc_server.py --------------------------------------------
+
+class GrpcRunTest : public GrpcTest {
+ protected:
+  nlohmann::json run(const std::string& steps, int iterations, RunOutcome* outcome = nullptr) {
+    const std::string path =
+        write("plan.yaml", "options: {vus: 1, iterations: " + std::to_string(iterations) +
+                               ", baseUrl: " + server_.url() + "}\nflows:\n  main:\n" + steps);
+    const std::string summary = (dir_ / "summary.json").string();
+    RunOutcome out =
+        run_perfgate({"run", path, "--summary-json", summary}, std::chrono::seconds(60));
+    if (outcome) *outcome = out;
+    std::ifstream in(summary);
+    nlohmann::json doc = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    EXPECT_TRUE(doc.is_object()) << out.out << out.err;
+    return doc;
+  }
+  static int64_t count(const nlohmann::json& doc, const std::string& metric, const char* field) {
+    const auto& m = doc["metrics"];
+    return m.contains(metric) && m[metric].contains(field) ? m[metric][field].get<int64_t>() : -1;
+  }
+  static int64_t errors(const nlohmann::json& doc, const std::string& name) {
+    return doc["perfgate"]["errors"].value(name, int64_t{-1});
+  }
+  GrpcTestServer server_;
+};
+
+TEST_F(GrpcRunTest, UnaryCallsPassTheirChecksAndExtract) {
+  ASSERT_GT(server_.port(), 0);
+  const nlohmann::json doc = run(R"(    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Say
+        message: {text: "hello {{__ITER}}"}
+      checks: {grpcStatus: OK, jsonExists: $.text}
+      extract: {said: {json: $.text}}
+    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Say
+        message: {text: "{{said}}!"}
+      checks: {jsonEquals: {$.text: "hello 0!"}}
+)",
+                                 1);
+  EXPECT_EQ(count(doc, "checks", "passes"), 3) << doc.dump();
+  EXPECT_EQ(count(doc, "checks", "fails"), 0);
+  EXPECT_GT(doc["metrics"]["grpc_req_duration"].value("max", 0.0), 0.0) << doc["metrics"].dump();
+  EXPECT_EQ(count(doc, "http_reqs", "count"), 2);
+}
+
+TEST_F(GrpcRunTest, NonOkStatusesAreCheckedAndClassifiedByCode) {
+  ASSERT_GT(server_.port(), 0);
+  const nlohmann::json doc = run(R"(    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Fail
+        message: {status: 5}
+      checks: {grpcStatus: NOT_FOUND}
+    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Fail
+        message: {status: 14}
+      checks: {grpcStatus: OK}
+    - grpc: {proto: echo.proto, method: perfgate.test.Echo/Say}
+)",
+                                 3);
+  EXPECT_EQ(count(doc, "checks", "passes"), 3) << doc.dump();
+  EXPECT_EQ(count(doc, "checks", "fails"), 3);
+  EXPECT_EQ(errors(doc, "grpc_not_found"), 3) << doc["perfgate"].dump();
+  EXPECT_EQ(errors(doc, "grpc_unavailable"), 3);
+  EXPECT_EQ(count(doc, "http_req_failed", "passes"), 6) << doc["metrics"].dump();
+}
+
+TEST_F(GrpcRunTest, DeadlinesEndSlowCalls) {
+  ASSERT_GT(server_.port(), 0);
+  RunOutcome out;
+  const auto start = std::chrono::steady_clock::now();
+  const nlohmann::json doc = run(R"(    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Slow
+        message: {delay_ms: 3000}
+      timeout: 300ms
+      checks: {grpcStatus: OK}
+)",
+                                 2, &out);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 5.0) << "two 3 s calls with a 300 ms deadline took " << seconds << " s";
+  EXPECT_EQ(count(doc, "checks", "fails"), 2) << doc.dump();
+  const int64_t deadline = errors(doc, "grpc_deadline_exceeded");
+  const int64_t timeout = errors(doc, "request_timeout");
+  EXPECT_EQ(deadline + timeout, 2) << doc["perfgate"].dump();
+}
+
+TEST_F(GrpcRunTest, MetadataReachesTheServer) {
+  ASSERT_GT(server_.port(), 0);
+  const nlohmann::json doc = run(R"(    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Metadata
+        metadata: {X-Tenant: "acme-{{__VU}}", x-trace: abc}
+      checks: {jsonEquals: {/metadata/x-tenant: acme-1, /metadata/x-trace: abc}}
+)",
+                                 2);
+  EXPECT_EQ(count(doc, "checks", "passes"), 4) << doc.dump();
+}
+
+TEST_F(GrpcRunTest, ServerStreamingCountsItsMessages) {
+  ASSERT_GT(server_.port(), 0);
+  const nlohmann::json doc = run(R"(    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/StreamEcho
+        message: {text: s, count: 7}
+      checks: {grpcStatus: OK, jsonEquals: {/6/index: 6}}
+    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/StreamEcho
+        message: {count: 0}
+      checks: {jsonEquals: {$: []}}
+)",
+                                 2);
+  EXPECT_EQ(count(doc, "checks", "passes"), 6) << doc.dump();
+  EXPECT_EQ(count(doc, "grpc_streams", "count"), 4) << doc["metrics"].dump();
+  EXPECT_EQ(count(doc, "grpc_streams_msgs_received", "count"), 14);
+  EXPECT_EQ(count(doc, "grpc_streams_msgs_sent", "count"), 4);
+}
+
+TEST_F(GrpcRunTest, OneLinerCallsTheMethod) {
+  ASSERT_GT(server_.port(), 0);
+  const std::string summary = (dir_ / "one.json").string();
+  RunOutcome out = run_perfgate(
+      {"run", server_.url() + "/perfgate.test.Echo/Say", "--proto", (dir_ / "echo.proto").string(),
+       "--message", R"({"text":"x"})", "-n", "50", "-u", "5", "--summary-json", summary},
+      std::chrono::seconds(60));
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  std::ifstream in(summary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  EXPECT_EQ(count(doc, "http_reqs", "count"), 50) << out.out;
+  EXPECT_EQ(count(doc, "http_req_failed", "passes"), 0);
+  EXPECT_GT(doc["metrics"]["grpc_req_duration"].value("max", 0.0), 0.0);
 }
 
 }  // namespace
