@@ -151,6 +151,7 @@
       ['threads', workload.threads],
       ['started', run.start], ['host', run.host], ['CPU', run.cpu ? `${run.cpu} (${run.cores || '?'} cores)` : null],
       ['perfgate', run.perfgate_version], ['git commit', run.git_commit],
+      ['tags', Object.entries(run.tags || {}).map(([k, v]) => `${k}=${v}`).join(' ')],
     ];
     const dl = el('dl', {class: 'config'});
     for (const [k, v] of entries) {

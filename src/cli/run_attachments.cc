@@ -104,7 +104,7 @@ Result<std::unique_ptr<RunAttachments>> RunAttachments::prepare(const Attachment
   if (!mon) return mon.error();
   attachments->monitor_ = std::move(*mon);
   const outputs::RunInfo info{o.run_id.empty() ? outputs::generate_run_id() : o.run_id, "",
-                              o.instance};
+                              o.instance, o.tags};
   for (const auto& [type, target] : live) {
     auto output = outputs::make_live_output(type, target, info);
     if (!output) return output.error();

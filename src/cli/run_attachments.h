@@ -37,6 +37,7 @@ struct AttachmentOptions {
   std::string monitor_interval = "1s";
   std::string run_id;    // live outputs' testid; "" = generated
   std::string instance;  // live outputs' instance tag (a distributed run's part)
+  std::vector<std::pair<std::string, std::string>> tags;  // --tag k=v: on every point/series
 };
 
 void add_attachment_options(CLI::App& app, AttachmentOptions& options);

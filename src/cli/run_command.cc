@@ -338,6 +338,7 @@ int run_main(const std::vector<std::string>& args) {
   if (auto testid = overrides.tags.find("testid"); testid != overrides.tags.end()) {
     o.attach.run_id = testid->second;  // k6's convention: --tag testid=... names the run
   }
+  o.attach.tags.assign(overrides.tags.begin(), overrides.tags.end());
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) return bad_input(attachments.error());
   results::RunMetadata meta;
@@ -384,6 +385,7 @@ int run_main(const std::vector<std::string>& args) {
   describe_one_liner(*one, *result);
   report::ResultsDocument doc = report::make_document(*result);
   doc.environment.instance = distributed->instance;
+  doc.environment.tags = o.attach.tags;
   if (!plan->segment.full()) doc.environment.segment = plan->segment.segment().text();
   const std::string attached_lines = attached.finish(doc);
   fmt::print("{}{}", report::format_console_summary(*result), attached_lines);

@@ -155,6 +155,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   if (auto testid = setup->overrides.tags.find("testid"); testid != setup->overrides.tags.end()) {
     o.attach.run_id = testid->second;  // k6's convention: --tag testid=... names the run
   }
+  o.attach.tags.assign(setup->overrides.tags.begin(), setup->overrides.tags.end());
   auto attachments = RunAttachments::prepare(o.attach);
   if (!attachments) {
     fmt::print(stderr, "error: {}\n", attachments.error().describe());
@@ -200,6 +201,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   }
   report::ResultsDocument doc = report::make_document(result->run);
   doc.environment.instance = distributed->instance;
+  doc.environment.tags = o.attach.tags;
   if (!plan.segment.full()) doc.environment.segment = plan.segment.segment().text();
   const std::string attached_lines = attached.finish(doc);
   evaluate_monitor_thresholds(*result, doc.monitor);

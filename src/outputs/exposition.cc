@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <set>
 #include <utility>
+
+#include "outputs/k6_series.h"
 
 namespace perfgate::outputs {
 namespace {
@@ -19,6 +22,7 @@ class ExpositionWriter {
     base_.emplace_back("testid", run.run_id);
     if (!run.scenario.empty()) base_.emplace_back("scenario", run.scenario);
     if (!run.instance.empty()) base_.emplace_back("instance", run.instance);
+    for (const auto& [key, value] : run.tags) base_.emplace_back(key, value);
   }
 
   void family(std::string_view name, std::string_view type, std::string_view help) {
@@ -187,6 +191,38 @@ HistogramBuckets histogram_buckets(const HdrHistogram& micros, std::span<const d
   int64_t running = 0;
   for (size_t i = 0; i < per_bucket.size(); ++i) h.cumulative[i] = running += per_bucket[i];
   return h;
+}
+
+std::string format_k6_exposition(std::vector<RemoteSeries> series) {
+  auto name_of = [](const RemoteSeries& s) -> std::string_view {
+    for (const auto& [key, value] : s.labels) {
+      if (key == "__name__") return value;
+    }
+    return {};
+  };
+  std::stable_sort(series.begin(), series.end(),
+                   [&](const auto& a, const auto& b) { return name_of(a) < name_of(b); });
+  std::string out;
+  std::string family;
+  for (const RemoteSeries& s : series) {
+    const std::string name = sanitize_metric_name(name_of(s));
+    if (name != family) {
+      family = name;
+      out += fmt::format("# HELP {} {} in k6's name (see k6's Prometheus remote-write output).\n",
+                         name, name);
+      out += fmt::format("# TYPE {} {}\n", name, k6_series_type(name));
+    }
+    auto sorted = s.labels;
+    std::sort(sorted.begin(), sorted.end());
+    std::string labels;
+    for (const auto& [key, value] : sorted) {
+      if (key == "__name__" || value.empty()) continue;
+      labels +=
+          fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ",", key, escape_label_value(value));
+    }
+    out += fmt::format("{}{{{}}} {}\n", name, labels, format_sample_value(s.value));
+  }
+  return out;
 }
 
 std::string format_exposition(const RunInfo& run, const results::TimeSeriesPoint& last_second,

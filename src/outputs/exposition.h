@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "outputs/live_output.h"
+#include "outputs/remote_write.h"
 #include "results/metric_set.h"
 #include "results/run_result.h"
 #include "stats/hdr_histogram.h"
@@ -56,5 +57,9 @@ HistogramBuckets histogram_buckets(const HdrHistogram& micros, std::span<const d
 // The whole /metrics page.
 std::string format_exposition(const RunInfo& run, const results::TimeSeriesPoint& last_second,
                               const results::MetricSet& totals, const std::vector<Gauge>& gauges);
+
+// The /metrics page in k6's names (`?schema=k6`): `series` (k6_series.h) grouped into families
+// by name, each with its "# TYPE", samples without timestamps, empty labels left out.
+std::string format_k6_exposition(std::vector<RemoteSeries> series);
 
 }  // namespace perfgate::outputs

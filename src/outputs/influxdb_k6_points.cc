@@ -14,6 +14,7 @@ using Tags = std::vector<std::pair<std::string, std::string>>;
 LinePoint k6_point(std::string_view measurement, const RunInfo& run, const Tags& tags) {
   LinePoint point(measurement);
   point.tag("testid", run.run_id).tag("instance", run.instance).tag("scenario", run.scenario);
+  for (const auto& [key, value] : run.tags) point.tag(key, value);
   for (const auto& [key, value] : tags) point.tag(key, value);
   return point;
 }

@@ -10,6 +10,7 @@ double to_ms(int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 LinePoint run_point(std::string_view measurement, const RunInfo& run) {
   LinePoint point(measurement);
   point.tag("testid", run.run_id).tag("scenario", run.scenario).tag("instance", run.instance);
+  for (const auto& [key, value] : run.tags) point.tag(key, value);
   return point;
 }
 

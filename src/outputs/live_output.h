@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -31,7 +32,18 @@ struct RunInfo {
   std::string scenario;  // tag "scenario"; omitted when empty
   std::string
       instance;  // tag "instance": a distributed run's part (--instance); omitted when empty
+  // The run's own tags (`--tag k=v`, k6's test-wide tags) on every point and series, by key.
+  // make_live_output() keeps only those output_tags() accepts.
+  std::vector<std::pair<std::string, std::string>> tags;
 };
+
+// The tags of `tags` an output can carry beside its own: "testid" (it is run_id) and the keys
+// outputs set per point (name, method, status, url, group, check, scenario, instance, le, stat,
+// expected_response, error_code, error_class) are left out; Prometheus label names need
+// [a-zA-Z_][a-zA-Z0-9_]*, so other characters become '_'. At most 32 tags, keys of at most 64
+// and values of at most 256 bytes; the rest is dropped.
+std::vector<std::pair<std::string, std::string>> output_tags(
+    const std::vector<std::pair<std::string, std::string>>& tags);
 
 // A named number from outside the engine, e.g. the monitor's "sut_cpu_percent" (docs/outputs.md).
 struct Gauge {

@@ -29,6 +29,9 @@ std::string workload_line(const ResultsDocument& doc) {
     line += " · commit " + markdown_escape(doc.environment.git_commit.substr(0, 12));
   }
   if (!doc.environment.host.empty()) line += " · " + markdown_escape(doc.environment.host);
+  for (const auto& [key, value] : doc.environment.tags) {
+    line += " · " + markdown_escape(fmt::format("{}={}", key, value));
+  }
   return line;
 }
 

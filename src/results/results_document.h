@@ -31,6 +31,8 @@ struct RunEnvironment {
   // A part of a distributed run (`--execution-segment`): its name and segment; empty otherwise.
   std::string instance;
   std::string segment;  // e.g. "1/4:1/2"
+  // The run's tags (`--tag k=v`, k6's test-wide tags; "testid" among them when given), by key.
+  std::vector<std::pair<std::string, std::string>> tags;
 };
 
 // One threshold after evaluation. `observed` is in `unit` ("ms" for latency aggregations, ""

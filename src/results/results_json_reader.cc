@@ -16,6 +16,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kMaxRunTags = 64;  // run.tags read from a file; more are ignored
+
 Nanos nanos_from_seconds(double s) { return static_cast<Nanos>(std::llround(s * kNanosPerSecond)); }
 
 const json& section(const json& j, const char* key) {
@@ -50,6 +52,12 @@ void read_run(const json& run, ResultsDocument& doc) {
   env.os = run.value("os", "");
   env.instance = run.value("instance", "");
   env.segment = run.value("segment", "");
+  if (const json& tags = section(run, "tags"); tags.is_object()) {
+    for (const auto& [key, value] : tags.items()) {
+      if (env.tags.size() == kMaxRunTags) break;
+      if (value.is_string()) env.tags.emplace_back(key, value.get<std::string>());
+    }
+  }
   m.start_unix_nanos = run.value("start_unix_ns", int64_t{0});
   env.end_unix_nanos = run.value("end_unix_ns", int64_t{0});
   m.elapsed = nanos_from_seconds(run.value("elapsed_s", 0.0));

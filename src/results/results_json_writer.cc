@@ -68,6 +68,10 @@ json run_json(const ResultsDocument& doc) {
               {"workload", std::move(workload)}};
   if (!env.instance.empty()) run["instance"] = env.instance;
   if (!env.segment.empty()) run["segment"] = env.segment;
+  if (!env.tags.empty()) {
+    run["tags"] = json::object();
+    for (const auto& [key, value] : env.tags) run["tags"][key] = value;
+  }
   return run;
 }
 

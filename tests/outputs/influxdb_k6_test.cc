@@ -63,9 +63,13 @@ TEST(InfluxDbK6Schema, K6DashboardQueriesReturnTheRunsNumbers) {
                          "    - {name: home, url: /, checks: {status: 200}}\n"
                          "    - {name: missing, url: /status/404}\n";
   const std::string summary = plan + ".summary.json";
-  RunOutcome run = run_perfgate({"run", plan, "--summary-json", summary, "--out",
-                                 fmt::format("influxdb=http://127.0.0.1:{}/k6", influx->port())},
-                                std::chrono::seconds(30));
+  const std::string results = plan + ".results.json";
+  // k6's test-wide tags: `--tag testid=...` names the run, every tag is on every point.
+  RunOutcome run =
+      run_perfgate({"run", plan, "--summary-json", summary, "--out",
+                    fmt::format("influxdb=http://127.0.0.1:{}/k6", influx->port()), "--tag",
+                    "testid=ci-42", "--tag", "team=checkout", "--out", "json=" + results},
+                   std::chrono::seconds(30));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("influxdb: "), std::string::npos) << run.out;
   std::ifstream in(summary);
@@ -124,11 +128,24 @@ TEST(InfluxDbK6Schema, K6DashboardQueriesReturnTheRunsNumbers) {
   auto tagged = rows(influx->query("k6", "SHOW TAG KEYS FROM \"http_reqs\""));
   std::vector<std::string> keys;
   for (const auto& r : tagged) keys.push_back(r["tagKey"]);
-  for (const char* k : {"testid", "status", "expected_response", "error_code"}) {
+  for (const char* k : {"testid", "status", "expected_response", "error_code", "team"}) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   }
+  auto of_run =
+      rows(influx->query("k6", "SELECT sum(\"value\") FROM \"http_reqs\" " + recent +
+                                   " AND \"testid\" = 'ci-42' AND \"team\" = 'checkout'"));
+  EXPECT_EQ(total(of_run, "sum"), requests);
+  auto vus_of_run = rows(influx->query(
+      "k6", "SELECT count(\"value\") FROM \"vus\" " + recent + " AND \"team\" = 'checkout'"));
+  EXPECT_GE(total(vus_of_run, "count"), 3);
+  // The results file keeps the run's tags (the HTML report and Markdown summary show them).
+  std::ifstream results_in(results);
+  const json r = json::parse(results_in, nullptr, false);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["run"]["tags"], json({{"testid", "ci-42"}, {"team", "checkout"}}));
   std::filesystem::remove(plan);
   std::filesystem::remove(summary);
+  std::filesystem::remove(results);
 }
 
 }  // namespace

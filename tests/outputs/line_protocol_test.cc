@@ -2,6 +2,7 @@
 // URL / address parsing the outputs do at start-up.
 #include "outputs/line_protocol.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -115,6 +116,29 @@ TEST(SecondPoints, APartOfADistributedRunIsTaggedWithItsInstance) {
   EXPECT_EQ(out, "perfgate_monitor,testid=t,instance=part-3 sut_cpu_percent=1 9\n");
   const std::string page = format_exposition(RunInfo{"t", "", "part-3"}, {}, {}, {});
   EXPECT_THAT(page, HasSubstr("testid=\"t\",instance=\"part-3\""));
+}
+
+TEST(RunTags, OutputsKeepTheRunsOwnTagsButNotTheKeysTheySetThemselves) {
+  const std::vector<std::pair<std::string, std::string>> given = {
+      {"team", "checkout"}, {"testid", "x"},   {"name", "login"}, {"build.no", "7"},
+      {"empty", ""},        {"team", "twice"}, {"9lives", "y"}};
+  const auto kept = output_tags(given);
+  EXPECT_EQ(kept, (std::vector<std::pair<std::string, std::string>>{
+                      {"team", "checkout"}, {"build_no", "7"}, {"_9lives", "y"}}));
+  std::vector<std::pair<std::string, std::string>> many;
+  for (int i = 0; i < 50; ++i) many.emplace_back(fmt::format("k{}", i), "v");
+  EXPECT_EQ(output_tags(many).size(), 32u);
+  EXPECT_TRUE(output_tags({{"k", std::string(300, 'v')}}).empty());
+}
+
+TEST(RunTags, EveryPointAndSeriesCarriesThem) {
+  RunInfo run{"t", ""};
+  run.tags = {{"team", "checkout"}};
+  std::string out;
+  append_gauge_points(out, run, {{"sut_cpu_percent", 1}}, 9);
+  EXPECT_EQ(out, "perfgate_monitor,testid=t,team=checkout sut_cpu_percent=1 9\n");
+  const std::string page = format_exposition(run, {}, {}, {});
+  EXPECT_THAT(page, HasSubstr("perfgate_http_reqs_total{testid=\"t\",team=\"checkout\"} 0"));
 }
 
 TEST(HttpUrlParsing, SplitsHostPortPathAndQuery) {

@@ -113,6 +113,62 @@ TEST(PrometheusOutput, ServesZeroCountersBeforeTheFirstSecondAndOnlyMetrics) {
   EXPECT_EQ(post->status, 405);
 }
 
+// `?schema=k6`: the scrape endpoint serves the series remote write pushes, in k6's names, with
+// the run's tags on every series; promtool accepts the page.
+TEST(PrometheusOutput, K6SchemaServesK6NamesPerRequestNameWithTheRunsTags) {
+  RunInfo run{"run-k6", ""};
+  run.tags = {{"team", "checkout"}};
+  auto created = make_live_output("prometheus", "127.0.0.1:0?schema=k6", run);
+  ASSERT_TRUE(created) << created.error().describe();
+  auto* output = dynamic_cast<PrometheusOutput*>(created->get());
+  ASSERT_NE(output, nullptr);
+  results::TimeSeriesPoint second;
+  results::MetricSet totals = completed_traffic(second);
+  totals.statuses[503] = 5;
+  totals.http_reqs += 5;
+  totals.failed_requests = 5;
+  auto home = HdrHistogram::for_latency_micros();
+  for (int i = 1; i <= 100; ++i) home.record(1000 * i);
+  SecondDetail detail;
+  detail.interval = &totals;
+  detail.names.push_back({"home", "GET", &home});
+  detail.checks.push_back({"status is 200", 3, 1});
+  output->on_second_detail(detail);
+  output->on_gauges({{"sut_cpu_percent", 12.5}});
+  output->on_second(second, totals);
+
+  auto reply = fetch(output->address(), "GET", "/metrics");
+  ASSERT_TRUE(reply) << reply.error().describe();
+  std::string promtool_output;
+  EXPECT_EQ(testing::run_with_input({"/usr/bin/promtool", "check", "metrics"}, reply->body,
+                                    promtool_output),
+            0)
+      << promtool_output << "\n--- page:\n"
+      << reply->body;
+  const std::string& page = reply->body;
+  EXPECT_THAT(page, HasSubstr("# TYPE k6_http_reqs_total counter\n"));
+  EXPECT_THAT(page,
+              HasSubstr(fmt::format("k6_http_reqs_total{{expected_response=\"true\",status=\"200\","
+                                    "team=\"checkout\",testid=\"run-k6\"}} {}\n",
+                                    totals.statuses[200])));
+  EXPECT_THAT(page, HasSubstr("k6_http_reqs_total{expected_response=\"false\",status=\"503\","));
+  EXPECT_THAT(page, HasSubstr("# TYPE k6_http_req_duration_p95 gauge\n"));
+  EXPECT_THAT(page, HasSubstr("k6_http_req_duration_p95{method=\"GET\",name=\"home\","
+                              "team=\"checkout\",testid=\"run-k6\"} 0.095"));
+  EXPECT_THAT(page, HasSubstr("k6_checks_rate{check=\"status is 200\",team=\"checkout\","
+                              "testid=\"run-k6\"} 0.75\n"));
+  EXPECT_THAT(page, HasSubstr("k6_vus{team=\"checkout\",testid=\"run-k6\"} 25\n"));
+  EXPECT_THAT(page, HasSubstr("k6_sut_cpu_percent{team=\"checkout\",testid=\"run-k6\"} 12.5\n"));
+  EXPECT_EQ(page.find("perfgate_"), std::string::npos) << page;
+  output->finish();
+}
+
+TEST(PrometheusOutput, UnknownOptionIsAStartUpError) {
+  auto output = make_live_output("prometheus", "127.0.0.1:0?schema=statsd", RunInfo{"r", ""});
+  ASSERT_FALSE(output);
+  EXPECT_THAT(output.error().describe(), HasSubstr("schema=k6"));
+}
+
 TEST(PrometheusOutput, PortInUseIsAStartUpError) {
   auto first = PrometheusOutput::create("127.0.0.1:0", RunInfo{"r", ""});
   ASSERT_TRUE(first) << first.error().describe();

@@ -33,7 +33,8 @@ TEST(RemoteWrite, K6NamedSeriesArriveInARealPrometheus) {
   std::string error;
   auto prometheus = testing::PrometheusServer::start(error);
   ASSERT_TRUE(prometheus) << error;
-  const RunInfo run{"rw-test", ""};
+  RunInfo run{"rw-test", ""};
+  run.tags = {{"team", "checkout"}, {"name", "not-a-request-name"}};
   auto output =
       make_live_output("experimental-prometheus-rw",
                        fmt::format("http://127.0.0.1:{}/api/v1/write", prometheus->port()), run);
@@ -79,6 +80,10 @@ TEST(RemoteWrite, K6NamedSeriesArriveInARealPrometheus) {
   EXPECT_NEAR(values(prometheus->query("k6_http_req_duration_max{method=\"GET\"}"))[""], 0.1,
               0.0001);
   EXPECT_DOUBLE_EQ(values(prometheus->query("k6_checks_rate{check=\"status is 200\"}"))[""], 0.9);
+  // The run's own tags (--tag) label every series; a tag named like a series label is left out.
+  EXPECT_EQ(values(prometheus->query("k6_vus{team=\"checkout\"}"))[""], 7);
+  EXPECT_EQ(values(prometheus->query("count(k6_http_req_duration_p99{team=\"checkout\"})"))[""], 2);
+  EXPECT_TRUE(values(prometheus->query("k6_vus{name=\"not-a-request-name\"}")).empty());
 }
 
 TEST(RemoteWrite, DeadReceiverIsCountedNotFatal) {

@@ -61,6 +61,23 @@ TEST(ResultsJsonTest, ChecksKeepWhereTheyRan) {
   EXPECT_EQ(legacy->checks[1].label(), "status in [200]");
 }
 
+// The run's --tag tags survive the results file; values that are not strings are ignored.
+TEST(ResultsJsonTest, RunTagsRoundTrip) {
+  ResultsDocument doc = testing::make_fixture_with_intervals();
+  doc.environment.tags = {{"team", "checkout"}, {"testid", "ci-42"}};  // by key, as --tag gives
+  const std::string text = format_results_json(doc);
+  EXPECT_NE(text.find("\"tags\": {"), std::string::npos);
+  auto read = parse_results_json(text);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(read->environment.tags, doc.environment.tags);
+  nlohmann::json odd = nlohmann::json::parse(text);
+  odd["run"]["tags"] = {{"n", 7}, {"ok", "yes"}};
+  auto lenient = parse_results_json(odd.dump());
+  ASSERT_TRUE(lenient) << lenient.error().describe();
+  EXPECT_EQ(lenient->environment.tags,
+            (std::vector<std::pair<std::string, std::string>>{{"ok", "yes"}}));
+}
+
 // A plan's custom metrics and group_duration round-trip, their statistics back in k6's order.
 TEST(ResultsJsonTest, PlanMetricsRoundTripInK6Order) {
   ResultsDocument doc = testing::make_fixture();
