@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # gRPC generator efficiency of perfgate against h2load sending the same gRPC-framed POST.
 #
-# Both tools load tests/grpc/grpc_server.py (Debian's python3-grpcio; pinned to CPU 0) from
-# CPU 1, with one thread, CONNECTIONS connections and STREAMS concurrent streams on each, in
-# turns: h2load, perfgate, ... The request is perfgate.test.Echo/Say with {"text":"hello"}:
+# The server is bench/grpc_echo_server.cc (libgrpc++, compiled here once with pkg-config grpc++;
+# SERVER=python uses tests/grpc/grpc_server.py instead), pinned to CPU 0. Both tools run on CPU 1
+# with one thread, CONNECTIONS connections and STREAMS concurrent streams on each, in turns:
+# h2load, perfgate, ... The call is perfgate.test.Echo/Say with {"text":"hello"}:
 #   h2load -d body.bin -H 'content-type: application/grpc' -H 'te: trailers' (h2c)
 #   perfgate run grpc://... --proto echo.proto --message '{"text":"hello"}' -u C*S --connections C
-# Each tool's CPU time (user+sys) comes from GNU time; the figure is requests per CPU-second.
+# Each tool's CPU time (user+sys) comes from GNU time; the figure is successful calls per
+# generator CPU-second (h2load: 2xx responses; perfgate: calls with status OK).
 #
 # Usage: grpc-vs-h2load.sh PERFGATE [ROUNDS=3] [SECONDS=8] [CONNECTIONS=2] [STREAMS=10]
 # Prints one row per run, then medians, and last the line
@@ -21,17 +23,27 @@ proto="$here/tests/grpc/echo.proto"
 work=$(mktemp -d)
 # The body: one framed EchoRequest{text: "hello"} (field 1, 5 bytes).
 printf '\x00\x00\x00\x00\x07\x0a\x05hello' > "$work/body.bin"
-exec 3> >(taskset -c 0 /usr/bin/python3 "$here/tests/grpc/grpc_server.py" --workers 16 > "$work/port")
-sleep 1.5
-port=$(awk '/PORT/{print $2}' "$work/port")
+if [ "${SERVER:-cpp}" = python ]; then
+  server=(/usr/bin/python3 "$here/tests/grpc/grpc_server.py" --workers 16)
+else
+  bin="$(dirname "$pg")/grpc_echo_server"
+  if [ ! -x "$bin" ] || [ "$bin" -ot "$here/bench/grpc_echo_server.cc" ]; then
+    # shellcheck disable=SC2046  # pkg-config prints several flags
+    c++ -std=c++17 -O2 -o "$bin" "$here/bench/grpc_echo_server.cc" $(pkg-config --cflags --libs grpc++)
+  fi
+  server=("$bin")
+fi
+exec 3> >(taskset -c 0 "${server[@]}" > "$work/port")
 trap 'exec 3>&-; rm -rf "$work"' EXIT
+for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
+port=$(awk '/PORT/{print $2}' "$work/port")
 [ -n "$port" ] || { echo "the gRPC server did not start"; exit 1; }
 
 run_h2load() {
   /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 1 h2load -t1 -c"$conns" -m"$streams" -D"$secs" \
     -d "$work/body.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://127.0.0.1:$port/perfgate.test.Echo/Say" > "$work/out" 2>&1 || true
-  local n; n=$(awk '/^requests:/{print $8}' "$work/out")  # succeeded
+  local n; n=$(awk '/^status codes:/{print $3}' "$work/out")  # 2xx
   echo "$n $(cat "$work/t")"
 }
 run_perfgate() {

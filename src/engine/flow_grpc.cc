@@ -21,17 +21,37 @@ bool FlowVu::encode_grpc_message(const plan::RequestStep& req) {
   return protocols::grpc::encode_request(*req.grpc, value_, &body_).has_value();
 }
 
-int FlowVu::read_grpc_call(const FlatStep& step, const protocols::Response* response,
+// A call without a response takes the status a gRPC client reports: the step's timeout ended it
+// (the server was told it in grpc-timeout): DEADLINE_EXCEEDED, counted as such; it could not be
+// encoded: INTERNAL; the transport failed: UNAVAILABLE. The last two keep their own error class.
+int FlowVu::read_grpc_call(const FlatStep& step, const RequestOutcome& outcome,
                            RequestSample& sample, Nanos now) {
   grpc_json_.clear();
-  if (response == nullptr) return -1;  // no response: the transport error says why
+  grpc_metadata_.clear();
+  if (outcome.error) {
+    using results::ErrorClass;
+    if (*outcome.error == ErrorClass::kRequestTimeout) {
+      sample.error = ErrorClass::kGrpcDeadlineExceeded;
+      return sample.grpc_status = protocols::grpc::kStatusDeadlineExceeded;
+    }
+    return sample.grpc_status = *outcome.error == ErrorClass::kInvalidRequest
+                                    ? protocols::grpc::kStatusInternal
+                                    : protocols::grpc::kStatusUnavailable;
+  }
+  const protocols::Response* response = outcome.response;
   const plan::RequestStep& req = *step.request;
   protocols::grpc::CallResult call =
       protocols::grpc::read_call(*req.grpc, response->headers, response->trailers, response->status,
                                  response->body, step.grpc_json, grpc_frames_);
+  sample.grpc_status = call.status.code;
   if (call.status.code != protocols::grpc::kStatusOk) {
     sample.failed = true;
     sample.error = grpc_error_class(call.status.code);
+  }
+  if (!req.checks.empty() || !req.extracts.empty()) {
+    grpc_metadata_.assign(response->headers.begin(), response->headers.end());
+    grpc_metadata_.insert(grpc_metadata_.end(), response->trailers.begin(),
+                          response->trailers.end());
   }
   const auto duration = static_cast<size_t>(results::Trend::kDuration);
   const auto grpc_duration = static_cast<size_t>(results::Trend::kGrpcDuration);

@@ -89,7 +89,9 @@ void FlowVu::record_subs(const std::vector<SubMatch>& matches, const FlatStep& s
   const PlanIndex& index = worker_.shared().index;
   std::vector<SubStats>& stats = worker_.metrics().subs;
   for (const SubMatch& match : matches) {
-    if (!match.accepts(s.status)) continue;
+    if (s.grpc_status >= 0 ? !match.accepts_grpc(s.grpc_status) : !match.accepts(s.status)) {
+      continue;
+    }
     if (match.url && (request_url_ == nullptr || requested_url() != *match.url)) continue;
     const SubMetric& sub = index.subs.subs[match.sub];
     SubStats& st = stats[match.sub];

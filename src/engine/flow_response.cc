@@ -123,7 +123,7 @@ void FlowVu::record(const FlatStep& step, const RequestOutcome& outcome, Nanos n
   const protocols::Response* response = outcome.error ? nullptr : outcome.response;
   const int status = response != nullptr ? response->status : 0;
   RequestSample sample = measure(outcome, status);
-  const int grpc_status = req.grpc ? read_grpc_call(step, response, sample, now) : -1;
+  const int grpc_status = req.grpc ? read_grpc_call(step, outcome, sample, now) : -1;
   if (req.checks.empty() && req.extracts.empty() && req.records.empty()) {
     return record_sample(step, sample, /*with_checks=*/false);
   }
@@ -131,7 +131,8 @@ void FlowVu::record(const FlatStep& step, const RequestOutcome& outcome, Nanos n
   plan::ResponseView view;
   view.status = status;
   if (response != nullptr) {
-    view.headers = response->headers;
+    view.headers =
+        req.grpc ? std::span<const protocols::HeaderField>(grpc_metadata_) : response->headers;
     view.body = req.grpc ? std::string_view(grpc_json_) : response->body;
   }
   view.grpc_status = grpc_status;

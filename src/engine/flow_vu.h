@@ -84,8 +84,9 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   void store_cookies(std::span<const protocols::HeaderField> headers);
   // The numbers of one finished request (see flow_metrics.cc).
   struct RequestSample {
-    int status = 0;       // 0: no response
-    bool failed = false;  // a transport error or a status >= 400
+    int status = 0;        // 0: no response
+    int grpc_status = -1;  // a gRPC step's status code, its `status` tag; -1: an HTTP step
+    bool failed = false;   // a transport error or a status >= 400
     std::optional<results::ErrorClass> error;
     bool timed = false;  // a response arrived, so `trends` hold values (microseconds)
     std::array<int64_t, results::kTrendCount> trends{};
@@ -144,10 +145,12 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
 
   // gRPC steps (flow_grpc.cc): a templated message rendered as JSON in body_ becomes its framed
   // bytes (false when it does not match its type); a finished call sets the sample's failure
-  // and grpc_req_duration and returns its status (-1 without a response).
+  // and grpc_req_duration and returns its status (also the sample's `status` tag).
   bool encode_grpc_message(const plan::RequestStep& req);
-  int read_grpc_call(const FlatStep& step, const protocols::Response* response,
-                     RequestSample& sample, Nanos now);
+  int read_grpc_call(const FlatStep& step, const RequestOutcome& outcome, RequestSample& sample,
+                     Nanos now);
+  // A gRPC step's checks read the response metadata: its headers and then its trailers.
+  std::vector<protocols::HeaderField> grpc_metadata_;
   protocols::grpc::FrameReader grpc_frames_;
   std::string grpc_json_;                // the call's messages as JSON, when its checks read them
   std::string cookie_path_, jar_value_;  // of the current request

@@ -77,6 +77,12 @@ struct SubMatch {
     if (status && *status != status_code) return false;
     return !expected || *expected == (status_code >= 200 && status_code <= 399);
   }
+  // The same for a gRPC call, whose `status` tag is its gRPC status code (as in k6) and which
+  // is an expected response when that is OK (0).
+  bool accepts_grpc(int grpc_status) const {
+    if (status && *status != grpc_status) return false;
+    return !expected || *expected == (grpc_status == 0);
+  }
 };
 
 struct SubMetricIndex {

@@ -95,10 +95,14 @@ TEST_F(GrpcTest, TheTestServerStarts) {
 
 class GrpcRunTest : public GrpcTest {
  protected:
-  nlohmann::json run(const std::string& steps, int iterations, RunOutcome* outcome = nullptr) {
+  // Runs `steps` (the main flow's, indented); `thresholds` is the text inside options.thresholds
+  // braces.
+  nlohmann::json run(const std::string& steps, int iterations, RunOutcome* outcome = nullptr,
+                     const std::string& thresholds = "") {
     const std::string path =
         write("plan.yaml", "options: {vus: 1, iterations: " + std::to_string(iterations) +
-                               ", baseUrl: " + server_.url() + "}\nflows:\n  main:\n" + steps);
+                               ", baseUrl: " + server_.url() + ", thresholds: {" + thresholds +
+                               "}}\nflows:\n  main:\n" + steps);
     const std::string summary = (dir_ / "summary.json").string();
     RunOutcome out =
         run_perfgate({"run", path, "--summary-json", summary}, std::chrono::seconds(60));
@@ -177,21 +181,58 @@ TEST_F(GrpcRunTest, DeadlinesEndSlowCalls) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 5.0) << "two 3 s calls with a 300 ms deadline took " << seconds << " s";
   EXPECT_EQ(count(doc, "checks", "fails"), 2) << doc.dump();
-  const int64_t deadline = errors(doc, "grpc_deadline_exceeded");
-  const int64_t timeout = errors(doc, "request_timeout");
-  EXPECT_EQ(deadline + timeout, 2) << doc["perfgate"].dump();
+  // Whether the server's deadline (grpc-timeout) or the client's timer ends the call first, it
+  // is DEADLINE_EXCEEDED, as gRPC clients report it.
+  EXPECT_EQ(errors(doc, "grpc_deadline_exceeded"), 2) << doc["perfgate"].dump();
+  EXPECT_EQ(errors(doc, "request_timeout"), 0);
+  EXPECT_EQ(count(doc, "http_req_failed", "passes"), 2) << doc["metrics"].dump();
 }
 
-TEST_F(GrpcRunTest, MetadataReachesTheServer) {
+// Metadata goes out as headers; the server's initial and trailing metadata come back checkable.
+TEST_F(GrpcRunTest, MetadataReachesTheServerAndComesBack) {
   ASSERT_GT(server_.port(), 0);
   const nlohmann::json doc = run(R"(    - grpc:
         proto: echo.proto
         method: perfgate.test.Echo/Metadata
         metadata: {X-Tenant: "acme-{{__VU}}", x-trace: abc}
-      checks: {jsonEquals: {/metadata/x-tenant: acme-1, /metadata/x-trace: abc}}
+      checks:
+        jsonEquals: {/metadata/x-tenant: acme-1, /metadata/x-trace: abc}
+        headers: {x-echo-x-tenant: "^acme-1$", x-served-by: "^perfgate-test$"}
+      extract: {tenant: {header: x-echo-x-tenant}}
+    - grpc:
+        proto: echo.proto
+        method: perfgate.test.Echo/Metadata
+        metadata: {x-tenant: "{{tenant}}-again"}
+      checks: {headers: {x-echo-x-tenant: "^acme-1-again$", x-echo-x-trace: "abc"}}
 )",
                                  2);
-  EXPECT_EQ(count(doc, "checks", "passes"), 4) << doc.dump();
+  // Per iteration: the first step's 4 conditions pass, and the second's x-trace one fails (none
+  // was sent).
+  EXPECT_EQ(count(doc, "checks", "passes"), 10) << doc.dump();
+  EXPECT_EQ(count(doc, "checks", "fails"), 2);
+}
+
+TEST_F(GrpcRunTest, ThresholdsReadGrpcMetricsAndTheStatusTag) {
+  ASSERT_GT(server_.port(), 0);
+  const std::string steps =
+      R"(    - grpc: {proto: echo.proto, method: perfgate.test.Echo/Say, message: {text: a}}
+    - grpc: {proto: echo.proto, method: perfgate.test.Echo/Fail, message: {status: 5}}
+)";
+  RunOutcome pass;
+  const nlohmann::json doc = run(steps, 4, &pass,
+                                 R"(grpc_req_duration: ["p(95)<10000"],
+      "grpc_req_duration{status:0}": ["max<10000"], "http_reqs{status:5}": ["count==4"],
+      "http_req_failed{expected_response:true}": ["rate==0"])");
+  EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
+  EXPECT_TRUE(doc["metrics"].contains("grpc_req_duration{status:0}")) << doc["metrics"].dump();
+  RunOutcome fail;
+  run(steps, 2, &fail, R"(grpc_req_duration: ["max<0.001"])");
+  EXPECT_EQ(fail.exit_code, 99) << fail.out << fail.err;
+  // Two OK calls carry status 0 (not the HTTP 200), so this fails; a sub-metric without samples
+  // would pass as "no data".
+  RunOutcome ok_status;
+  run(steps, 2, &ok_status, R"("http_reqs{status:0}": ["count<1"])");
+  EXPECT_EQ(ok_status.exit_code, 99) << ok_status.out << ok_status.err;
 }
 
 TEST_F(GrpcRunTest, ServerStreamingCountsItsMessages) {

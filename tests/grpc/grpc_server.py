@@ -5,7 +5,9 @@ on 127.0.0.1, port 0 unless --port says otherwise, and prints "PORT <n>" once it
   Say         answers {text} with the request's text
   Fail        answers with the request's `status` code and the message "failed on purpose"
   Slow        waits `delay_ms`, then answers like Say
-  Metadata    answers with the request's metadata (keys not starting with "grpc-" or ":")
+  Metadata    answers with the request's metadata (keys not starting with "grpc-" or ":"),
+              sends each x-* key back as initial metadata x-echo-<key>, and trailing metadata
+              x-served-by: perfgate-test
   StreamEcho  streams `count` replies, index 0..count-1
 Upload and Chat (client and bidirectional streaming) are declared but not served.
 
@@ -48,6 +50,9 @@ def make_handler(pb):
         for key, value in context.invocation_metadata():
             if not key.startswith("grpc-") and not key.startswith(":"):
                 reply.metadata[key] = value if isinstance(value, str) else value.hex()
+        context.send_initial_metadata([("x-echo-" + k, v) for k, v in reply.metadata.items()
+                                       if k.startswith("x-")])
+        context.set_trailing_metadata([("x-served-by", "perfgate-test")])
         return reply
 
     def stream_echo(request, context):
