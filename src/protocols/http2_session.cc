@@ -304,6 +304,12 @@ StreamId Http2Session::submit(const OutgoingRequest& request, const ResponseCapt
 }
 
 std::string_view Http2Session::output() {
+  produce();
+  return std::string_view(out_).substr(out_offset_);
+}
+
+// Moves the frames nghttp2 has queued into out_, up to kOutputChunk waiting.
+void Http2Session::produce() {
   if (out_offset_ == out_.size()) {
     out_.clear();
     out_offset_ = 0;
@@ -318,7 +324,6 @@ std::string_view Http2Session::output() {
     if (n == 0) break;
     out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
   }
-  return std::string_view(out_).substr(out_offset_);
 }
 
 void Http2Session::consume(size_t n) { out_offset_ = std::min(out_offset_ + n, out_.size()); }
@@ -381,9 +386,12 @@ FeedResult Http2Session::feed(const char* data, size_t size) {
   const ssize_t n =
       nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data), size);
   if (n < 0) return fail(SessionError::kParse, nghttp2_strerror(static_cast<int>(n)));
+  // The frames answering these bytes: when nghttp2 found a connection error it queued a GOAWAY,
+  // and only once that is taken does it stop wanting to read.
+  produce();
   if (failed_ || (!goaway_ && nghttp2_session_want_read(session_) == 0)) {
     // nghttp2 ended the session on its own: the peer broke the protocol (or is not HTTP/2).
-    return fail(SessionError::kParse, "the peer does not speak HTTP/2");
+    return fail(SessionError::kParse, "the peer broke the HTTP/2 protocol");
   }
   return done_next_ < done_.size() ? FeedResult::kComplete : FeedResult::kNeedMore;
 }

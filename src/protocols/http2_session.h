@@ -63,6 +63,7 @@ class Http2Session final : public Session {
   Stream* acquire();
   void finish(Stream& stream, uint32_t error_code);
   FeedResult fail(SessionError error, const char* detail);
+  void produce();
 
   nghttp2_session* session_ = nullptr;
   mutable StreamId last_id_ = kNoStream;  // find()'s last answer (null once the stream ended)
