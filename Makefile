@@ -85,7 +85,7 @@ FUZZ_SECONDS ?= 30
 FUZZERS := plan_loader_fuzz:plan template_fuzz:template feeder_fuzz:feeder \
   response_fuzz:response results_reader_fuzz:results_reader gates_fuzz:gates \
   importers_fuzz:importers http1_request_fuzz:http1_request http1_response_fuzz:http1_response \
-  cookie_jar_fuzz:cookie_jar grpc_framing_fuzz:grpc_framing
+  cookie_jar_fuzz:cookie_jar grpc_framing_fuzz:grpc_framing http2_session_fuzz:http2_session
 
 fuzz: deps build/fuzz/build.ninja
 	cmake --build build/fuzz -j $(JOBS) --target $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f))))
