@@ -1,7 +1,8 @@
 // `perfgate run` over HTTP/2 against real servers the test starts on 127.0.0.1: `perfgate serve`
 // (h2c with prior knowledge) and nginx with http2 (h2 by ALPN over TLS). Counts, statuses, the
 // proto a run used, shared connections (streams multiplexed), POST bodies, per-stream timeouts,
-// and a server that refuses HTTP/2 — each bounded to a few seconds.
+// open-model latency while requests wait for a free stream, and a server that refuses HTTP/2 —
+// each bounded to a few seconds.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -94,6 +95,26 @@ TEST(Http2Run, StatusesCarryOver) {
   ASSERT_TRUE(s.is_object());
   EXPECT_EQ(responses(s, "503"), 20);
   EXPECT_EQ(errors(s, "http_5xx"), 20);
+}
+
+// Coordinated omission over HTTP/2: 600 requests a second for a second, each answered after
+// 500 ms, over one connection whose server allows 100 concurrent streams. Requests queue for a
+// free stream, and their latency counts from the scheduled start: most wait one or more
+// rounds of 500 ms. Counted from the send it would be ~500 ms for every request.
+TEST(Http2Run, OpenModelLatencyCountsFromTheScheduledStartWhileStreamsWait) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.url().empty());
+  const json s =
+      run_summary("co", {serve.url() + "/delay/500", "--http2", "--rate", "600", "--duration", "1s",
+                         "--connections", "1", "--max-vus", "1000", "--timeout", "10s"});
+  ASSERT_TRUE(s.is_object());
+  EXPECT_GE(responses(s, "200"), 400);
+  EXPECT_EQ(s["metrics"]["http_req_failed"]["passes"].get<int64_t>(), 0)
+      << s["perfgate"]["errors"].dump();
+  const json& m = s["metrics"];
+  EXPECT_GE(m["http_req_duration"]["p(90)"].get<double>(), 1200.0) << m.dump();
+  EXPECT_LT(m["http_req_duration_uncorrected"]["p(90)"].get<double>(), 1000.0) << m.dump();
+  EXPECT_GE(m["http_req_blocked"]["p(90)"].get<double>(), 500.0) << "waited for a free stream";
 }
 
 class Http2Tls : public ::testing::Test {
