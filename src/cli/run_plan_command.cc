@@ -57,6 +57,8 @@ struct PlanOptions {
   std::string path;
   PlanFlags plan;  // -u -d -i --stage -e --tag --duration-scale
   bool strict_thresholds = false;
+  int connections = 0;  // --connections: the VUs share this many per worker thread
+  bool http1 = false, http2 = false;
   std::string summary_json;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timer_resolution = "250us";
@@ -92,6 +94,15 @@ int run_plan_main(const std::vector<std::string>& args) {
   app.add_option("--summary-json", o.summary_json, "write the summary as JSON (k6 shape)");
   app.add_option("--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--connections", o.connections,
+                 "VUs share this many connections, their requests multiplexed as HTTP/2 streams")
+      ->check(CLI::PositiveNumber);
+  auto* http1 = app.add_flag("--http1", o.http1,
+                             "every scenario speaks HTTP/1.1 only (a step's own `http` wins)");
+  app.add_flag("--http2", o.http2,
+               "every scenario requires HTTP/2 (h2 by ALPN, h2c over http; a step's own `http` "
+               "wins)")
+      ->excludes(http1);
   app.add_option("--timer-resolution", o.timer_resolution,
                  "how closely arrivals and think times keep their schedule: 0 exact (most "
                  "CPU), default 250us");
@@ -122,6 +133,11 @@ int run_plan_main(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (o.strict_thresholds) plan.options.strict_thresholds = true;
+  if (o.http1 || o.http2) {
+    for (plan::Scenario& s : plan.scenarios) {
+      s.http = o.http2 ? plan::HttpVersion::kHttp2 : plan::HttpVersion::kHttp1;
+    }
+  }
   plan::apply_segment(plan, distributed->segment);
   if (auto limit = check_file_limit(plan)) {
     plan::Diagnostics diagnostics;
@@ -171,7 +187,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_plan_signal);
   std::signal(SIGTERM, on_plan_signal);
   engine::PlanRunOptions options;
-  options.threads = o.threads;
+  options.threads = o.connections > 0 ? std::min(o.threads, o.connections) : o.threads;
+  options.connections = o.connections;
   options.timer_resolution = *resolution;
   options.tls = *tls;
   options.interrupt = &g_plan_interrupted;

@@ -271,5 +271,25 @@ TEST_F(PlanCliTest, CheckRefusesMoreVusThanTheFileLimit) {
   EXPECT_NE(run.err.find("open-file limit"), std::string::npos) << run.err;
 }
 
+// --http2 and --connections reach a plan's scenarios: 20 VUs over one connection, every request
+// answered after 200 ms, travel as concurrent streams (over HTTP/1.1 one connection would carry
+// them one after the other: 40 requests in 8 s, a median iteration of seconds).
+TEST_F(PlanCliTest, Http2AndConnectionsMultiplexThePlansVus) {
+  const std::string plan =
+      "options:\n"
+      "  baseUrl: ${BASE_URL}\n"
+      "  vus: 20\n"
+      "  iterations: 40\n"
+      "flows:\n"
+      "  default:\n"
+      "    - {url: /delay/200}\n";
+  PlanRun run = run_plan_text("h2_shared", plan, server_.url(), {"--http2", "--connections", "1"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(run.summary["metrics"]["http_reqs"]["count"].get<int64_t>(), 40);
+  EXPECT_LT(run.summary["metrics"]["iteration_duration"]["med"].get<double>(), 1500.0) << run.out;
+  PlanRun both = run_plan_text("h2_both", plan, server_.url(), {"--http1", "--http2"});
+  EXPECT_EQ(both.exit_code, 2) << "--http1 and --http2 exclude each other";
+}
+
 }  // namespace
 }  // namespace perfgate::test_support
