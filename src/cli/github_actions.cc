@@ -64,15 +64,13 @@ void annotate_plan_errors(const plan::Diagnostics& diagnostics) {
   }
 }
 
-void annotate_failed_thresholds(const std::vector<engine::ThresholdReport>& thresholds) {
+void annotate_failed_thresholds(const std::vector<results::ThresholdOutcome>& thresholds) {
   if (!in_github_actions()) return;
-  for (const engine::ThresholdReport& t : thresholds) {
-    if (t.outcome.status != plan::ThresholdStatus::kFail) continue;
-    const plan::SourcePos& pos = t.threshold->pos;
-    emit(github_error(pos.file, pos.line, pos.column, "threshold failed",
-                      fmt::format("{} {}: observed {:.4g}{}", t.threshold->metric.key(),
-                                  t.threshold->expression.source, t.outcome.observed,
-                                  t.threshold->abort_on_fail ? " (abortOnFail)" : "")));
+  for (const results::ThresholdOutcome& t : thresholds) {
+    if (t.passed || t.no_data) continue;
+    emit(github_error(t.file, t.line, t.column, "threshold failed",
+                      fmt::format("{} {}: observed {:.4g}{}", t.metric, t.expression, t.observed,
+                                  t.abort_on_fail ? " (abortOnFail)" : "")));
   }
 }
 

@@ -33,7 +33,7 @@ std::string github_error(const std::string& file, int line, int column, std::str
 void annotate_plan_errors(const plan::Diagnostics& diagnostics);
 
 // Annotations for the thresholds that failed, each at its line in the plan file.
-void annotate_failed_thresholds(const std::vector<engine::ThresholdReport>& thresholds);
+void annotate_failed_thresholds(const std::vector<results::ThresholdOutcome>& thresholds);
 
 // Annotations for the gates that fail the run, each at its line in the gates file.
 void annotate_failed_gates(const analysis::GateReport& report);

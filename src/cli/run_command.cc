@@ -398,8 +398,9 @@ int run_main(const std::vector<std::string>& args) {
   std::fflush(stdout);
   bool written = true;
   if (!o.summary_json.empty()) {
-    if (auto ok =
-            write_file_atomically(o.summary_json, plan_summary_json(*plan_result, *index, *plan));
+    report::ResultsDocument summary = doc;  // the summary export lists per-name metrics
+    add_plan_outcomes(summary, *plan_result, *index, *plan);
+    if (auto ok = write_file_atomically(o.summary_json, report::format_plan_summary_json(summary));
         !ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
       written = false;

@@ -32,6 +32,7 @@
 #include "plan/redact.h"
 #include "plan/schedule.h"
 #include "report/console_summary.h"
+#include "report/plan_summary.h"
 #include "report/results_model.h"
 #include "report/summary_json.h"
 
@@ -224,8 +225,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   evaluate_monitor_thresholds(*result, doc.monitor);
   add_plan_outcomes(doc, *result, *index, plan);
   fmt::print("{}{}{}{}", report::format_console_summary(result->run),
-             format_plan_summary(*result, *index, plan.options.strict_thresholds),
-             report::format_plan_metrics(doc.plan_metrics), attached_lines);
+             report::format_plan_outcomes(doc), report::format_plan_metrics(doc.plan_metrics),
+             attached_lines);
   if (!plan.segment.full()) {
     fmt::print(
         "\n  {}: execution segment {} — this part's share of the plan; merge the parts "
@@ -238,7 +239,7 @@ int run_plan_main(const std::vector<std::string>& args) {
   }
   std::fflush(stdout);
   if (!o.summary_json.empty()) {
-    auto ok = write_file_atomically(o.summary_json, plan_summary_json(*result, *index, plan));
+    auto ok = write_file_atomically(o.summary_json, report::format_plan_summary_json(doc));
     if (!ok) {
       fmt::print(stderr, "error: {}\n", ok.error().describe());
       return kExitRuntimeError;
@@ -248,7 +249,7 @@ int run_plan_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", ok.error().describe());
     return kExitRuntimeError;
   }
-  annotate_failed_thresholds(result->thresholds);
+  annotate_failed_thresholds(doc.thresholds);
   if (auto ok = append_step_summary(doc); !ok) {
     fmt::print(stderr, "warning: {}\n", ok.error().describe());
   }

@@ -26,6 +26,7 @@
 #include "plan/plan.h"
 #include "plan/redact.h"
 #include "results/metric_set.h"
+#include "results/results_document.h"
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::engine {
@@ -35,7 +36,7 @@ struct FlatStep;
 
 // k6 always reports this sub-metric, thresholds or not, and so does every plan run: the index
 // declares it first in every plan (one list walk per request, as for any sub-metric).
-inline constexpr const char* kExpectedDurationKey = "http_req_duration{expected_response:true}";
+inline constexpr const char* kExpectedDurationKey = results::kExpectedDurationKey;
 
 // What a sub-metric counts.
 enum class SubSource : uint8_t {

@@ -177,11 +177,14 @@ json root_group_json(const std::vector<std::string>& groups,
 
 json trend_summary_json(const HdrHistogram& h) { return trend_json(h); }
 
+json summary_json(const RunResult& result) {
+  return {{"root_group", root_group_json({}, {})},
+          {"metrics", metrics_json(result)},
+          {"perfgate", perfgate_json(result)}};
+}
+
 std::string format_summary_json(const RunResult& result) {
-  json root = {{"root_group", root_group_json({}, {})},
-               {"metrics", metrics_json(result)},
-               {"perfgate", perfgate_json(result)}};
-  return root.dump(2) + "\n";
+  return summary_json(result).dump(2) + "\n";
 }
 
 Result<void> write_summary_json(const RunResult& result, const std::string& path) {

@@ -19,13 +19,23 @@
 #include <vector>
 
 #include "core/result.h"
+#include "results/results_document.h"
 #include "results/run_result.h"
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::report {
 
 // The document for `result` with an empty root_group (a run without groups or checks).
+nlohmann::json summary_json(const results::RunResult& result);
 std::string format_summary_json(const results::RunResult& result);
+
+// The document for a plan run (a one-liner is a one-step plan): the above plus, from the results
+// model, the root_group of its groups and checks, per-name metrics ("http_reqs{name:login}"),
+// checks, extract_failures, group_duration, the sub-metrics its thresholds declared, its custom
+// metrics in k6's shapes, each threshold under its metric ({"p(95)<300": <true when it failed>})
+// and perfgate.plan (name, file, aborted, iterations started per second) and perfgate.checks.
+// REQUIRES: doc.plan_run (made by the run, not read from a results file).
+std::string format_plan_summary_json(const results::ResultsDocument& doc);
 
 // One check of the root_group tree. `group` is k6's group path: "" at the top, "::a::b" inside.
 struct SummaryCheck {

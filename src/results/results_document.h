@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,9 @@
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::results {
+
+// k6 always reports the duration of the responses it expected (200..399), thresholds or not.
+inline constexpr const char* kExpectedDurationKey = "http_req_duration{expected_response:true}";
 
 // Where and from what the run came. Empty strings / zeros mean "unknown".
 struct RunEnvironment {
@@ -47,6 +51,16 @@ struct ThresholdOutcome {
   // No sample reached the threshold: `observed` means nothing. It passes unless strict
   // thresholds (--strict-thresholds, options.strictThresholds) made it fail.
   bool no_data = false;
+  // A threshold with a `window` that was judged window by window: `observed` is of its worst
+  // window, which ended `window_end_seconds` after the start. Empty `window` otherwise.
+  std::string window;  // e.g. "30s"
+  double window_end_seconds = 0;
+  int windows_failed = 0;
+  int windows_evaluated = 0;
+  // Where the plan declares it, for annotations ("" and 0 when unknown, e.g. read from a file).
+  std::string file;
+  int line = 0;
+  int column = 0;
 };
 
 // One check of a plan, known as k6 knows it (group path + check name) plus the request step it
@@ -86,6 +100,33 @@ struct NamedStats {
   int64_t requests = 0;
   int64_t failures = 0;
   HdrHistogram duration = HdrHistogram::for_latency_micros();  // http_req_duration of this name
+  int64_t extract_failures = 0;  // extractions of this name's steps that found nothing
+};
+
+// A sub-metric the plan's thresholds declared ("http_req_duration{kind:page}"), summarised as
+// k6's summary export lists it.
+struct SubMetricOutcome {
+  enum class Kind { kTrend, kRate, kCounter };
+  std::string key;
+  Kind kind = Kind::kCounter;
+  int64_t count = 0;    // counters: the count; rates: the true samples
+  int64_t total = 0;    // rates: all samples
+  int64_t samples = 0;  // samples that matched (none: the sub-metric is not reported)
+  HdrHistogram trend = HdrHistogram::for_latency_micros();  // trends only, microseconds
+};
+
+// What a live plan run reports beyond the per-name, check and threshold tables: the parts of
+// k6's summary export (--summary-json) that the results file does not carry.
+struct PlanRunOutcome {
+  std::string name;  // the plan's name
+  // Group paths ("::outer::inner") of the plan's request steps, in order of first appearance.
+  std::vector<std::string> groups;
+  std::vector<SubMetricOutcome> sub_metrics;
+  HdrHistogram group_duration = HdrHistogram::for_latency_micros();  // microseconds
+  std::vector<int64_t> iterations_started_per_second;
+  bool aborted = false;  // an abortOnFail threshold stopped the run
+  std::string abort_reason;
+  double aborted_at_seconds = 0;
 };
 
 // One histogram of one interval, for the HdrHistogram interval log. `tag` is a trend name or
@@ -106,7 +147,9 @@ struct ResultsDocument {
   std::vector<ThresholdOutcome> thresholds;
   std::vector<CheckOutcome> checks;
   std::vector<NamedStats> names;
-  std::vector<PlanMetric> plan_metrics;      // by name; empty for a one-liner
+  std::vector<PlanMetric> plan_metrics;  // by name; empty for a one-liner
+  // A live plan run's summary-export extras; absent when read from a results file.
+  std::optional<PlanRunOutcome> plan_run;
   std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
   // `perfgate run --monitor`: the monitor's report (docs/monitoring.md), kept as the monitor
   // wrote it; null when nothing was monitored. The results module comes before monitor in the
