@@ -1,195 +1,189 @@
 #include "outputs/http_client.h"
 
+#include <curl/curl.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <optional>
+#include <mutex>
 
 namespace perfgate::outputs {
 namespace {
 
-constexpr size_t kMaxResponseBytes = 16 * 1024 * 1024;
-
-Error step_error(std::string_view step, int err) {
-  return make_error(fmt::format("{}: {}", step, std::strerror(err)));
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-Error timeout_error(std::string_view step, Nanos timeout) {
-  return make_error(fmt::format("timed out after {:g} s {}",
-                                static_cast<double>(timeout) / kNanosPerSecond, step));
-}
-
-Result<UniqueFd> connect_to(const net::Address& address, Nanos deadline, const HttpCall& call) {
-  UniqueFd fd(::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd) return step_error("socket", errno);
-  const int one = 1;
-  setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (::connect(fd.get(), address.sockaddr_ptr(), address.length) != 0 && errno != EINPROGRESS) {
-    return step_error("connect", errno);
-  }
-  if (!wait_ready(fd.get(), POLLOUT, deadline, call.cancel)) {
-    return timeout_error("connecting", call.timeout);
-  }
-  int err = 0;
-  socklen_t len = sizeof err;
-  getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-  if (err != 0) return step_error("connect", err);
-  return fd;
-}
-
-Result<void> send_all(int fd, std::string_view data, Nanos deadline, const HttpCall& call) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!wait_ready(fd, POLLOUT, deadline, call.cancel)) {
-        return timeout_error("sending the request", call.timeout);
-      }
-    } else {
-      return step_error("send", errno);
-    }
-  }
-  return {};
-}
-
-// The value of header `name` (lower case, with the colon) in a response head; empty if absent.
-std::string_view header_value(std::string_view head, std::string_view name) {
-  size_t pos = head.find("\r\n");
-  while (pos != std::string_view::npos && pos + 2 < head.size()) {
-    const size_t end = head.find("\r\n", pos + 2);
-    std::string_view line = head.substr(pos + 2, end - pos - 2);
-    if (line.size() > name.size() &&
-        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-          return a == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      std::string_view v = line.substr(name.size());
-      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      return v;
-    }
-    pos = end;
-  }
-  return {};
-}
-
-// How the body of a response ends.
-struct Framing {
-  int64_t length = -1;   // Content-Length, or -1
-  bool chunked = false;  // Transfer-Encoding: chunked
+struct Receiver {
+  HttpReply reply;
+  size_t limit = 0;
+  bool too_long = false;
 };
 
-Result<Framing> parse_head(std::string_view head, int& status) {
-  if (head.size() < 12 || head.substr(0, 5) != "HTTP/") {
-    return make_error("the response is not HTTP");
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Receiver*>(user);
+  const size_t n = size * count;
+  if (r->reply.body.size() + n > r->limit) {
+    r->too_long = true;
+    return 0;  // aborts the transfer
   }
-  std::from_chars(head.data() + 9, head.data() + 12, status);
-  Framing framing;
-  const std::string_view length = header_value(head, "content-length:");
-  std::from_chars(length.data(), length.data() + length.size(), framing.length);
-  framing.chunked =
-      header_value(head, "transfer-encoding:").find("chunked") != std::string_view::npos;
-  return framing;
+  r->reply.body.append(data, n);
+  return n;
 }
 
-// Decodes a complete chunked body; nullopt while the last (zero-size) chunk has not arrived.
-std::optional<std::string> decode_chunked(std::string_view data) {
-  std::string body;
-  for (;;) {
-    const size_t line_end = data.find("\r\n");
-    if (line_end == std::string_view::npos) return std::nullopt;
-    size_t size = 0;
-    std::from_chars(data.data(), data.data() + line_end, size, 16);
-    if (size == 0) return body;  // trailers, if any, are not needed
-    if (data.size() < line_end + 2 + size + 2) return std::nullopt;
-    body.append(data.substr(line_end + 2, size));
-    data.remove_prefix(line_end + 2 + size + 2);
-  }
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Receiver*>(user);
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) r->reply.head.clear();  // a new response (after 100-continue)
+  if (r->reply.head.size() + line.size() <= 64 * 1024) r->reply.head.append(line);
+  return size * count;
 }
 
-// True once `data` (head and body so far) holds the whole response.
-bool complete(std::string_view data, size_t head_end, const Framing& framing) {
-  if (head_end == std::string_view::npos) return false;
-  if (framing.chunked) return decode_chunked(data.substr(head_end)).has_value();
-  return framing.length >= 0 && data.size() >= head_end + static_cast<size_t>(framing.length);
+std::string seconds_text(Nanos n) {
+  return fmt::format("{:g} s", static_cast<double>(n) / kNanosPerSecond);
 }
 
-Result<HttpReply> read_reply(int fd, Nanos deadline, const HttpCall& call) {
-  std::string data;
-  size_t head_end = std::string::npos;
-  Framing framing;
-  HttpReply reply;
-  char buffer[16384];
-  while (!complete(data, head_end, framing)) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      data.append(buffer, static_cast<size_t>(n));
-      if (data.size() > kMaxResponseBytes) return make_error("the response is too large");
-      if (head_end == std::string::npos && (head_end = data.find("\r\n\r\n")) != data.npos) {
-        head_end += 4;
-        auto parsed = parse_head(std::string_view(data).substr(0, head_end), reply.status);
-        if (!parsed) return parsed.error();
-        framing = *parsed;
-      }
-    } else if (n == 0) {
-      break;  // closed: the body ends here (Connection: close)
-    } else if (errno == EAGAIN || errno == EINTR) {
-      if (!wait_ready(fd, POLLIN, deadline, call.cancel)) {
-        return timeout_error("waiting for the response", call.timeout);
-      }
-    } else {
-      return step_error("recv", errno);
-    }
+// libcurl's result as perfgate's error texts ("connect: Connection refused", "timed out ...").
+Error describe(CURLcode code, CURL* easy, const char* detail, const HttpCall& call) {
+  long os_errno = 0;
+  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+      return make_error(fmt::format(
+          "connect: {}", os_errno != 0 ? std::strerror(os_errno) : curl_easy_strerror(code)));
+    case CURLE_OPERATION_TIMEDOUT:
+      return make_error(fmt::format("timed out after {}", seconds_text(call.timeout)));
+    default:
+      return make_error(*detail != '\0' ? std::string(detail) : curl_easy_strerror(code));
   }
-  if (head_end == std::string::npos) return make_error("the connection closed before a response");
-  reply.head = data.substr(0, head_end);
-  if (framing.chunked) {
-    reply.body = decode_chunked(std::string_view(data).substr(head_end)).value_or("");
-  } else {
-    reply.body = data.substr(head_end,
-                             framing.length >= 0 ? static_cast<size_t>(framing.length) : data.npos);
-  }
-  return reply;
 }
 
 }  // namespace
 
-Result<HttpUrl> parse_http_url(std::string_view text) {
-  constexpr std::string_view kScheme = "http://";
-  if (text.substr(0, 8) == "https://") {
-    return make_error(fmt::format("\"{}\": https is not supported for live outputs", text),
-                      "use http:// (e.g. through a local proxy)");
+struct HttpClient::Handles {
+  CURL* easy = nullptr;
+  CURLM* multi = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), handles_(std::make_unique<Handles>()) {
+  global_init();
+  handles_->easy = curl_easy_init();
+  handles_->multi = curl_multi_init();
+}
+
+HttpClient::~HttpClient() {
+  if (handles_->multi != nullptr) curl_multi_cleanup(handles_->multi);
+  if (handles_->easy != nullptr) curl_easy_cleanup(handles_->easy);
+}
+
+namespace {
+
+void set_options(CURL* easy, const HttpClientOptions& o, const HttpCall& call, curl_slist* headers,
+                 Receiver& receiver, char* error) {
+  curl_easy_reset(easy);  // keeps the connection and TLS session caches
+  curl_easy_setopt(easy, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, std::string(call.method).c_str());
+  if (call.method == "POST" || !call.body.empty()) {
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
   }
-  if (text.substr(0, kScheme.size()) != kScheme) {
-    return make_error(fmt::format("\"{}\" is not an http:// URL", text));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout / kNanosPerMilli));
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "perfgate");
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &receiver);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &receiver);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
+  if (o.insecure_skip_tls_verify) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  std::string_view rest = text.substr(kScheme.size());
-  const size_t slash = rest.find_first_of("/?");
-  HttpUrl url;
-  url.authority = std::string(rest.substr(0, slash));
-  std::string_view tail = slash == rest.npos ? std::string_view("/") : rest.substr(slash);
-  const size_t question = tail.find('?');
-  // "http://h?q" has an empty path: the request target then starts with '/'.
-  url.path = question == 0 ? std::string(1, '/') : std::string(tail.substr(0, question));
-  if (question != tail.npos) url.query = std::string(tail.substr(question + 1));
-  if (url.authority.empty() || url.authority.front() == ':') {
-    return make_error(fmt::format("\"{}\": the URL has no host", text));
+  if (!o.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, o.ca_file.c_str());
+  if (!o.username.empty()) {
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(easy, CURLOPT_USERNAME, o.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, o.password.c_str());
   }
-  // "[::1]" has colons but no port; "host" and "[::1]" get the default one.
-  std::string with_port = url.authority;
-  if (with_port.back() == ']' || with_port.find(':') == std::string::npos) with_port.append(":80");
-  auto host_port = net::parse_host_port(with_port);
-  if (!host_port) return make_error(fmt::format("\"{}\": invalid host or port", text));
-  url.host = host_port->host;
-  url.port = host_port->port;
-  return url;
+}
+
+// Runs the transfer on `multi`, polling at most 50 ms at a time so `cancel` is seen promptly.
+CURLcode run(CURLM* multi, CURL* easy, const std::atomic<bool>* cancel) {
+  curl_multi_add_handle(multi, easy);
+  CURLcode result = CURLE_OK;
+  for (bool done = false; !done;) {
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+      if (msg->msg == CURLMSG_DONE) result = msg->data.result, done = true;
+    }
+    if (done) break;
+    if (cancel != nullptr && cancel->load()) {
+      result = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+  }
+  curl_multi_remove_handle(multi, easy);
+  return result;
+}
+
+}  // namespace
+
+Result<HttpReply> HttpClient::exchange(const HttpCall& call) {
+  if (handles_->easy == nullptr || handles_->multi == nullptr) {
+    return make_error("libcurl could not be initialised");
+  }
+  curl_slist* headers = nullptr;
+  std::vector<std::string> lines = call.headers;
+  if (!call.body.empty() && !call.content_type.empty()) {
+    lines.push_back(fmt::format("Content-Type: {}", call.content_type));
+  }
+  if (!options_.token.empty()) lines.push_back("Authorization: Token " + options_.token);
+  lines.push_back("Expect:");  // no 100-continue round trip for larger bodies
+  for (const std::string& line : lines) headers = curl_slist_append(headers, line.c_str());
+  Receiver receiver;
+  receiver.limit = options_.max_reply_bytes;
+  handles_->error[0] = '\0';
+  set_options(handles_->easy, options_, call, headers, receiver, handles_->error);
+  const CURLcode code = run(handles_->multi, handles_->easy, call.cancel);
+  curl_slist_free_all(headers);
+  if (code == CURLE_ABORTED_BY_CALLBACK) return make_error("cancelled");
+  if (receiver.too_long) {
+    return make_error(fmt::format("reply longer than {} bytes", options_.max_reply_bytes));
+  }
+  if (code != CURLE_OK) return describe(code, handles_->easy, handles_->error, call);
+  long status = 0;
+  curl_easy_getinfo(handles_->easy, CURLINFO_RESPONSE_CODE, &status);
+  receiver.reply.status = static_cast<int>(status);
+  return std::move(receiver.reply);
+}
+
+Result<HttpReply> http_exchange(const HttpCall& call, const HttpClientOptions& options) {
+  HttpClient client(options);
+  return client.exchange(call);
+}
+
+std::string EndpointUrl::with(std::string_view p, std::string_view q) const {
+  return fmt::format("{}://{}{}{}{}", url.scheme(), url.authority, p, q.empty() ? "" : "?", q);
+}
+
+Result<EndpointUrl> parse_endpoint_url(std::string_view text) {
+  auto url = protocols::parse_http_url(text);
+  if (!url) return url.error();
+  EndpointUrl out;
+  const size_t question = url->target.find('?');
+  out.path = url->target.substr(0, question);
+  if (question != std::string::npos) out.query = url->target.substr(question + 1);
+  out.url = std::move(*url);
+  return out;
 }
 
 std::string url_encode(std::string_view text) {
@@ -228,23 +222,6 @@ std::string query_parameter(std::string_view query, std::string_view name) {
     return value;
   }
   return {};
-}
-
-Result<HttpReply> http_exchange(const net::Address& address, const HttpCall& call) {
-  const Nanos deadline = SteadyClock::monotonic_now() + call.timeout;
-  auto fd = connect_to(address, deadline, call);
-  if (!fd) return fd.error();
-  std::string request = fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: perfgate\r\n",
-                                    call.method, call.target, call.host_header);
-  if (!call.body.empty() || call.method == "POST") {
-    request += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", call.content_type,
-                           call.body.size());
-  }
-  request += call.extra_headers;
-  request += "Connection: close\r\n\r\n";
-  request += call.body;
-  if (auto sent = send_all(fd->get(), request, deadline, call); !sent) return sent.error();
-  return read_reply(fd->get(), deadline, call);
 }
 
 }  // namespace perfgate::outputs

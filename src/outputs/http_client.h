@@ -1,32 +1,40 @@
-// A tiny blocking HTTP/1.1 client for the live outputs' own traffic (InfluxDB writes and
-// queries): one request per connection ("Connection: close"), every step bound by one deadline.
-// It is not the load generator's client and never runs on the engine's threads.
+// HttpClient: the live outputs' own HTTP client (InfluxDB writes and queries, Prometheus remote
+// write), over libcurl: http:// and https:// (certificates verified against the system CA store
+// unless told otherwise), keep-alive (a client keeps its connection, and its TLS session, from
+// one call to the next), basic and token authentication. It is not the load generator's client
+// and never runs on the engine's threads; it sends a few requests a second.
 //
-// Thread-safety: reentrant; each call owns its socket.
+// Every call is bounded by its timeout and can be cancelled from another thread (checked at least
+// every 50 ms). Errors describe what failed: "connect: Connection refused", "timed out after 2 s".
+//
+// Thread-safety: an HttpClient is used by one thread at a time; distinct clients are independent.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
-#include "outputs/socket_util.h"
+#include "protocols/url.h"
 
 namespace perfgate::outputs {
 
-// The parts of an http:// URL the outputs need.
-struct HttpUrl {
-  std::string host;       // without brackets for IPv6 literals
-  uint16_t port = 80;     //
-  std::string path;       // always starts with '/'
-  std::string query;      // without the '?', possibly empty
-  std::string authority;  // Host header value, as written
+// An output's endpoint: the URL as protocols::parse_http_url reads it (the one URL parser), with
+// its request target split into path and query.
+struct EndpointUrl {
+  protocols::HttpUrl url;
+  std::string path;   // always starts with '/'
+  std::string query;  // without the '?', possibly empty
+
+  // "scheme://authority" + path, plus "?" + query when there is one.
+  std::string with(std::string_view path, std::string_view query) const;
 };
 
-// Parses "http://host[:port][/path][?query]". https:// is refused with a hint.
-Result<HttpUrl> parse_http_url(std::string_view text);
+Result<EndpointUrl> parse_endpoint_url(std::string_view text);
 
 // The value of one query parameter ("db" in "db=perfgate&u=x"), percent-decoded; empty if absent.
 std::string query_parameter(std::string_view query, std::string_view name);
@@ -36,24 +44,48 @@ std::string url_encode(std::string_view text);
 
 struct HttpReply {
   int status = 0;
-  std::string head;  // status line and headers, as received
+  std::string head;  // status line and headers, as received (of the last response)
   std::string body;
 };
 
 struct HttpCall {
   std::string_view method = "GET";
-  std::string_view target;  // origin-form: "/write?db=x"
-  std::string_view host_header;
+  std::string url;  // absolute http:// or https:// URL
   std::string_view body;
-  std::string_view content_type;   // sent only with a body
-  std::string_view extra_headers;  // "Name: value\r\n" lines, sent as they are
+  std::string_view content_type;     // sent only with a body
+  std::vector<std::string> headers;  // "Name: value", sent as they are
   Nanos timeout = 2 * kNanosPerSecond;
   // Set from another thread to give up early (checked at least every 50 ms).
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Connects, sends, reads the whole response (to Content-Length or to the close). Errors describe
-// the step that failed: "connection refused", "timed out after 2 s waiting for the response"...
-Result<HttpReply> http_exchange(const net::Address& address, const HttpCall& call);
+struct HttpClientOptions {
+  bool insecure_skip_tls_verify = false;  // accept any certificate (k6's K6_INFLUXDB_INSECURE)
+  std::string ca_file;                    // PEM CA bundle instead of the system store
+  std::string username;                   // HTTP basic authentication when not empty
+  std::string password;
+  std::string token;  // "Authorization: Token <token>" (InfluxDB 1.8+ and 2.x) when not empty
+  size_t max_reply_bytes = 16 << 20;  // a longer reply is an error
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends the request and reads the whole response, on the kept-alive connection when the
+  // previous call left one to the same host.
+  Result<HttpReply> exchange(const HttpCall& call);
+
+ private:
+  struct Handles;
+  HttpClientOptions options_;
+  std::unique_ptr<Handles> handles_;  // libcurl easy and multi handles
+};
+
+// One call on a client of its own (a fresh connection): start-up checks and tests.
+Result<HttpReply> http_exchange(const HttpCall& call, const HttpClientOptions& options = {});
 
 }  // namespace perfgate::outputs

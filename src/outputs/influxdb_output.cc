@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "net/address.h"
 
 namespace perfgate::outputs {
 namespace {
@@ -19,35 +22,38 @@ std::string describe_reply(const HttpReply& reply) {
 bool is_success(const HttpReply& reply) { return reply.status >= 200 && reply.status < 300; }
 
 // "/query?q=CREATE+DATABASE..." next to the write path, keeping the credentials (u, p).
-std::string create_database_target(const HttpUrl& url, const std::string& db) {
-  std::string target = url.path.substr(0, url.path.size() - kWriteSuffix.size()) +
-                       "/query?q=" + url_encode(fmt::format("CREATE DATABASE \"{}\"", db));
+std::string create_database_url(const EndpointUrl& url, const std::string& db) {
+  std::string query = "q=" + url_encode(fmt::format("CREATE DATABASE \"{}\"", db));
   for (const char* name : {"u", "p"}) {
     const std::string value = query_parameter(url.query, name);
-    if (!value.empty()) target += fmt::format("&{}={}", name, url_encode(value));
+    if (!value.empty()) query += fmt::format("&{}={}", name, url_encode(value));
   }
-  return target;
+  return url.with(url.path.substr(0, url.path.size() - kWriteSuffix.size()) + "/query", query);
 }
 
-Result<void> create_database(const HttpUrl& url, const net::Address& address, const std::string& db,
-                             Nanos timeout) {
-  const std::string target = create_database_target(url, db);
+Result<void> create_database(const EndpointUrl& url, const std::string& db,
+                             const InfluxDbOptions& options) {
   HttpCall call;
   call.method = "POST";
-  call.target = target;
-  call.host_header = url.authority;
+  call.url = create_database_url(url, db);
   call.content_type = "application/x-www-form-urlencoded";
-  call.timeout = timeout;
-  auto reply = http_exchange(address, call);
+  call.timeout = options.request_timeout;
+  auto reply = http_exchange(call, options.http);
+  const std::string& where = url.url.authority;
   if (!reply) {
-    return make_error(fmt::format("influxdb at {}: {}", url.authority, reply.error().message),
+    return make_error(fmt::format("influxdb at {}: {}", where, reply.error().message),
                       "is InfluxDB running there? start it, or fix the --out URL");
   }
   if (!is_success(*reply)) {
-    return make_error(fmt::format("influxdb at {}: CREATE DATABASE \"{}\" failed: {}",
-                                  url.authority, db, describe_reply(*reply)));
+    return make_error(fmt::format("influxdb at {}: CREATE DATABASE \"{}\" failed: {}", where, db,
+                                  describe_reply(*reply)));
   }
   return {};
+}
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
 }
 
 // The query without its `schema` parameter (perfgate's, not InfluxDB's).
@@ -68,7 +74,7 @@ std::string without_schema(std::string_view query) {
 }
 
 // k6's form http://HOST:8086/DB becomes /write?db=DB (other parameters kept).
-bool rewrite_k6_form(HttpUrl& url) {
+bool rewrite_k6_form(EndpointUrl& url) {
   if (url.path.size() < 2 || url.path.find('/', 1) != std::string::npos ||
       url.path == kWriteSuffix || !query_parameter(url.query, "db").empty()) {
     return false;
@@ -81,10 +87,20 @@ bool rewrite_k6_form(HttpUrl& url) {
 
 }  // namespace
 
+InfluxDbOptions influxdb_options_from_environment() {
+  InfluxDbOptions options;
+  options.http.username = environment("K6_INFLUXDB_USERNAME");
+  options.http.password = environment("K6_INFLUXDB_PASSWORD");
+  options.http.token = environment("K6_INFLUXDB_TOKEN");
+  const std::string insecure = environment("K6_INFLUXDB_INSECURE");
+  options.http.insecure_skip_tls_verify = insecure == "true" || insecure == "1";
+  return options;
+}
+
 Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view text,
                                                                const RunInfo& run,
                                                                const InfluxDbOptions& options) {
-  auto url = parse_http_url(text);
+  auto url = parse_endpoint_url(text);
   if (!url) return url.error();
   const std::string schema = query_parameter(url->query, "schema");
   if (!schema.empty() && schema != "k6" && schema != "perfgate") {
@@ -101,20 +117,22 @@ Result<std::unique_ptr<InfluxDbOutput>> InfluxDbOutput::create(std::string_view 
                       "http://HOST:8086/write?db=NAME");
   }
   const bool k6_schema = schema.empty() ? k6_form : schema == "k6";
-  auto address = net::resolve(url->host, url->port);
-  if (!address) return address.error();
+  // The start-up check that the host exists; libcurl resolves it again for each connection.
+  if (auto address = net::resolve(url->url.host, url->url.port); !address) {
+    return address.error();
+  }
   if (options.create_database) {
-    auto created = create_database(*url, *address, db, options.request_timeout);
+    auto created = create_database(*url, db, options);
     if (!created) return created.error();
   }
   return std::unique_ptr<InfluxDbOutput>(
-      new InfluxDbOutput(std::move(*url), *address, run, options, k6_schema));
+      new InfluxDbOutput(std::move(*url), run, options, k6_schema));
 }
 
-InfluxDbOutput::InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
-                               const InfluxDbOptions& options, bool k6_schema)
+InfluxDbOutput::InfluxDbOutput(EndpointUrl url, const RunInfo& run, const InfluxDbOptions& options,
+                               bool k6_schema)
     : url_(std::move(url)),
-      address_(address),
+      client_(options.http),
       run_(run),
       options_(options),
       k6_schema_(k6_schema),
@@ -161,16 +179,14 @@ void InfluxDbOutput::on_second(const results::TimeSeriesPoint& second,
 }
 
 Result<void> InfluxDbOutput::post(const std::string& batch, const std::atomic<bool>& cancel) {
-  const std::string target = url_.path + "?" + url_.query;
   HttpCall call;
   call.method = "POST";
-  call.target = target;
-  call.host_header = url_.authority;
+  call.url = url_.with(url_.path, url_.query);
   call.body = batch;
   call.content_type = "text/plain; charset=utf-8";
   call.timeout = options_.request_timeout;
   call.cancel = &cancel;
-  auto reply = http_exchange(address_, call);
+  auto reply = client_.exchange(call);
   if (!reply) return reply.error();
   if (!is_success(*reply)) return make_error(describe_reply(*reply));
   return {};

@@ -1,5 +1,5 @@
 // InfluxDbOutput: `--out influxdb=URL` — each second's points POSTed to an InfluxDB 1.x /write
-// endpoint by a sender thread of its own. Two schemas:
+// endpoint (http:// or https://, kept alive) by a sender thread of its own. Two schemas:
 //   k6's (influxdb_k6_points.h): a measurement per metric, field `value`; the default for k6's
 //     URL form http://HOST:8086/DB, or with `schema=k6`;
 //   perfgate's per-second aggregates (influxdb_points.h): the default for the write-URL form
@@ -31,7 +31,13 @@ struct InfluxDbOptions {
   Nanos request_timeout = 2 * kNanosPerSecond;  // one POST, connect to last byte
   Nanos finish_wait = 2 * kNanosPerSecond;      // finish(): most time spent flushing
   bool create_database = true;                  // CREATE DATABASE at start-up
+  HttpClientOptions http;                       // TLS verification, CA file, credentials
 };
+
+// InfluxDbOptions from k6's environment variables: K6_INFLUXDB_USERNAME, K6_INFLUXDB_PASSWORD
+// (basic authentication), K6_INFLUXDB_TOKEN (an InfluxDB 1.8+/2.x token) and
+// K6_INFLUXDB_INSECURE=true (skip TLS certificate verification).
+InfluxDbOptions influxdb_options_from_environment();
 
 class InfluxDbOutput final : public LiveOutput {
  public:
@@ -54,12 +60,12 @@ class InfluxDbOutput final : public LiveOutput {
   bool k6_schema() const { return k6_schema_; }
 
  private:
-  InfluxDbOutput(HttpUrl url, net::Address address, const RunInfo& run,
-                 const InfluxDbOptions& options, bool k6_schema);
+  InfluxDbOutput(EndpointUrl url, const RunInfo& run, const InfluxDbOptions& options,
+                 bool k6_schema);
   Result<void> post(const std::string& batch, const std::atomic<bool>& cancel);
 
-  const HttpUrl url_;
-  const net::Address address_;
+  const EndpointUrl url_;
+  HttpClient client_;  // the sender thread's: keeps its connection between batches
   const RunInfo run_;
   const InfluxDbOptions options_;
   const bool k6_schema_;

@@ -72,7 +72,7 @@ Result<std::unique_ptr<LiveOutput>> make_live_output(std::string_view type, std:
   if (info.run_id.empty()) info.run_id = generate_run_id();
   info.tags = output_tags(run.tags);
   if (type == "influxdb") {
-    auto output = InfluxDbOutput::create(target, info);
+    auto output = InfluxDbOutput::create(target, info, influxdb_options_from_environment());
     if (!output) return output.error();
     return std::unique_ptr<LiveOutput>(std::move(*output));
   }

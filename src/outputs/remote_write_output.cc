@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "net/address.h"
+
 namespace perfgate::outputs {
 namespace {
 
@@ -15,16 +17,17 @@ constexpr Nanos kFinishWait = 2 * kNanosPerSecond;
 
 Result<std::unique_ptr<RemoteWriteOutput>> RemoteWriteOutput::create(std::string_view text,
                                                                      const RunInfo& run) {
-  auto url = parse_http_url(text);
+  auto url = parse_endpoint_url(text);
   if (!url) return url.error();
-  auto address = net::resolve(url->host, url->port);
-  if (!address) return address.error();
-  return std::unique_ptr<RemoteWriteOutput>(new RemoteWriteOutput(*url, *address, run));
+  // The start-up check that the host exists; libcurl resolves it again for each connection.
+  if (auto address = net::resolve(url->url.host, url->url.port); !address) {
+    return address.error();
+  }
+  return std::unique_ptr<RemoteWriteOutput>(new RemoteWriteOutput(*url, run));
 }
 
-RemoteWriteOutput::RemoteWriteOutput(HttpUrl url, net::Address address, const RunInfo& run)
+RemoteWriteOutput::RemoteWriteOutput(EndpointUrl url, const RunInfo& run)
     : url_(std::move(url)),
-      address_(address),
       run_(run),
       k6_(run),
       sender_(kMaxPendingBatches, [this](const std::string& body, const std::atomic<bool>& cancel) {
@@ -51,15 +54,13 @@ void RemoteWriteOutput::on_second(const results::TimeSeriesPoint& second,
 Result<void> RemoteWriteOutput::post(const std::string& body, const std::atomic<bool>& cancel) {
   HttpCall call;
   call.method = "POST";
-  const std::string target = url_.query.empty() ? url_.path : url_.path + "?" + url_.query;
-  call.target = target;
-  call.host_header = url_.authority;
+  call.url = url_.with(url_.path, url_.query);
   call.body = body;
   call.content_type = "application/x-protobuf";
-  call.extra_headers = "Content-Encoding: snappy\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\n";
+  call.headers = {"Content-Encoding: snappy", "X-Prometheus-Remote-Write-Version: 0.1.0"};
   call.timeout = kPostTimeout;
   call.cancel = &cancel;
-  auto reply = http_exchange(address_, call);
+  auto reply = client_.exchange(call);
   if (!reply) return reply.error();
   if (reply->status < 200 || reply->status >= 300) {
     return make_error(fmt::format("HTTP {}: {}", reply->status, reply->body.substr(0, 200)));

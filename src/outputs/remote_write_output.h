@@ -37,11 +37,11 @@ class RemoteWriteOutput final : public LiveOutput {
   std::string summary_note() const override;
 
  private:
-  RemoteWriteOutput(HttpUrl url, net::Address address, const RunInfo& run);
+  RemoteWriteOutput(EndpointUrl url, const RunInfo& run);
   Result<void> post(const std::string& body, const std::atomic<bool>& cancel);
 
-  const HttpUrl url_;
-  const net::Address address_;
+  const EndpointUrl url_;
+  HttpClient client_;  // the sender thread's: keeps its connection between pushes
   const RunInfo run_;
   // Coordinator thread only: the run so far by name and check, and the current second's stamp.
   K6Series k6_;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "net/address.h"
 #include "outputs/exposition.h"
 #include "outputs/http_client.h"
 #include "outputs/influxdb_points.h"
@@ -141,25 +142,30 @@ TEST(RunTags, EveryPointAndSeriesCarriesThem) {
   EXPECT_THAT(page, HasSubstr("perfgate_http_reqs_total{testid=\"t\",team=\"checkout\"} 0"));
 }
 
-TEST(HttpUrlParsing, SplitsHostPortPathAndQuery) {
-  auto url = parse_http_url("http://127.0.0.1:8086/write?db=perfgate&u=me");
+TEST(EndpointUrlParsing, SplitsHostPortPathAndQuery) {
+  auto url = parse_endpoint_url("http://127.0.0.1:8086/write?db=perfgate&u=me");
   ASSERT_TRUE(url) << url.error().describe();
-  EXPECT_EQ(url->host, "127.0.0.1");
-  EXPECT_EQ(url->port, 8086);
+  EXPECT_EQ(url->url.host, "127.0.0.1");
+  EXPECT_EQ(url->url.port, 8086);
   EXPECT_EQ(url->path, "/write");
   EXPECT_EQ(url->query, "db=perfgate&u=me");
-  EXPECT_EQ(url->authority, "127.0.0.1:8086");
-  auto v6 = parse_http_url("http://[::1]/x");
+  EXPECT_EQ(url->url.authority, "127.0.0.1:8086");
+  EXPECT_EQ(url->with("/query", "q=x"), "http://127.0.0.1:8086/query?q=x");
+  EXPECT_EQ(url->with("/ping", ""), "http://127.0.0.1:8086/ping");
+  auto v6 = parse_endpoint_url("http://[::1]/x");
   ASSERT_TRUE(v6);
-  EXPECT_EQ(v6->host, "::1");
-  EXPECT_EQ(v6->port, 80);
+  EXPECT_EQ(v6->url.host, "::1");
+  EXPECT_EQ(v6->url.port, 80);
+  EXPECT_EQ(v6->with(v6->path, v6->query), "http://[::1]/x");
+  auto tls = parse_endpoint_url("https://influx.example:8443/write?db=k6");
+  ASSERT_TRUE(tls);
+  EXPECT_EQ(tls->with(tls->path, tls->query), "https://influx.example:8443/write?db=k6");
 }
 
-TEST(HttpUrlParsing, RefusesOtherSchemesAndMissingHosts) {
-  EXPECT_FALSE(parse_http_url("https://127.0.0.1/write"));
-  EXPECT_FALSE(parse_http_url("ftp://127.0.0.1/"));
-  EXPECT_FALSE(parse_http_url("http:///write"));
-  EXPECT_FALSE(parse_http_url("http://127.0.0.1:99999/"));
+TEST(EndpointUrlParsing, RefusesOtherSchemesAndMissingHosts) {
+  EXPECT_FALSE(parse_endpoint_url("ftp://127.0.0.1/"));
+  EXPECT_FALSE(parse_endpoint_url("http:///write"));
+  EXPECT_FALSE(parse_endpoint_url("http://127.0.0.1:99999/"));
 }
 
 TEST(QueryParameters, DecodesPercentAndPlus) {

@@ -9,6 +9,7 @@
 
 #include <sstream>
 
+#include "net/address.h"
 #include "outputs/http_client.h"
 #include "outputs/live_output.h"
 #include "test_servers.h"
@@ -22,10 +23,9 @@ Result<HttpReply> fetch(const net::Address& address, std::string_view method,
                         std::string_view path) {
   HttpCall call;
   call.method = method;
-  call.target = path;
-  call.host_header = "127.0.0.1";
+  call.url = fmt::format("http://{}{}", address.to_string(), path);
   call.timeout = 3 * kNanosPerSecond;
-  return http_exchange(address, call);
+  return http_exchange(call);
 }
 
 // A second's worth of traffic with durations from 40 µs to 3 s, all answered with 200.

@@ -33,9 +33,8 @@ int loopback_listener(uint16_t& port) {
   return fd;
 }
 
-net::Address loopback(uint16_t port) {
-  auto address = net::resolve("127.0.0.1", port);
-  return *address;
+std::string loopback(uint16_t port, std::string_view target) {
+  return fmt::format("http://127.0.0.1:{}{}", port, target);
 }
 
 std::string influx_config(const std::string& dir, uint16_t http_port, uint16_t rpc_port) {
@@ -69,10 +68,9 @@ bind-address = "127.0.0.1:{rpc}"
 
 bool ping(uint16_t port) {
   HttpCall call;
-  call.target = "/ping";
-  call.host_header = "127.0.0.1";
+  call.url = loopback(port, "/ping");
   call.timeout = 500 * kNanosPerMilli;
-  auto reply = http_exchange(loopback(port), call);
+  auto reply = http_exchange(call);
   return reply && reply->status == 204;
 }
 
@@ -130,10 +128,9 @@ InfluxServer::~InfluxServer() {
 std::string InfluxServer::query(const std::string& db, const std::string& influxql) const {
   const std::string target = fmt::format("/query?db={}&q={}", url_encode(db), url_encode(influxql));
   HttpCall call;
-  call.target = target;
-  call.host_header = "127.0.0.1";
+  call.url = loopback(port_, target);
   call.timeout = 5 * kNanosPerSecond;
-  auto reply = http_exchange(loopback(port_), call);
+  auto reply = http_exchange(call);
   if (!reply) return reply.error().describe();
   return reply->body;  // InfluxDB explains a bad query in the JSON body
 }
@@ -230,10 +227,9 @@ std::unique_ptr<PrometheusServer> PrometheusServer::start(std::string& error) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     HttpCall call;
-    call.target = "/-/ready";
-    call.host_header = "127.0.0.1";
+    call.url = loopback(server->port_, "/-/ready");
     call.timeout = 500 * kNanosPerMilli;
-    auto reply = http_exchange(loopback(server->port_), call);
+    auto reply = http_exchange(call);
     if (reply && reply->status == 200) return server;
     if (waitpid(server->pid_, nullptr, WNOHANG) == server->pid_) break;
     usleep(100'000);
@@ -257,10 +253,9 @@ PrometheusServer::~PrometheusServer() {
 std::string PrometheusServer::query(const std::string& promql) const {
   const std::string target = "/api/v1/query?query=" + url_encode(promql);
   HttpCall call;
-  call.target = target;
-  call.host_header = "127.0.0.1";
+  call.url = loopback(port_, target);
   call.timeout = 5 * kNanosPerSecond;
-  auto reply = http_exchange(loopback(port_), call);
+  auto reply = http_exchange(call);
   if (!reply) return reply.error().describe();
   return reply->body;
 }
