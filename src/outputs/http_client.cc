@@ -155,6 +155,9 @@ Result<HttpReply> HttpClient::exchange(const HttpCall& call) {
   set_options(handles_->easy, options_, call, headers, receiver, handles_->error);
   const CURLcode code = run(handles_->multi, handles_->easy, call.cancel);
   curl_slist_free_all(headers);
+  long connects = 0;
+  curl_easy_getinfo(handles_->easy, CURLINFO_NUM_CONNECTS, &connects);
+  connections_opened_ += connects;
   if (code == CURLE_ABORTED_BY_CALLBACK) return make_error("cancelled");
   if (receiver.too_long) {
     return make_error(fmt::format("reply longer than {} bytes", options_.max_reply_bytes));

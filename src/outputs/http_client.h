@@ -79,10 +79,14 @@ class HttpClient {
   // previous call left one to the same host.
   Result<HttpReply> exchange(const HttpCall& call);
 
+  // Connections opened so far (1 after any number of calls to one server that kept it alive).
+  int64_t connections_opened() const { return connections_opened_; }
+
  private:
   struct Handles;
   HttpClientOptions options_;
-  std::unique_ptr<Handles> handles_;  // libcurl easy and multi handles
+  std::unique_ptr<Handles> handles_;
+  int64_t connections_opened_ = 0;  // libcurl easy and multi handles
 };
 
 // One call on a client of its own (a fresh connection): start-up checks and tests.

@@ -113,6 +113,62 @@ TEST(InfluxDbOutput, PointsArriveInARealInfluxDbWithTheRightValues) {
   EXPECT_DOUBLE_EQ(cpu["cpu"].get<double>(), 37.5);
 }
 
+// InfluxDB over https with a certificate of the test's own CA: verified against that CA, the
+// points arrive; the system CA store does not trust it (a start-up error, nothing sent);
+// K6_INFLUXDB_INSECURE's option accepts it.
+TEST(InfluxDbOutput, HttpsVerifiesTheCertificateAndDeliversPoints) {
+  test_support::TlsCertificates certs;
+  ASSERT_TRUE(certs.ok()) << certs.error();
+  const test_support::CertFiles cert = certs.valid();
+  std::string error;
+  auto server = testing::InfluxServer::start(error, &cert);
+  ASSERT_TRUE(server) << error;
+  const std::string url = fmt::format("{}/write?db={}", server->base_url(), kDb);
+  ASSERT_EQ(url.rfind("https://", 0), 0u);
+
+  auto untrusted = InfluxDbOutput::create(url, RunInfo{"tls", ""});
+  ASSERT_FALSE(untrusted);
+  EXPECT_THAT(untrusted.error().describe(), HasSubstr("certificate"));
+
+  InfluxDbOptions options;
+  options.http.ca_file = certs.ca_path();
+  auto output = InfluxDbOutput::create(url, RunInfo{"tls", ""}, options);
+  ASSERT_TRUE(output) << output.error().describe();
+  results::MetricSet totals;
+  for (int64_t s = 1; s <= 3; ++s) (*output)->on_second(add_second(totals, s), totals);
+  (*output)->finish();
+  EXPECT_EQ((*output)->summary_note(), "influxdb: 3 batches sent, 0 dropped");
+  auto main = first_row(
+      server->query(kDb, "SELECT sum(http_reqs) AS reqs FROM perfgate WHERE testid='tls'"));
+  ASSERT_FALSE(main.is_null());
+  EXPECT_EQ(main["reqs"], 600);
+
+  InfluxDbOptions insecure;
+  insecure.http.insecure_skip_tls_verify = true;
+  EXPECT_TRUE(InfluxDbOutput::create(url, RunInfo{"tls", ""}, insecure));
+}
+
+// One client keeps its connection (and TLS session) from one request to the next.
+TEST(InfluxDbOutput, HttpClientKeepsTheConnectionAlive) {
+  test_support::TlsCertificates certs;
+  ASSERT_TRUE(certs.ok()) << certs.error();
+  const test_support::CertFiles cert = certs.valid();
+  std::string error;
+  auto server = testing::InfluxServer::start(error, &cert);
+  ASSERT_TRUE(server) << error;
+  HttpClientOptions options;
+  options.ca_file = certs.ca_path();
+  HttpClient client(options);
+  for (int i = 0; i < 5; ++i) {
+    HttpCall call;
+    call.url = server->base_url() + "/ping";
+    auto reply = client.exchange(call);
+    ASSERT_TRUE(reply) << reply.error().describe();
+    EXPECT_EQ(reply->status, 204);
+  }
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST(InfluxDbOutput, InvalidWriteUrlsAreRefusedBeforeAnyTraffic) {
   auto no_db = make_live_output("influxdb", "http://127.0.0.1:8086/write", RunInfo{"t", ""});
   ASSERT_FALSE(no_db);

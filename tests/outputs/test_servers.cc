@@ -37,7 +37,16 @@ std::string loopback(uint16_t port, std::string_view target) {
   return fmt::format("http://127.0.0.1:{}{}", port, target);
 }
 
-std::string influx_config(const std::string& dir, uint16_t http_port, uint16_t rpc_port) {
+std::string influx_tls_config(const test_support::CertFiles* tls) {
+  if (tls == nullptr) return "";
+  return fmt::format(
+      "  https-enabled = true\n  https-certificate = \"{}\"\n"
+      "  https-private-key = \"{}\"\n",
+      tls->cert, tls->key);
+}
+
+std::string influx_config(const std::string& dir, uint16_t http_port, uint16_t rpc_port,
+                          const test_support::CertFiles* tls) {
   return fmt::format(R"(reporting-disabled = true
 bind-address = "127.0.0.1:{rpc}"
 [meta]
@@ -56,21 +65,29 @@ bind-address = "127.0.0.1:{rpc}"
   enabled = true
   bind-address = "127.0.0.1:{http}"
   log-enabled = false
-[logging]
+{tls}[logging]
   level = "warn"
 [subscriber]
   enabled = false
 [continuous_queries]
   enabled = false
 )",
-                     fmt::arg("dir", dir), fmt::arg("http", http_port), fmt::arg("rpc", rpc_port));
+                     fmt::arg("dir", dir), fmt::arg("http", http_port), fmt::arg("rpc", rpc_port),
+                     fmt::arg("tls", influx_tls_config(tls)));
 }
 
-bool ping(uint16_t port) {
+// The test's own calls to its InfluxDB trust any certificate (the output under test does not).
+HttpClientOptions test_client() {
+  HttpClientOptions options;
+  options.insecure_skip_tls_verify = true;
+  return options;
+}
+
+bool ping(const std::string& base_url) {
   HttpCall call;
-  call.url = loopback(port, "/ping");
+  call.url = base_url + "/ping";
   call.timeout = 500 * kNanosPerMilli;
-  auto reply = http_exchange(call);
+  auto reply = http_exchange(call, test_client());
   return reply && reply->status == 204;
 }
 
@@ -82,7 +99,8 @@ uint16_t free_port() {
   return port;
 }
 
-std::unique_ptr<InfluxServer> InfluxServer::start(std::string& error) {
+std::unique_ptr<InfluxServer> InfluxServer::start(std::string& error,
+                                                  const test_support::CertFiles* tls) {
   const std::string influxd = "/usr/bin/influxd";
   if (access(influxd.c_str(), X_OK) != 0) {
     error = "influxd is not installed (Debian package influxdb; `make deps` installs it)";
@@ -92,8 +110,9 @@ std::unique_ptr<InfluxServer> InfluxServer::start(std::string& error) {
   char dir_template[] = "/tmp/perfgate-influx-XXXXXX";
   server->dir_ = mkdtemp(dir_template);
   server->port_ = free_port();
+  server->tls_ = tls != nullptr;
   const std::string config = server->dir_ + "/influxdb.conf";
-  std::ofstream(config) << influx_config(server->dir_, server->port_, free_port());
+  std::ofstream(config) << influx_config(server->dir_, server->port_, free_port(), tls);
   const std::string log = server->dir_ + "/influxd.log";
   server->pid_ = fork();
   if (server->pid_ == 0) {
@@ -105,7 +124,7 @@ std::unique_ptr<InfluxServer> InfluxServer::start(std::string& error) {
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (ping(server->port_)) return server;
+    if (ping(server->base_url())) return server;
     if (waitpid(server->pid_, nullptr, WNOHANG) == server->pid_) break;
     usleep(100'000);
   }
@@ -125,12 +144,16 @@ InfluxServer::~InfluxServer() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
 }
 
+std::string InfluxServer::base_url() const {
+  return fmt::format("{}://127.0.0.1:{}", tls_ ? "https" : "http", port_);
+}
+
 std::string InfluxServer::query(const std::string& db, const std::string& influxql) const {
   const std::string target = fmt::format("/query?db={}&q={}", url_encode(db), url_encode(influxql));
   HttpCall call;
-  call.url = loopback(port_, target);
+  call.url = base_url() + target;
   call.timeout = 5 * kNanosPerSecond;
-  auto reply = http_exchange(call);
+  auto reply = http_exchange(call, test_client());
   if (!reply) return reply.error().describe();
   return reply->body;  // InfluxDB explains a bad query in the JSON body
 }

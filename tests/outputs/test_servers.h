@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/tls_fixtures.h"
+
 namespace perfgate::outputs::testing {
 
 // A loopback port that was free a moment ago (bound to port 0, then closed).
@@ -23,10 +25,14 @@ uint16_t free_port();
 class InfluxServer {
  public:
   // Starts influxd and waits (up to 20 s) for /ping; nullptr with `error` set when it cannot.
-  static std::unique_ptr<InfluxServer> start(std::string& error);
+  // With `tls` (PEM certificate and key files) it serves https only.
+  static std::unique_ptr<InfluxServer> start(std::string& error,
+                                             const test_support::CertFiles* tls = nullptr);
   ~InfluxServer();
 
   uint16_t port() const { return port_; }
+  // "http://127.0.0.1:PORT" or "https://127.0.0.1:PORT".
+  std::string base_url() const;
   // Runs an InfluxQL query against `db` and returns the raw JSON reply (or an error message).
   std::string query(const std::string& db, const std::string& influxql) const;
 
@@ -34,6 +40,7 @@ class InfluxServer {
   InfluxServer() = default;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  bool tls_ = false;
   std::string dir_;
 };
 
