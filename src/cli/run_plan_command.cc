@@ -188,8 +188,8 @@ int run_plan_main(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_plan_signal);
   std::signal(SIGTERM, on_plan_signal);
   engine::PlanRunOptions options;
-  options.threads = o.connections > 0 ? std::min(o.threads, o.connections) : o.threads;
-  options.connections = o.connections;
+  options.connections = o.connections > 0 ? o.connections : plan.options.connections;
+  options.threads = options.connections > 0 ? std::min(o.threads, options.connections) : o.threads;
   options.timer_resolution = *resolution;
   options.tls = *tls;
   options.interrupt = &g_plan_interrupted;

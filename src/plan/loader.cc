@@ -151,6 +151,20 @@ void load_max_redirects(LoadContext& ctx, const YAML::Node& node) {
                    "0 turns following redirects off; k6's default is 10");
 }
 
+void load_connections(LoadContext& ctx, const YAML::Node& node) {
+  int value = 0;
+  if (node.IsScalar() && YAML::convert<int>::decode(node, value) && value >= 1 &&
+      value <= kMaxConnections) {
+    ctx.plan.options.connections = value;
+    return;
+  }
+  ctx.reader.error(node,
+                   fmt::format("expected a whole number of connections 1..{} for "
+                               "options.connections",
+                               kMaxConnections),
+                   "leave it out for one connection per VU");
+}
+
 void load_max_body_size(LoadContext& ctx, const YAML::Node& node) {
   auto text = ctx.reader.string(node, "options.maxBodySize");
   if (!text) return;
@@ -175,6 +189,7 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                                                       "maxRedirects",
                                                       "maxBodySize",
                                                       "discardResponseBodies",
+                                                      "connections",
                                                       "thresholds",
                                                       "strictThresholds",
                                                       "scenarios",
@@ -207,6 +222,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
           load_max_redirects(ctx, value);
         } else if (key == "maxBodySize") {
           load_max_body_size(ctx, value);
+        } else if (key == "connections") {
+          load_connections(ctx, value);
         } else if (key == "discardResponseBodies") {
           ctx.plan.options.discard_response_bodies =
               ctx.reader.boolean(value, "options.discardResponseBodies").value_or(false);

@@ -35,6 +35,7 @@ namespace perfgate::plan {
 constexpr Nanos kSecond = kNanosPerSecond;
 constexpr std::int64_t kDefaultMaxBodyBytes = 10'000'000;  // options.maxBodySize: "10MB"
 constexpr std::int64_t kMaxMaxBodyBytes = 1LL << 30;       // its upper bound: 1 GiB
+constexpr int kMaxConnections = 100000;                    // options.connections' upper bound
 
 // ---- scenarios ----------------------------------------------------------------------------
 
@@ -267,6 +268,9 @@ struct Options {
   // k6's discardResponseBodies: keep no response body at all (steps that read one are refused at
   // load time).
   bool discard_response_bodies = false;
+  // options.connections: > 0, the VUs share this many connections (their requests multiplexed as
+  // HTTP/2 streams; `--connections` wins); 0: one connection per VU.
+  int connections = 0;
   // TLS, with k6's option names: insecureSkipTLSVerify, tlsVersion (one version or {min, max}),
   // tlsCipherSuites (IANA names), tlsAuth (client certificates per domain; file paths here,
   // resolved against the plan's directory).

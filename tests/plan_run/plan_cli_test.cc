@@ -289,6 +289,15 @@ TEST_F(PlanCliTest, Http2AndConnectionsMultiplexThePlansVus) {
   EXPECT_LT(run.summary["metrics"]["iteration_duration"]["med"].get<double>(), 1500.0) << run.out;
   PlanRun both = run_plan_text("h2_both", plan, server_.url(), {"--http1", "--http2"});
   EXPECT_EQ(both.exit_code, 2) << "--http1 and --http2 exclude each other";
+  // The same with the plan's own options.connections.
+  const std::string shared = std::string(plan).insert(plan.find("  vus:"), "  connections: 1\n");
+  PlanRun option = run_plan_text("h2_option", shared, server_.url(), {"--http2"});
+  ASSERT_EQ(option.exit_code, 0) << option.out << option.err;
+  EXPECT_LT(option.summary["metrics"]["iteration_duration"]["med"].get<double>(), 1500.0);
+  const std::string zero = std::string(plan).insert(plan.find("  vus:"), "  connections: 0\n");
+  PlanRun bad = run_plan_text("h2_zero", zero, server_.url(), {});
+  EXPECT_EQ(bad.exit_code, 104) << bad.err;
+  EXPECT_NE(bad.err.find("options.connections"), std::string::npos) << bad.err;
 }
 
 }  // namespace
