@@ -14,7 +14,7 @@ TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 p
   openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio python3-protobuf
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
-.PHONY: deps deps-build build debug demo test test-unit asan asan-ci tsan fuzz bench format format-check clean
+.PHONY: deps deps-build build debug demo test test-unit asan tsan fuzz bench format format-check clean
 
 # $(call install,PACKAGES): installs the missing ones (a no-op when all are present).
 define install
@@ -57,22 +57,11 @@ demo: deps-build
 test: build
 	ctest --test-dir build/release -j $(JOBS) --output-on-failure
 
+# The whole suite under AddressSanitizer + UBSan (preset asan: -O1 -g1, asserts on), without the
+# `heavy` and `timing` tests (load- and clock-bound; they run in the release suite). CI runs it.
 asan: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan -j $(JOBS) --output-on-failure -LE "heavy|timing"
-
-# The sanitizer subset CI runs (.ci/run): the unit tests of the code that parses what the network
-# sends (core, net, protocols: HTTP/1 responses, chunked bodies, cookies) and their fuzz corpus
-# replays, under ASan+UBSan in build/asan; only these targets are built there (docs/ci.md: why
-# not more).
-ASAN_CI_TESTS := core_test net_test protocols_test protocols_fuzz_replay_test \
-  protocols_cookie_fuzz_replay_test
-asan-ci: deps build/asan/build.ninja
-	cmake --build build/asan -j $(JOBS) --target $(ASAN_CI_TESTS)
-	@for t in $(ASAN_CI_TESTS); do \
-	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 timeout 300 $$(find build/asan/src -name $$t -type f) \
-	    --gtest_brief=1 || exit 1; \
-	done
 
 tsan: deps build/tsan/build.ninja
 	cmake --build build/tsan -j $(JOBS)
