@@ -70,4 +70,5 @@ for line in sys.stdin:
     t, e, r = line.split(); d.setdefault(t, ([], []))[0].append(float(e)); d[t][1].append(float(r))
 m = {t: (st.median(v[0]), st.median(v[1])) for t, v in d.items()}
 for t, (e, r) in m.items(): print(f"median {t}: req_per_cpu_s={e:.0f} rps={r:.0f}")
-print(f"ratio efficiency={m[\"perfgate\"][0]/m[\"h2load\"][0]:.2f} throughput={m[\"perfgate\"][1]/m[\"h2load\"][1]:.2f}")'
+p, h = m["perfgate"], m["h2load"]
+print(f"ratio efficiency={p[0] / h[0]:.2f} throughput={p[1] / h[1]:.2f}")'

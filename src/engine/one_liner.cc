@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plan/loader.h"
 #include "plan/redact.h"
 #include "protocols/http1_request.h"
 #include "protocols/url.h"
@@ -69,6 +70,7 @@ Result<plan::Plan> one_liner_plan(const OneLiner& one) {
     plan::Flow flow;
     flow.name = "default";
     flow.steps.push_back(std::move(*step));
+    plan::declare_grpc_stream_metrics(plan, flow.steps.back().request);
     plan.flows.push_back(std::move(flow));
     plan.scenarios.push_back(scenario_for(one));
     return plan;

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "plan/flow_loader.h"
+#include "plan/loader.h"
 #include "protocols/grpc/framing.h"
 #include "protocols/grpc/message_codec.h"
 #include "protocols/grpc/method.h"
@@ -85,10 +86,7 @@ void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
   auto method = grpc_method(call, fields["grpc"], protos);
   if (!method) return;
   req.grpc = method;
-  if (method->kind == grpc::MethodKind::kServerStreaming) {
-    const char* names[] = {"grpc_streams", "grpc_streams_msgs_sent", "grpc_streams_msgs_received"};
-    for (int i = 0; i < 3; ++i) req.grpc_stream_metrics[i] = grpc_counter(ctx.plan, names[i]);
-  }
+  plan::declare_grpc_stream_metrics(ctx.plan, req);
   req.http = HttpVersion::kHttp2;  // gRPC is HTTP/2 only (h2c for grpc://, ALPN h2 for grpcs://)
   if (!origin.empty()) req.url = Template::literal(origin + method->path);
   req.name = fields.count("name") ? r().string(fields["name"], "name").value_or("") : method->path;
@@ -245,3 +243,13 @@ void FlowLoader::grpc_status_check(const YAML::Node& node, SourcePos pos, Reques
 }
 
 }  // namespace perfgate::plan::detail
+
+namespace perfgate::plan {
+
+void declare_grpc_stream_metrics(Plan& plan, RequestStep& req) {
+  if (!req.grpc || req.grpc->kind != protocols::grpc::MethodKind::kServerStreaming) return;
+  const char* names[] = {"grpc_streams", "grpc_streams_msgs_sent", "grpc_streams_msgs_received"};
+  for (int i = 0; i < 3; ++i) req.grpc_stream_metrics[i] = detail::grpc_counter(plan, names[i]);
+}
+
+}  // namespace perfgate::plan

@@ -31,6 +31,10 @@ struct LoadResult {
 EnvLookup process_env();
 
 LoadResult load_plan_text(std::string_view text, const LoadOptions& options);
+// A server-streaming gRPC step counts k6's grpc_streams, grpc_streams_msgs_sent and
+// grpc_streams_msgs_received: declares them in plan.metrics (once) and points `req` at them.
+// Does nothing for other steps. (load_grpc.cc; the grpc:// one-liner calls it too.)
+void declare_grpc_stream_metrics(Plan& plan, RequestStep& req);
 // Reads `path`; diagnostics name the file as given and data files resolve next to it.
 LoadResult load_plan_file(const std::string& path, EnvLookup env = process_env());
 

@@ -11,6 +11,7 @@
 
 #include "child_process.h"
 #include "grpc_test_server.h"
+#include "tests/support/tls_fixtures.h"
 
 namespace perfgate::test_support {
 namespace {
@@ -268,6 +269,56 @@ TEST_F(GrpcRunTest, OneLinerCallsTheMethod) {
   EXPECT_EQ(count(doc, "http_reqs", "count"), 50) << out.out;
   EXPECT_EQ(count(doc, "http_req_failed", "passes"), 0);
   EXPECT_GT(doc["metrics"]["grpc_req_duration"].value("max", 0.0), 0.0);
+}
+
+TEST_F(GrpcRunTest, OneLinerCountsServerStreams) {
+  ASSERT_GT(server_.port(), 0);
+  const std::string summary = (dir_ / "stream.json").string();
+  RunOutcome out = run_perfgate({"run", server_.url() + "/perfgate.test.Echo/StreamEcho", "--proto",
+                                 (dir_ / "echo.proto").string(), "--message", R"({"count":3})",
+                                 "-n", "4", "-u", "2", "--summary-json", summary},
+                                std::chrono::seconds(60));
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  std::ifstream in(summary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  EXPECT_EQ(count(doc, "grpc_streams", "count"), 4) << out.out;
+  EXPECT_EQ(count(doc, "grpc_streams_msgs_sent", "count"), 4);
+  EXPECT_EQ(count(doc, "grpc_streams_msgs_received", "count"), 12);
+}
+
+// grpcs://: TLS with ALPN h2 to a gRPC server whose certificate the run trusts through --cacert;
+// without it the certificate is refused and no call succeeds.
+TEST_F(GrpcTest, GrpcsCallsOverTls) {
+  TlsCertificates certs;
+  ASSERT_TRUE(certs.ok()) << certs.error();
+  GrpcTestServer server(4, certs.valid().cert, certs.valid().key);
+  ASSERT_GT(server.port(), 0);
+  const std::string summary = (dir_ / "tls.json").string();
+  const std::vector<std::string> call = {"run",
+                                         server.url() + "/perfgate.test.Echo/Say",
+                                         "--proto",
+                                         (dir_ / "echo.proto").string(),
+                                         "--message",
+                                         R"({"text":"x"})",
+                                         "-n",
+                                         "20",
+                                         "-u",
+                                         "2",
+                                         "--summary-json",
+                                         summary};
+  std::vector<std::string> trusted = call;
+  trusted.insert(trusted.end(), {"--cacert", certs.ca_path()});
+  RunOutcome out = run_perfgate(trusted, std::chrono::seconds(60));
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  std::ifstream in(summary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << out.out << out.err;
+  EXPECT_EQ(doc["metrics"]["http_reqs"].value("count", int64_t{-1}), 20) << out.out;
+  EXPECT_EQ(doc["metrics"]["http_req_failed"].value("passes", int64_t{-1}), 0) << out.out;
+  EXPECT_GT(doc["metrics"]["grpc_req_duration"].value("max", 0.0), 0.0);
+  RunOutcome untrusted = run_perfgate(call, std::chrono::seconds(60));
+  EXPECT_NE(untrusted.out.find("NO REQUEST SUCCEEDED"), std::string::npos)
+      << untrusted.out << untrusted.err;
 }
 
 }  // namespace

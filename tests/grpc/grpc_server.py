@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The gRPC server of perfgate's gRPC tests: serves perfgate.test.Echo (tests/grpc/echo.proto)
-on 127.0.0.1, port 0 unless --port says otherwise, and prints "PORT <n>" once it listens.
+on 127.0.0.1, port 0 unless --port says otherwise, and prints "PORT <n>" once it listens;
+with --tls-cert and --tls-key it serves TLS (ALPN h2).
 
   Say         answers {text} with the request's text
   Fail        answers with the request's `status` code and the message "failed on purpose"
@@ -86,6 +87,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--tls-cert", help="serve TLS (ALPN h2) with this PEM certificate")
+    parser.add_argument("--tls-key", help="and this PEM private key")
     args = parser.parse_args()
     proto_dir = os.path.dirname(os.path.abspath(__file__))
     with tempfile.TemporaryDirectory() as out_dir:
@@ -93,7 +96,13 @@ def main():
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=args.workers),
                              options=[("grpc.so_reuseport", 0)])
         server.add_generic_rpc_handlers((make_handler(pb),))
-        port = server.add_insecure_port(f"127.0.0.1:{args.port}")
+        address = f"127.0.0.1:{args.port}"
+        if args.tls_cert:
+            with open(args.tls_key, "rb") as key, open(args.tls_cert, "rb") as cert:
+                credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+            port = server.add_secure_port(address, credentials)
+        else:
+            port = server.add_insecure_port(address)
         server.start()
         print(f"PORT {port}", flush=True)
         # The test owns this process: stop when it closes our stdin (or dies).

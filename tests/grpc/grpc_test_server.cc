@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace perfgate::test_support {
 namespace {
@@ -30,19 +31,24 @@ int read_port(int fd) {
 
 }  // namespace
 
-GrpcTestServer::GrpcTestServer(int workers) {
+GrpcTestServer::GrpcTestServer(int workers, std::string tls_cert, std::string tls_key)
+    : tls_(!tls_cert.empty()) {
   int in[2], out[2];
   if (::pipe(in) != 0 || ::pipe(out) != 0) return;
   const std::string script = std::string(PERFGATE_SOURCE_DIR) + "/tests/grpc/grpc_server.py";
   const std::string workers_arg = std::to_string(workers);
+  std::vector<const char*> argv = {"python3", script.c_str(), "--workers", workers_arg.c_str()};
+  if (tls_) {
+    argv.insert(argv.end(), {"--tls-cert", tls_cert.c_str(), "--tls-key", tls_key.c_str()});
+  }
+  argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::close(in[1]);
     ::close(out[0]);
-    ::execl("/usr/bin/python3", "python3", script.c_str(), "--workers", workers_arg.c_str(),
-            static_cast<char*>(nullptr));
+    ::execv("/usr/bin/python3", const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
   ::close(in[0]);

@@ -8,24 +8,29 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace perfgate::test_support {
 
 class GrpcTestServer {
  public:
-  explicit GrpcTestServer(int workers = 8);
+  // With `tls_cert` and `tls_key` (PEM files) the server speaks TLS and url() is grpcs://.
+  explicit GrpcTestServer(int workers = 8, std::string tls_cert = "", std::string tls_key = "");
   ~GrpcTestServer();
   GrpcTestServer(const GrpcTestServer&) = delete;
   GrpcTestServer& operator=(const GrpcTestServer&) = delete;
 
   int port() const { return port_; }  // 0 when the server did not start
-  std::string url() const { return "grpc://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (tls_ ? "grpcs://127.0.0.1:" : "grpc://127.0.0.1:") + std::to_string(port_);
+  }
   static std::string proto() { return std::string(PERFGATE_SOURCE_DIR) + "/tests/grpc/echo.proto"; }
 
  private:
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int port_ = 0;
+  bool tls_ = false;
 };
 
 }  // namespace perfgate::test_support
