@@ -1,5 +1,7 @@
 // FlowVu: the gRPC side of a request step (docs/grpc.md) — a templated message encoded per
 // request, and a finished call read into its status, message count and JSON; see flow_vu.h.
+#include <algorithm>
+
 #include "engine/flow_vu.h"
 #include "engine/plan_worker.h"
 #include "engine/scenario_driver.h"
@@ -24,12 +26,25 @@ bool FlowVu::encode_grpc_message(const plan::RequestStep& req) {
 // A call without a response takes the status a gRPC client reports: the step's timeout ended it
 // (the server was told it in grpc-timeout): DEADLINE_EXCEEDED, counted as such; it could not be
 // encoded: INTERNAL; the transport failed: UNAVAILABLE. The last two keep their own error class.
+//
+// grpc_req_duration, as k6 records it (a sample at the end of every RPC that began, tagged with
+// its status code, including DEADLINE_EXCEEDED and UNAVAILABLE): a call that reached a
+// connection counts from when it was handed to it (so waiting for the connection or a stream
+// slot counts, as in k6; open model: from the scheduled start) to its end. A call that never began
+// (its message did not encode, its host did not resolve) has no grpc_req_duration, as in k6.
 int FlowVu::read_grpc_call(const FlatStep& step, const RequestOutcome& outcome,
                            RequestSample& sample, Nanos now) {
   grpc_json_.clear();
   grpc_metadata_.clear();
   if (outcome.error) {
     using results::ErrorClass;
+    const RequestTimes& t = *outcome.times;
+    if (t.queued != 0 && *outcome.error != ErrorClass::kInvalidRequest) {
+      const Nanos began = first_request_ && driver_.open_model() ? iteration_scheduled_ : t.queued;
+      const auto grpc_duration = static_cast<size_t>(results::Trend::kGrpcDuration);
+      sample.trends[grpc_duration] = (std::max<Nanos>(now - began, 0) + 500) / kNanosPerMicro;
+      sample.has[grpc_duration] = true;
+    }
     if (*outcome.error == ErrorClass::kRequestTimeout) {
       sample.error = ErrorClass::kGrpcDeadlineExceeded;
       return sample.grpc_status = protocols::grpc::kStatusDeadlineExceeded;

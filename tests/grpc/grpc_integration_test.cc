@@ -1,6 +1,9 @@
 // gRPC through the real binary: plans and one-liners checked before any traffic, then run
 // against tests/grpc/grpc_server.py: statuses, deadlines, metadata, streaming counts.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -177,7 +180,7 @@ TEST_F(GrpcRunTest, DeadlinesEndSlowCalls) {
       timeout: 300ms
       checks: {grpcStatus: OK}
 )",
-                                 2, &out);
+                                 2, &out, R"("grpc_req_duration{status:4}": ["max<60000"])");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 5.0) << "two 3 s calls with a 300 ms deadline took " << seconds << " s";
@@ -187,6 +190,66 @@ TEST_F(GrpcRunTest, DeadlinesEndSlowCalls) {
   EXPECT_EQ(errors(doc, "grpc_deadline_exceeded"), 2) << doc["perfgate"].dump();
   EXPECT_EQ(errors(doc, "request_timeout"), 0);
   EXPECT_EQ(count(doc, "http_req_failed", "passes"), 2) << doc["metrics"].dump();
+  // As in k6, a call that ended without a response still has its grpc_req_duration (tagged with
+  // its status), about as long as its deadline.
+  const nlohmann::json& deadline = doc["metrics"]["grpc_req_duration{status:4}"];
+  EXPECT_GE(deadline.value("min", 0.0), 250.0) << doc["metrics"].dump();
+  EXPECT_LT(deadline.value("max", 1e9), 3000.0) << doc["metrics"].dump();
+}
+
+// A server that never answers (a socket that listens and never accepts: the kernel completes
+// the handshake): perfgate's own timer ends each call as DEADLINE_EXCEEDED, with its duration.
+TEST_F(GrpcTest, CallsThatNeverGetAnAnswerHaveADuration) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string url = "grpc://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const std::string path = write("plan.yaml", "options: {vus: 1, iterations: 2, baseUrl: \"" + url +
+                                                  R"(",
+  thresholds: {"grpc_req_duration{status:4}": ["max<60000"]}}
+flows:
+  main:
+    - grpc: {proto: echo.proto, method: perfgate.test.Echo/Say, message: {text: a}}
+      timeout: 300ms
+)");
+  const std::string summary = (dir_ / "summary.json").string();
+  RunOutcome out = run_perfgate({"run", path, "--summary-json", summary}, std::chrono::seconds(60));
+  ::close(fd);
+  EXPECT_EQ(out.exit_code, 5) << out.out << out.err;
+  std::ifstream in(summary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << out.out << out.err;
+  EXPECT_EQ(doc["perfgate"]["errors"].value("grpc_deadline_exceeded", 0), 2) << doc.dump();
+  const nlohmann::json& deadline = doc["metrics"]["grpc_req_duration{status:4}"];
+  EXPECT_GE(deadline.value("min", 0.0), 250.0) << doc["metrics"].dump();
+  EXPECT_LT(deadline.value("max", 1e9), 10000.0) << doc["metrics"].dump();
+}
+
+// Calls whose connection failed (nothing listens on the port) are UNAVAILABLE, and k6 records
+// their grpc_req_duration too (status 14).
+TEST_F(GrpcTest, CallsWithoutAConnectionHaveADuration) {
+  const std::string path = write("plan.yaml",
+                                 R"(options: {vus: 1, iterations: 3, baseUrl: "grpc://127.0.0.1:1",
+  thresholds: {"grpc_req_duration{status:14}": ["max<60000"], "http_reqs{status:14}": ["count==3"]}}
+flows:
+  main:
+    - grpc: {proto: echo.proto, method: perfgate.test.Echo/Say, message: {text: a}}
+)");
+  const std::string summary = (dir_ / "summary.json").string();
+  RunOutcome out = run_perfgate({"run", path, "--summary-json", summary}, std::chrono::seconds(60));
+  EXPECT_EQ(out.exit_code, 5) << out.out << out.err;  // no request succeeded; thresholds passed
+  std::ifstream in(summary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << out.out << out.err;
+  EXPECT_TRUE(doc["metrics"]["grpc_req_duration{status:14}"].contains("max"))
+      << doc["metrics"].dump();
+  EXPECT_TRUE(doc["metrics"]["grpc_req_duration"].contains("max")) << doc["metrics"].dump();
 }
 
 // Metadata goes out as headers; the server's initial and trailing metadata come back checkable.
