@@ -72,6 +72,7 @@ void add_plan_flags(CLI::App& app, PlanFlags& f) {
                  "NAME=VALUE: a tag on every sample (repeatable); testid=X also names the run "
                  "in live outputs")
       ->allow_extra_args(false);
+  add_traceparent_flag(app, f.traceparent);
   app.add_option("--duration-scale", f.duration_scale,
                  "multiply every duration, stage, startTime and gracefulStop (not think times, "
                  "which keep the load per VU) e.g. 0.1; default $PERFGATE_DURATION_SCALE or 1");
@@ -85,6 +86,7 @@ Result<PlanSetup> parse_plan_flags(const PlanFlags& flags) {
   auto overrides = parse_overrides(flags);
   if (!overrides) return overrides.error();
   setup.overrides = std::move(*overrides);
+  setup.traceparent = flags.traceparent;
   for (const std::string& text : flags.env) {
     auto kv = plan::parse_env_flag(text);
     if (!kv) return kv.error();
@@ -129,7 +131,22 @@ std::optional<plan::Diagnostic> check_file_limit(const plan::Plan& plan) {
 
 Result<void> finish_plan(plan::Plan& plan, const PlanSetup& setup) {
   if (setup.duration_scale != 1.0) engine::scale_plan_durations(plan, setup.duration_scale);
+  if (auto ok = apply_traceparent_flag(plan, setup.traceparent); !ok) return ok;
   return plan::apply_overrides(plan, setup.overrides);
+}
+
+void add_traceparent_flag(CLI::App& app, double& ratio) {
+  app.add_option("--traceparent", ratio,
+                 "RATIO: a W3C traceparent header on every request, RATIO (0..1) of them marked "
+                 "sampled; the results list the slowest trace ids per request name");
+}
+
+Result<void> apply_traceparent_flag(plan::Plan& plan, double ratio) {
+  if (ratio < 0) return {};
+  if (ratio > 1) return make_error("--traceparent takes a sampling ratio between 0 and 1");
+  plan.options.tracing = true;
+  plan.options.trace_sampling = ratio;
+  return {};
 }
 
 }  // namespace perfgate::cli

@@ -28,6 +28,7 @@ struct PlanFlags {
   std::vector<std::string> env;     // "KEY=VALUE"
   std::vector<std::string> tags;    // "k=v"
   double duration_scale = 0;        // 0: $PERFGATE_DURATION_SCALE or 1
+  double traceparent = -1;          // --traceparent RATIO; < 0: not given
 };
 
 void add_plan_flags(CLI::App& app, PlanFlags& flags);
@@ -37,7 +38,14 @@ struct PlanSetup {
   plan::PlanOverrides overrides;
   std::map<std::string, std::string> env;
   double duration_scale = 1;
+  double traceparent = -1;  // --traceparent RATIO; < 0: not given
 };
+
+// --traceparent RATIO, k6's tracing option as a flag: W3C traceparent headers on every request,
+// RATIO (0..1) of them marked sampled (options.tracing; engine/trace_context.h).
+void add_traceparent_flag(CLI::App& app, double& ratio);
+// Turns tracing on in `plan` for a given --traceparent (ratio < 0: not given, nothing changes).
+Result<void> apply_traceparent_flag(plan::Plan& plan, double ratio);
 Result<PlanSetup> parse_plan_flags(const PlanFlags& flags);
 
 // Loads `path` with the setup's environment (-e first, then the process environment).

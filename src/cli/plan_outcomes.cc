@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/plan_metric_results.h"
+#include "engine/request_labels.h"
 #include "plan/schedule.h"
 
 namespace perfgate::cli {
@@ -137,9 +138,11 @@ void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult
                        const engine::PlanIndex& index, const plan::Plan& plan) {
   doc.environment.plan = plan.file;
   doc.plan_metrics = plan_metric_results(plan, r);
+  const std::vector<engine::RequestLabel> labels = engine::request_labels(index, plan);
   for (size_t i = 0; i < index.names.size(); ++i) {
     const engine::NameStats& n = r.totals.names[i];
-    doc.names.push_back({index.names[i], n.requests, n.failed, n.duration, n.extract_failures});
+    doc.names.push_back({index.names[i], n.requests, n.failed, n.duration, n.extract_failures,
+                         labels[i].method, labels[i].url, n.slowest.list()});
   }
   for (size_t i = 0; i < index.checks.size(); ++i) {
     const engine::CheckId& id = index.checks[i];

@@ -37,6 +37,12 @@ void add_names_and_checks(ResultsDocument& merged, const ResultsDocument& part) 
     it->requests += n.requests;
     it->failures += n.failures;
     it->duration.add(n.duration);
+    // The parts' slowest traces together, slowest first, as many as one part keeps (5).
+    auto& traces = it->slowest_traces;
+    traces.insert(traces.end(), n.slowest_traces.begin(), n.slowest_traces.end());
+    std::stable_sort(traces.begin(), traces.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (traces.size() > 5) traces.resize(5);
   }
   for (const report::CheckOutcome& c : part.checks) {
     auto it = std::find_if(merged.checks.begin(), merged.checks.end(),

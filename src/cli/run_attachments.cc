@@ -147,19 +147,11 @@ outputs::SecondDetail RunAttachments::second_detail(const engine::LiveStatus& st
   const engine::PlanIndex& index = *status.index;
   const engine::PlanMetrics& interval = *status.interval;
   detail.interval = &interval.base;
-  if (methods_.size() != index.names.size()) {
-    methods_.assign(index.names.size(), "");
-    for (const auto& flow : index.flows) {
-      for (const engine::FlatStep& step : flow) {
-        if (step.kind != engine::FlatStep::Kind::kRequest || step.request == nullptr) continue;
-        std::string& method = methods_[step.name_id];
-        if (method.empty()) method = step.request->method;
-      }
-    }
-  }
+  if (labels_.size() != index.names.size()) labels_.resize(index.names.size());
   for (size_t i = 0; i < index.names.size() && i < interval.names.size(); ++i) {
     if (interval.names[i].duration.count() == 0) continue;
-    detail.names.push_back({index.names[i], methods_[i], &interval.names[i].duration});
+    detail.names.push_back(
+        {index.names[i], labels_[i].method, labels_[i].url, &interval.names[i].duration});
   }
   for (size_t i = 0; i < index.checks.size() && i < interval.checks.size(); ++i) {
     const engine::CheckStats& c = interval.checks[i];

@@ -20,6 +20,7 @@
 
 #include "core/result.h"
 #include "engine/engine.h"
+#include "engine/request_labels.h"
 #include "monitor/monitor.h"
 #include "outputs/live_output.h"
 #include "report/outputs.h"
@@ -58,6 +59,9 @@ class RunAttachments {
   Result<void> write_files(const report::ResultsDocument& doc) const;
 
   bool has_files() const { return !file_outputs_.empty(); }
+  // The method and url of each request name (engine/request_labels.h) for the live outputs; call
+  // before start().
+  void set_request_labels(std::vector<engine::RequestLabel> labels) { labels_ = std::move(labels); }
 
  private:
   RunAttachments() = default;
@@ -71,7 +75,7 @@ class RunAttachments {
   std::mutex gauges_mutex_;
   std::vector<outputs::Gauge> latest_gauges_;  // guarded by gauges_mutex_
   outputs::SecondDetail second_detail(const engine::LiveStatus& status);
-  std::vector<std::string> methods_;  // coordinator thread: the method of each request name
+  std::vector<engine::RequestLabel> labels_;  // indexed like PlanIndex::names
 };
 
 }  // namespace perfgate::cli

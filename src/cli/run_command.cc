@@ -17,6 +17,7 @@
 #include "cli/distributed_options.h"
 #include "cli/exit_codes.h"
 #include "cli/github_actions.h"
+#include "cli/plan_flags.h"
 #include "cli/plan_outcomes.h"
 #include "cli/run_attachments.h"
 #include "cli/run_verdict.h"
@@ -60,6 +61,7 @@ constexpr const char* kRunHelp =
 
 struct RunOptions {
   std::string url;
+  double traceparent = -1;  // --traceparent RATIO; < 0: not given
   int vus = 10;
   std::string duration = "10s";
   bool duration_given = false;
@@ -113,6 +115,7 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
                  "DURATION:TARGET, repeatable: ramp the VUs (k6's ramping-vus; starts from -u, "
                  "default 1), e.g. --stage 10s:50 --stage 20s:0")
       ->allow_extra_args(false);
+  add_traceparent_flag(app, o.traceparent);
   app.add_option("--tag", o.tags,
                  "NAME=VALUE on every sample (repeatable); testid=X names the run in live outputs")
       ->allow_extra_args(false);
@@ -320,6 +323,7 @@ int run_main(const std::vector<std::string>& args) {
     overrides.tags[tag->first] = tag->second;
   }
   if (auto ok = plan::apply_overrides(*plan, overrides); !ok) return bad_input(ok.error());
+  if (auto ok = apply_traceparent_flag(*plan, o.traceparent); !ok) return bad_input(ok.error());
   auto distributed = parse_distributed(o.distributed, unix_now_ns());
   if (!distributed) return bad_input(distributed.error());
   plan::apply_segment(*plan, distributed->segment);
@@ -359,6 +363,7 @@ int run_main(const std::vector<std::string>& args) {
   options.interrupt = &g_interrupted;
   const bool tty = isatty(STDOUT_FILENO) == 1;
   RunAttachments& attached = **attachments;
+  attached.set_request_labels(engine::request_labels(*index, *plan));
   options.on_second = [tty, &attached](const engine::LiveStatus& s) {
     attached.on_second(s);
     if (tty) {

@@ -179,6 +179,7 @@ int run_plan_main(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   RunAttachments& attached = **attachments;
+  attached.set_request_labels(engine::request_labels(*index, plan));
   results::RunMetadata meta;
   meta.version = kVersion;
   meta.command_line = redacted_command_line("perfgate run", args, plan.secret_values);

@@ -74,6 +74,9 @@ void FlowVu::record_sample(const FlatStep& step, const RequestSample& s, bool wi
     if (s.has[t]) m.trends[t].record(s.trends[t]);
   }
   if (s.timed) ns.duration.record(s.trends[static_cast<size_t>(Trend::kDuration)]);
+  if (s.timed && traced_ && trace_.sampled) {
+    ns.slowest.offer(s.trends[static_cast<size_t>(Trend::kDuration)], trace_.trace_id());
+  }
   for (size_t i = 0; with_checks && i < step.check_ids.size(); ++i) {
     (check_results_[i] ? pm.checks[step.check_ids[i]].passes
                        : pm.checks[step.check_ids[i]].fails)++;

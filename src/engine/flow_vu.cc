@@ -170,7 +170,10 @@ void FlowVu::begin_request(const FlatStep& step, Nanos now) {
   capture_.body = step.needs_body && !worker_.shared().plan.options.discard_response_bodies;
   const LiteralRequest& literal = worker_.shared().literals[flow_][step_];
   asked_at_ = now;
-  if (!literal.wire.empty() && cookies_.empty()) {  // the literal fast path: nothing to render
+  const plan::Options& options = worker_.shared().plan.options;
+  traced_ = options.tracing;
+  if (traced_) trace_ = make_traceparent(rng_, options.trace_sampling);
+  if (!literal.wire.empty() && cookies_.empty() && !traced_) {  // the literal fast path
     request_ = literal.request;
     request_url_ = &step.url;
     origin_ = literal.origin;
@@ -292,6 +295,7 @@ std::optional<ErrorClass> FlowVu::build_request(const FlatStep& step,
         i < req.headers.size() ? std::string_view(req.headers[i].name) : std::string_view("Cookie");
     fields_.emplace_back(name, all.substr(spans[i].first, spans[i].second - spans[i].first));
   }
+  if (traced_) fields_.emplace_back(kTraceparentHeader, trace_.value());
   request_ = {};
   request_.method = method_;
   request_.authority = url.authority;

@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "engine/connection.h"
 #include "engine/plan_index.h"
+#include "engine/trace_context.h"
 #include "net/event_loop.h"
 #include "net/resolver.h"
 #include "plan/template.h"
@@ -140,7 +141,9 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   // rendered_url_.
   const protocols::HttpUrl* request_url_ = nullptr;
   protocols::HttpUrl rendered_url_;
-  int redirects_ = 0;  // redirects followed for the current step
+  int redirects_ = 0;    // redirects followed for the current step
+  bool traced_ = false;  // options.tracing: the current request carries trace_
+  Traceparent trace_;
   protocols::CookieJar cookies_;
 
   // gRPC steps (flow_grpc.cc): a templated message rendered as JSON in body_ becomes its framed

@@ -25,6 +25,7 @@ void PlanMetrics::add(const PlanMetrics& other) {
     names[i].requests += other.names[i].requests;
     names[i].failed += other.names[i].failed;
     names[i].extract_failures += other.names[i].extract_failures;
+    names[i].slowest.add(other.names[i].slowest);
   }
   for (size_t i = 0; i < checks.size() && i < other.checks.size(); ++i) {
     checks[i].passes += other.checks[i].passes;

@@ -13,6 +13,7 @@
 
 #include "engine/plan_index.h"
 #include "engine/sub_metrics.h"
+#include "engine/trace_context.h"
 #include "plan/metric_samples.h"
 #include "plan/plan.h"
 #include "results/metric_set.h"
@@ -26,6 +27,7 @@ struct NameStats {
   int64_t requests = 0;
   int64_t failed = 0;
   int64_t extract_failures = 0;  // extractions that found nothing (the variable became "")
+  SlowestTraces slowest;         // options.tracing: the slowest sampled requests' trace ids
 };
 
 struct CheckStats {

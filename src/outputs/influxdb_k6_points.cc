@@ -113,8 +113,8 @@ void append_k6_detail(std::string& out, const RunInfo& run, const SecondDetail& 
   }
   for (const NamedSecond& n : detail.names) {
     if (n.duration == nullptr) continue;
-    append_k6_trend(out, "http_req_duration", run, {{"name", n.name}, {"method", n.method}},
-                    *n.duration, w);
+    append_k6_trend(out, "http_req_duration", run,
+                    {{"name", n.name}, {"method", n.method}, {"url", n.url}}, *n.duration, w);
   }
   for (const CheckSecond& c : detail.checks) {
     append_ones(out, "checks", run, {{"check", c.name}}, c.passes, c.fails, w);

@@ -40,7 +40,8 @@ struct K6Series::Builder {
 void K6Series::add_detail(const SecondDetail& detail) {
   for (const NamedSecond& n : detail.names) {
     if (n.duration == nullptr) continue;
-    auto [it, added] = names_.try_emplace({n.name, n.method}, HdrHistogram::for_latency_micros());
+    auto [it, added] =
+        names_.try_emplace({n.name, n.method, n.url}, HdrHistogram::for_latency_micros());
     it->second.add(*n.duration);
   }
   for (const CheckSecond& c : detail.checks) {
@@ -75,7 +76,10 @@ std::vector<RemoteSeries> K6Series::series(const results::TimeSeriesPoint& secon
     b.trend(results::kTrendNames[t], {}, totals.trends[t]);
   }
   for (const auto& [key, h] : names_) {
-    b.trend("http_req_duration", {{"name", key.first}, {"method", key.second}}, h);
+    const auto& [name, method, url] = key;
+    Labels labels = {{"name", name}, {"method", method}};
+    if (!url.empty()) labels.emplace_back("url", url);
+    b.trend("http_req_duration", labels, h);
   }
   for (const auto& [check, counts] : checks_) {
     const int64_t total = counts.first + counts.second;

@@ -7,7 +7,7 @@
 // scenario (when set) and the run's own tags (RunInfo::tags):
 //   k6_http_reqs_total{status,expected_response}  k6_http_req_failed_rate  k6_vus
 //   k6_iterations_total  k6_dropped_iterations_total  k6_data_sent_total  k6_data_received_total
-//   k6_http_req_duration_p99{name,method} ... (per request name, and without name for all)
+//   k6_http_req_duration_p99{name,method,url} ... (per request name, and without name for all)
 //   k6_http_req_waiting_p99 ... (the other trends)  k6_checks_rate{check}  k6_<gauge name>
 // Statistics are over the run so far, as k6's are.
 //
@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -41,8 +42,9 @@ class K6Series {
   struct Builder;
 
   const RunInfo run_;
-  std::map<std::pair<std::string, std::string>, HdrHistogram> names_;  // (name, method)
-  std::map<std::string, std::pair<int64_t, int64_t>> checks_;          // passes, fails
+  std::map<std::tuple<std::string, std::string, std::string>, HdrHistogram>
+      names_;                                                  // (name, method, url)
+  std::map<std::string, std::pair<int64_t, int64_t>> checks_;  // passes, fails
 };
 
 // "counter" for names ending in _total, "gauge" for the others (a k6 name's Prometheus type).

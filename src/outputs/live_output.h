@@ -58,6 +58,7 @@ struct Gauge {
 struct NamedSecond {
   std::string name;
   std::string method;
+  std::string url;  // k6's url tag of the name (engine/request_labels.h); "" when unknown
   const HdrHistogram* duration = nullptr;  // http_req_duration of the second, microseconds
 };
 struct CheckSecond {

@@ -165,6 +165,31 @@ void load_connections(LoadContext& ctx, const YAML::Node& node) {
                    "leave it out for one connection per VU");
 }
 
+// options.tracing: {propagator: w3c, sampling: 0.1} (k6's instrumentHTTP options).
+void load_tracing(LoadContext& ctx, const YAML::Node& node) {
+  if (!ctx.reader.expect_map(node, "options.tracing")) return;
+  ctx.plan.options.tracing = true;
+  ctx.reader.for_each(
+      node, "options.tracing", {"propagator", "sampling"},
+      [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+        if (key == "propagator") {
+          auto name = ctx.reader.string(value, "options.tracing.propagator");
+          if (name && *name != "w3c") {
+            ctx.reader.error(value, "options.tracing.propagator must be \"w3c\"",
+                             "perfgate sends W3C traceparent headers (k6's default propagator)");
+          }
+          return;
+        }
+        auto ratio = ctx.reader.number(value, "options.tracing.sampling");
+        if (ratio && (*ratio < 0 || *ratio > 1)) {
+          ctx.reader.error(value, "options.tracing.sampling must be between 0 and 1",
+                           "the share of requests marked sampled, e.g. 0.1 for one in ten");
+        } else if (ratio) {
+          ctx.plan.options.trace_sampling = *ratio;
+        }
+      });
+}
+
 void load_max_body_size(LoadContext& ctx, const YAML::Node& node) {
   auto text = ctx.reader.string(node, "options.maxBodySize");
   if (!text) return;
@@ -201,7 +226,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                                                       "insecureSkipTLSVerify",
                                                       "tlsVersion",
                                                       "tlsCipherSuites",
-                                                      "tlsAuth"};
+                                                      "tlsAuth",
+                                                      "tracing"};
   std::optional<YAML::Node> thresholds, scenarios;  // yaml-cpp nodes alias: never reassign
   bool shortcut = false;
   ctx.reader.for_each(
@@ -236,6 +262,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
           scenarios = value;
         else if (key == "secrets")
           load_secrets(ctx, value);
+        else if (key == "tracing")
+          load_tracing(ctx, value);
         else if (!load_tls_option(ctx, key, value))
           shortcut = true;
       });

@@ -177,6 +177,29 @@ TEST_F(LoaderTest, EnvironmentOverridesDefaults) {
   EXPECT_EQ(r.plan.options.base_url, "https://example.test:9443");
 }
 
+TEST_F(LoaderTest, TracingOptionInK6sShape) {
+  const char* head = "options:\n  baseUrl: http://127.0.0.1:1\n  vus: 1\n  duration: 1s\n";
+  const char* flows = "flows:\n  main:\n    - url: /\n";
+  LoadResult off = load(std::string(head) + flows);
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off.plan.options.tracing);
+  LoadResult on =
+      load(std::string(head) + "  tracing: {propagator: w3c, sampling: 0.25}\n" + flows);
+  ASSERT_TRUE(on.ok()) << errors(on).front();
+  EXPECT_TRUE(on.plan.options.tracing);
+  EXPECT_DOUBLE_EQ(on.plan.options.trace_sampling, 0.25);
+  LoadResult all = load(std::string(head) + "  tracing: {}\n" + flows);
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all.plan.options.tracing);
+  EXPECT_DOUBLE_EQ(all.plan.options.trace_sampling, 1.0);
+  LoadResult b3 = load(std::string(head) + "  tracing: {propagator: b3}\n" + flows);
+  ASSERT_FALSE(b3.ok());
+  EXPECT_NE(errors(b3).front().find("must be \"w3c\""), std::string::npos) << errors(b3).front();
+  LoadResult ratio = load(std::string(head) + "  tracing: {sampling: 1.5}\n" + flows);
+  ASSERT_FALSE(ratio.ok());
+  EXPECT_NE(errors(ratio).front().find("between 0 and 1"), std::string::npos);
+}
+
 TEST_F(LoaderTest, CollectsSeveralErrorsWithPositions) {
   LoadResult r = load(R"(options:
   baseUrl: http://127.0.0.1:1

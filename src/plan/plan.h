@@ -282,6 +282,11 @@ struct Options {
   // options.strictThresholds (or --strict-thresholds): a threshold no sample reached fails the
   // run instead of being reported as "no data".
   bool strict_thresholds = false;
+  // k6's tracing (`instrumentHTTP({propagator: "w3c", sampling})`; options.tracing here, or
+  // --traceparent RATIO): a W3C traceparent header on every request, marked sampled with
+  // probability trace_sampling (0..1); see engine/trace_context.h.
+  bool tracing = false;
+  double trace_sampling = 1.0;
 };
 
 struct Plan {

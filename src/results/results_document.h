@@ -101,6 +101,14 @@ struct NamedStats {
   int64_t failures = 0;
   HdrHistogram duration = HdrHistogram::for_latency_micros();  // http_req_duration of this name
   int64_t extract_failures = 0;  // extractions of this name's steps that found nothing
+  // k6's `method` and `url` tags of the name (engine/request_labels.h: the first step's method and
+  // URL, the URL template when it has templates, secrets hidden); "" when unknown (older files).
+  std::string method;
+  std::string url;
+  // options.tracing: the W3C trace ids of the slowest sampled requests of this name with their
+  // http_req_duration (microseconds), slowest first, at most 5 — the traces worth opening in
+  // Jaeger/Tempo; empty without tracing.
+  std::vector<std::pair<std::string, int64_t>> slowest_traces;
 };
 
 // A sub-metric the plan's thresholds declared ("http_req_duration{kind:page}"), summarised as

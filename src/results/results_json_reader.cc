@@ -16,7 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxRunTags = 64;  // run.tags read from a file; more are ignored
+constexpr size_t kMaxRunTags = 64;        // run.tags read from a file; more are ignored
+constexpr size_t kMaxSlowestTraces = 20;  // names[].slowest_traces read; more are ignored
 
 Nanos nanos_from_seconds(double s) { return static_cast<Nanos>(std::llround(s * kNanosPerSecond)); }
 
@@ -127,6 +128,13 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
     auto h = histogram_from(section(n, "duration"), "names[" + stats.name + "].duration");
     if (!h) return h.error();
     stats.duration = std::move(h).value();
+    stats.method = n.value("method", "");
+    stats.url = n.value("url", "");
+    for (const json& t : n.value("slowest_traces", json::array())) {
+      if (stats.slowest_traces.size() == kMaxSlowestTraces || !t.is_object()) break;
+      stats.slowest_traces.emplace_back(t.value("trace_id", ""),
+                                        t.value("duration_us", int64_t{0}));
+    }
     doc.names.push_back(std::move(stats));
   }
   for (const auto& [name, entry] : section(j, "plan_metrics").items()) {

@@ -141,10 +141,16 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
   }
   out["names"] = json::array();
   for (const NamedStats& n : doc.names) {
-    out["names"].push_back({{"name", n.name},
-                            {"requests", n.requests},
-                            {"failures", n.failures},
-                            {"duration", trend_json(n.duration)}});
+    json entry = {{"name", n.name},
+                  {"requests", n.requests},
+                  {"failures", n.failures},
+                  {"duration", trend_json(n.duration)}};
+    if (!n.method.empty()) entry["method"] = n.method;
+    if (!n.url.empty()) entry["url"] = n.url;
+    for (const auto& [trace_id, micros] : n.slowest_traces) {
+      entry["slowest_traces"].push_back({{"trace_id", trace_id}, {"duration_us", micros}});
+    }
+    out["names"].push_back(std::move(entry));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "child_process.h"
 #include "test_servers.h"
@@ -143,6 +144,17 @@ TEST(InfluxDbK6Schema, K6DashboardQueriesReturnTheRunsNumbers) {
   const json r = json::parse(results_in, nullptr, false);
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["run"]["tags"], json({{"testid", "ci-42"}, {"team", "checkout"}}));
+  // k6's url tag: on the per-name durations and the results' per-name rows (the step's URL).
+  auto urls = rows(influx->query(
+      "k6", "SELECT count(\"value\") FROM \"http_req_duration\" " + recent + " GROUP BY \"url\""));
+  std::set<std::string> seen;
+  for (const auto& u : urls) seen.insert(u.value("url", ""));
+  EXPECT_EQ(seen, (std::set<std::string>{serve.url() + "/", serve.url() + "/status/404"}));
+  ASSERT_EQ(r["names"].size(), 2u);
+  for (const auto& n : r["names"]) {
+    EXPECT_EQ(n["method"], "GET");
+    EXPECT_EQ(n["url"], n["name"] == "home" ? serve.url() + "/" : serve.url() + "/status/404");
+  }
   std::filesystem::remove(plan);
   std::filesystem::remove(summary);
   std::filesystem::remove(results);

@@ -131,7 +131,7 @@ TEST(PrometheusOutput, K6SchemaServesK6NamesPerRequestNameWithTheRunsTags) {
   for (int i = 1; i <= 100; ++i) home.record(1000 * i);
   SecondDetail detail;
   detail.interval = &totals;
-  detail.names.push_back({"home", "GET", &home});
+  detail.names.push_back({"home", "GET", "http://127.0.0.1:1/home", &home});
   detail.checks.push_back({"status is 200", 3, 1});
   output->on_second_detail(detail);
   output->on_gauges({{"sut_cpu_percent", 12.5}});
@@ -153,8 +153,10 @@ TEST(PrometheusOutput, K6SchemaServesK6NamesPerRequestNameWithTheRunsTags) {
                                     totals.statuses[200])));
   EXPECT_THAT(page, HasSubstr("k6_http_reqs_total{expected_response=\"false\",status=\"503\","));
   EXPECT_THAT(page, HasSubstr("# TYPE k6_http_req_duration_p95 gauge\n"));
-  EXPECT_THAT(page, HasSubstr("k6_http_req_duration_p95{method=\"GET\",name=\"home\","
-                              "team=\"checkout\",testid=\"run-k6\"} 0.095"));
+  EXPECT_THAT(
+      page,
+      HasSubstr("k6_http_req_duration_p95{method=\"GET\",name=\"home\","
+                "team=\"checkout\",testid=\"run-k6\",url=\"http://127.0.0.1:1/home\"} 0.095"));
   EXPECT_THAT(page, HasSubstr("k6_checks_rate{check=\"status is 200\",team=\"checkout\","
                               "testid=\"run-k6\"} 0.75\n"));
   EXPECT_THAT(page, HasSubstr("k6_vus{team=\"checkout\",testid=\"run-k6\"} 25\n"));

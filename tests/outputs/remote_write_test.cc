@@ -54,7 +54,7 @@ TEST(RemoteWrite, K6NamedSeriesArriveInARealPrometheus) {
     totals.add(second);
     SecondDetail detail;
     detail.interval = &second;
-    detail.names.push_back({"home", "GET", &home});
+    detail.names.push_back({"home", "GET", "http://127.0.0.1:1/home", &home});
     detail.checks.push_back({"status is 200", 90, 10});
     (*output)->on_second_detail(detail);
     results::TimeSeriesPoint point;
@@ -77,6 +77,8 @@ TEST(RemoteWrite, K6NamedSeriesArriveInARealPrometheus) {
   auto p99 = values(prometheus->query("k6_http_req_duration_p99" + sel), "name");
   EXPECT_NEAR(p99[""], 0.099, 0.001);
   EXPECT_NEAR(p99["home"], 0.099, 0.001);
+  auto by_url = values(prometheus->query("k6_http_req_duration_p99" + sel), "url");
+  EXPECT_NEAR(by_url["http://127.0.0.1:1/home"], 0.099, 0.001);  // k6's url tag of the name
   EXPECT_NEAR(values(prometheus->query("k6_http_req_duration_max{method=\"GET\"}"))[""], 0.1,
               0.0001);
   EXPECT_DOUBLE_EQ(values(prometheus->query("k6_checks_rate{check=\"status is 200\"}"))[""], 0.9);

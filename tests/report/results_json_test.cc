@@ -78,6 +78,19 @@ TEST(ResultsJsonTest, RunTagsRoundTrip) {
             (std::vector<std::pair<std::string, std::string>>{{"ok", "yes"}}));
 }
 
+// k6's method and url tags of each request name survive the results file; older files read "".
+TEST(ResultsJsonTest, NamesKeepMethodAndUrl) {
+  ResultsDocument doc = testing::make_fixture_with_intervals();
+  ASSERT_GE(doc.names.size(), 2u);
+  doc.names[0].method = "POST";
+  doc.names[0].url = "http://h/items/{{__VU}}";
+  auto read = parse_results_json(format_results_json(doc));
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(read->names[0].method, "POST");
+  EXPECT_EQ(read->names[0].url, "http://h/items/{{__VU}}");
+  EXPECT_EQ(read->names[1].url, "");
+}
+
 // A plan's custom metrics and group_duration round-trip, their statistics back in k6's order.
 TEST(ResultsJsonTest, PlanMetricsRoundTripInK6Order) {
   ResultsDocument doc = testing::make_fixture();
