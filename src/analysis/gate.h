@@ -20,17 +20,17 @@
 #include <vector>
 
 #include "analysis/metric_set.h"
+#include "core/compare_op.h"
 #include "core/result.h"
 
 namespace perfgate::analysis {
 
 enum class GateLevel { kBlocking, kWarning, kAdvisory };
-enum class GateOp { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual, kNotEqual };
 enum class ThresholdKind { kPlain, kDuration, kBytes, kRate, kPercent };
 enum class GateStatus { kPass, kFail, kNoEvidence, kError };
 
 std::string_view to_string(GateLevel level);
-std::string_view to_string(GateOp op);
+inline std::string_view to_string(CompareOp op) { return compare_op_text(op); }
 std::string_view to_string(GateStatus status);
 
 struct Threshold {
@@ -43,7 +43,7 @@ struct Gate {
   std::string name;
   std::string metric;     // a MetricSet key or alias
   bool relative = false;  // "regression <op> <percent>" against a baseline
-  GateOp op = GateOp::kLess;
+  CompareOp op = CompareOp::kLess;
   Threshold threshold;
   GateLevel level = GateLevel::kBlocking;
   bool optional = false;

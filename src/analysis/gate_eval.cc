@@ -102,24 +102,6 @@ Result<double> threshold_in(const Threshold& t, std::string_view unit) {
                                 unit.empty() ? "none" : std::string(unit)));
 }
 
-bool holds(double value, GateOp op, double threshold) {
-  switch (op) {
-    case GateOp::kLess:
-      return value < threshold;
-    case GateOp::kLessEqual:
-      return value <= threshold;
-    case GateOp::kGreater:
-      return value > threshold;
-    case GateOp::kGreaterEqual:
-      return value >= threshold;
-    case GateOp::kEqual:
-      return value == threshold;
-    case GateOp::kNotEqual:
-      return value != threshold;
-  }
-  return false;
-}
-
 // The regression of `current` against `baseline` as a fraction (negative: an improvement).
 double regression_of(const Metric& base, const Metric& cur) {
   if (base.value == 0) return cur.value == 0 ? 0 : INFINITY;
@@ -137,24 +119,6 @@ std::string_view to_string(GateLevel level) {
       return "warning";
     case GateLevel::kAdvisory:
       return "advisory";
-  }
-  return "?";
-}
-
-std::string_view to_string(GateOp op) {
-  switch (op) {
-    case GateOp::kLess:
-      return "<";
-    case GateOp::kLessEqual:
-      return "<=";
-    case GateOp::kGreater:
-      return ">";
-    case GateOp::kGreaterEqual:
-      return ">=";
-    case GateOp::kEqual:
-      return "==";
-    case GateOp::kNotEqual:
-      return "!=";
   }
   return "?";
 }
@@ -217,7 +181,7 @@ Result<Evidence> evidence_for(const Gate& gate, const MetricSet& set, const Metr
     auto threshold = threshold_in(gate.threshold, metric.unit);
     if (!threshold) return threshold.error();
     e.value = metric.value;
-    e.pass = holds(metric.value, gate.op, *threshold);
+    e.pass = compare(metric.value, gate.op, *threshold);
     return e;
   }
   if (baseline_spec.empty()) {
@@ -235,7 +199,7 @@ Result<Evidence> evidence_for(const Gate& gate, const MetricSet& set, const Metr
   e.current_value = metric.value;
   e.value = regression_of(*base, metric);
   e.unit = "%";
-  e.pass = holds(e.value, gate.op, gate.threshold.value);
+  e.pass = compare(e.value, gate.op, gate.threshold.value);
   return e;
 }
 

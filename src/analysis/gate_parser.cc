@@ -85,9 +85,10 @@ Result<void> parse_condition(const std::string& condition, Gate& gate) {
   if (pos == std::string::npos) return make_error("no comparison operator");
   const bool two = pos + 1 < condition.size() && condition[pos + 1] == '=';
   const std::string op = condition.substr(pos, two ? 2 : 1);
-  static const std::vector<std::pair<std::string, GateOp>> kOps = {
-      {"<", GateOp::kLess},          {"<=", GateOp::kLessEqual}, {">", GateOp::kGreater},
-      {">=", GateOp::kGreaterEqual}, {"==", GateOp::kEqual},     {"!=", GateOp::kNotEqual}};
+  static const std::vector<std::pair<std::string, CompareOp>> kOps = {
+      {"<", CompareOp::kLess},    {"<=", CompareOp::kLessEqual},
+      {">", CompareOp::kGreater}, {">=", CompareOp::kGreaterEqual},
+      {"==", CompareOp::kEqual},  {"!=", CompareOp::kNotEqual}};
   auto it = std::find_if(kOps.begin(), kOps.end(), [&](const auto& o) { return o.first == op; });
   const std::string rhs = trim(std::string_view(condition).substr(pos + op.size()));
   if (it == kOps.end() ||

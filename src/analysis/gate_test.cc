@@ -60,7 +60,7 @@ gates:
   EXPECT_DOUBLE_EQ(f.gates[0].threshold.value, 200);
   EXPECT_EQ(f.gates[0].level, GateLevel::kBlocking);
   EXPECT_EQ(f.gates[1].metric, "http_reqs rate");
-  EXPECT_EQ(f.gates[1].op, GateOp::kGreaterEqual);
+  EXPECT_EQ(f.gates[1].op, CompareOp::kGreaterEqual);
   EXPECT_DOUBLE_EQ(f.gates[1].threshold.value, 1000);
   EXPECT_TRUE(f.gates[2].relative);
   EXPECT_TRUE(f.gates[2].optional);

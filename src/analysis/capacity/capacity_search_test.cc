@@ -192,7 +192,7 @@ TEST(Slo, ParsesLatencyAndErrorRateObjectives) {
   auto avg = parse_slo("http_req_duration avg <= 1.5s");
   ASSERT_TRUE(avg);
   EXPECT_DOUBLE_EQ(avg->bound, 1500);
-  EXPECT_EQ(avg->op, Slo::Op::kLessEqual);
+  EXPECT_EQ(avg->op, CompareOp::kLessEqual);
   EXPECT_FALSE(parse_slo("p(95)"));
   EXPECT_FALSE(parse_slo("p(101)<3"));
   EXPECT_FALSE(parse_slo("p(95)<200parsecs"));

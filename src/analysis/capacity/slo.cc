@@ -60,19 +60,7 @@ double Slo::observed(const TrialStats& t) const {
   return t.p50_ms;
 }
 
-bool Slo::holds(double v) const {
-  switch (op) {
-    case Op::kLess:
-      return v < bound;
-    case Op::kLessEqual:
-      return v <= bound;
-    case Op::kGreater:
-      return v > bound;
-    case Op::kGreaterEqual:
-      return v >= bound;
-  }
-  return false;
-}
+bool Slo::holds(double v) const { return compare(v, op, bound); }
 
 bool Slo::marginal(double v) const {
   if (bound <= 0) return false;
@@ -91,8 +79,8 @@ Result<Slo> parse_slo(std::string_view text) {
   Slo slo;
   slo.text = trim(text);
   const bool equal = op_at + 1 < text.size() && text[op_at + 1] == '=';
-  slo.op = text[op_at] == '<' ? (equal ? Slo::Op::kLessEqual : Slo::Op::kLess)
-                              : (equal ? Slo::Op::kGreaterEqual : Slo::Op::kGreater);
+  slo.op = text[op_at] == '<' ? (equal ? CompareOp::kLessEqual : CompareOp::kLess)
+                              : (equal ? CompareOp::kGreaterEqual : CompareOp::kGreater);
   std::string left = trim(text.substr(0, op_at));
   const std::string right = trim(text.substr(op_at + (equal ? 2 : 1)));
   if (left.starts_with("http_req_duration")) left = trim(left.substr(17));

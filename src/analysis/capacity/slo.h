@@ -13,16 +13,17 @@
 #include <string_view>
 
 #include "analysis/capacity/trial.h"
+#include "core/compare_op.h"
 #include "core/result.h"
 
 namespace perfgate::analysis::capacity {
 
 struct Slo {
   enum class Quantity { kLatencyMs, kErrorRate } quantity = Quantity::kLatencyMs;
-  double percentile = 95;  // kLatencyMs: 0..100; -1 for avg
-  enum class Op { kLess, kLessEqual, kGreater, kGreaterEqual } op = Op::kLess;
-  double bound = 0;  // ms or a fraction
-  std::string text;  // as written
+  double percentile = 95;           // kLatencyMs: 0..100; -1 for avg
+  CompareOp op = CompareOp::kLess;  // <, <=, > or >=
+  double bound = 0;                 // ms or a fraction
+  std::string text;                 // as written
 
   double observed(const TrialStats& trial) const;
   bool holds(double value) const;
