@@ -1,7 +1,7 @@
-// CompareOp: the comparison operators of gates ("p95 <= 250ms", analysis/gate.h) and capacity
-// SLOs ("p95<300ms", analysis/capacity/slo.h) — one enum, one evaluation, one spelling. Each
-// grammar decides which operators it accepts. (plan::Comparison, the threshold grammar's, is
-// still its own enum; it is meant to become this one.)
+// CompareOp: the comparison operators of plan thresholds ("p(95)<200", plan/threshold.h), gates
+// ("p95 <= 250ms", analysis/gate.h) and capacity SLOs ("p95<300ms", analysis/capacity/slo.h) —
+// one enum, one evaluation, one spelling. Each grammar decides which operators it accepts and
+// which extra spellings it reads (k6's "===" is ==).
 //
 // Thread-safety: pure functions.
 #pragma once

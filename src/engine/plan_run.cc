@@ -281,11 +281,11 @@ namespace {
 // Whether `a` violates `e` further than `b` does (for < and <=: larger; for > and >=: smaller).
 bool worse(const plan::ThresholdExpression& e, double a, double b) {
   switch (e.comparison) {
-    case plan::Comparison::kLess:
-    case plan::Comparison::kLessEqual:
+    case CompareOp::kLess:
+    case CompareOp::kLessEqual:
       return a > b;
-    case plan::Comparison::kGreater:
-    case plan::Comparison::kGreaterEqual:
+    case CompareOp::kGreater:
+    case CompareOp::kGreaterEqual:
       return a < b;
     default:
       return false;  // == and !=: the first failing window is reported

@@ -72,12 +72,11 @@ Result<std::pair<Aggregation, double>> take_aggregation(std::string_view text,
                                           shown));
 }
 
-Result<Comparison> take_comparison(std::string_view text, std::string_view& rest) {
-  static const std::pair<std::string_view, Comparison> kOps[] = {
-      {"===", Comparison::kEqual},       {"==", Comparison::kEqual},
-      {"!=", Comparison::kNotEqual},     {"<=", Comparison::kLessEqual},
-      {">=", Comparison::kGreaterEqual}, {"<", Comparison::kLess},
-      {">", Comparison::kGreater}};
+Result<CompareOp> take_comparison(std::string_view text, std::string_view& rest) {
+  static const std::pair<std::string_view, CompareOp> kOps[] = {
+      {"===", CompareOp::kEqual},    {"==", CompareOp::kEqual},        {"!=", CompareOp::kNotEqual},
+      {"<=", CompareOp::kLessEqual}, {">=", CompareOp::kGreaterEqual}, {"<", CompareOp::kLess},
+      {">", CompareOp::kGreater}};
   rest = trim(rest);
   for (const auto& [op, comparison] : kOps) {
     if (rest.starts_with(op)) {
@@ -257,21 +256,7 @@ Result<ThresholdExpression> parse_threshold_expression(std::string_view text) {
 }
 
 bool ThresholdExpression::holds(double observed) const {
-  switch (comparison) {
-    case Comparison::kLess:
-      return observed < bound;
-    case Comparison::kLessEqual:
-      return observed <= bound;
-    case Comparison::kGreater:
-      return observed > bound;
-    case Comparison::kGreaterEqual:
-      return observed >= bound;
-    case Comparison::kEqual:
-      return observed == bound;
-    case Comparison::kNotEqual:
-      return observed != bound;
-  }
-  return false;
+  return compare(observed, comparison, bound);
 }
 
 const std::vector<std::string_view>& builtin_metric_names() {

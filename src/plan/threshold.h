@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/compare_op.h"
 #include "core/result.h"
 #include "plan/diagnostics.h"
 
@@ -26,7 +27,6 @@ namespace perfgate::plan {
 
 enum class MetricType { kCounter, kGauge, kRate, kTrend, kAny };
 enum class Aggregation { kCount, kRate, kAvg, kMin, kMax, kMed, kValue, kPercentile };
-enum class Comparison { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual, kNotEqual };
 
 std::string_view metric_type_name(MetricType type);
 std::string_view aggregation_name(Aggregation aggregation);
@@ -41,8 +41,8 @@ struct MetricSelector {
 
 struct ThresholdExpression {
   Aggregation aggregation = Aggregation::kAvg;
-  double percentile = 0;  // for kPercentile, in [0, 100]
-  Comparison comparison = Comparison::kLess;
+  double percentile = 0;                    // for kPercentile, in [0, 100]
+  CompareOp comparison = CompareOp::kLess;  // === reads as ==
   double bound = 0;
   std::string source;  // as written, for reports
 

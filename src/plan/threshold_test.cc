@@ -18,23 +18,23 @@ TEST(ThresholdParse, AllAggregationsAndOperators) {
     const char* text;
     Aggregation aggregation;
     double percentile;
-    Comparison comparison;
+    CompareOp comparison;
     double bound;
   };
   const Case cases[] = {
-      {"p(95)<200", Aggregation::kPercentile, 95, Comparison::kLess, 200},
-      {"p(99.9) <= 250", Aggregation::kPercentile, 99.9, Comparison::kLessEqual, 250},
-      {"rate<0.01", Aggregation::kRate, 0, Comparison::kLess, 0.01},
-      {"count>100", Aggregation::kCount, 0, Comparison::kGreater, 100},
-      {"avg>=1.5", Aggregation::kAvg, 0, Comparison::kGreaterEqual, 1.5},
-      {"min==0", Aggregation::kMin, 0, Comparison::kEqual, 0},
-      {"max===3", Aggregation::kMax, 0, Comparison::kEqual, 3},
-      {"med!=7", Aggregation::kMed, 0, Comparison::kNotEqual, 7},
-      {" value < -2 ", Aggregation::kValue, 0, Comparison::kLess, -2},
-      {"p(90)<200ms", Aggregation::kPercentile, 90, Comparison::kLess, 200},
-      {"avg<1.5s", Aggregation::kAvg, 0, Comparison::kLess, 1500},
-      {"max<512MB", Aggregation::kMax, 0, Comparison::kLess, 512e6},
-      {"max<=1GiB", Aggregation::kMax, 0, Comparison::kLessEqual, 1073741824.0},
+      {"p(95)<200", Aggregation::kPercentile, 95, CompareOp::kLess, 200},
+      {"p(99.9) <= 250", Aggregation::kPercentile, 99.9, CompareOp::kLessEqual, 250},
+      {"rate<0.01", Aggregation::kRate, 0, CompareOp::kLess, 0.01},
+      {"count>100", Aggregation::kCount, 0, CompareOp::kGreater, 100},
+      {"avg>=1.5", Aggregation::kAvg, 0, CompareOp::kGreaterEqual, 1.5},
+      {"min==0", Aggregation::kMin, 0, CompareOp::kEqual, 0},
+      {"max===3", Aggregation::kMax, 0, CompareOp::kEqual, 3},
+      {"med!=7", Aggregation::kMed, 0, CompareOp::kNotEqual, 7},
+      {" value < -2 ", Aggregation::kValue, 0, CompareOp::kLess, -2},
+      {"p(90)<200ms", Aggregation::kPercentile, 90, CompareOp::kLess, 200},
+      {"avg<1.5s", Aggregation::kAvg, 0, CompareOp::kLess, 1500},
+      {"max<512MB", Aggregation::kMax, 0, CompareOp::kLess, 512e6},
+      {"max<=1GiB", Aggregation::kMax, 0, CompareOp::kLessEqual, 1073741824.0},
   };
   for (const Case& c : cases) {
     const ThresholdExpression e = parse(c.text);
