@@ -105,6 +105,10 @@ bool FlowVu::follow_redirect(const FlatStep& step, const RequestOutcome& outcome
 }
 
 void FlowVu::after_request(Nanos now) {
+  if (parent_ != nullptr) {  // a lane: its request is all it runs
+    state_ = State::kIdle;
+    return parent_->on_lane_done(*this, now);
+  }
   first_request_ = false;
   ++step_;
   state_ = State::kThinking;  // between steps

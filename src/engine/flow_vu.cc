@@ -16,20 +16,29 @@ namespace perfgate::engine {
 using results::ErrorClass;
 
 FlowVu::FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number)
+    : FlowVu(worker, driver, number, nullptr, 0) {}
+
+FlowVu::FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number, FlowVu* parent,
+               size_t lane)
     : worker_(worker),
       driver_(driver),
       number_(number),
-      connection_(worker.connection_context(), *this) {
+      parent_(parent),
+      vars_(parent != nullptr ? parent->vars_ : own_vars_),
+      connection_(worker.connection_context(), *this),
+      cookies_(parent != nullptr ? parent->cookies_ : own_cookies_) {
   const plan::Plan& plan = worker.shared().plan;
   const plan::Scenario& scenario = driver.scenario();
-  rng_.seed(static_cast<uint64_t>(number) * 0x9E3779B97F4A7C15ULL + driver.scenario_index());
+  rng_.seed(static_cast<uint64_t>(number) * 0x9E3779B97F4A7C15ULL + driver.scenario_index() +
+            (lane << 32));
+  capture_.max_body_bytes = static_cast<size_t>(plan.options.max_body_bytes);
+  if (parent != nullptr) return;
   vars_.resize(plan.variables.size());
   for (size_t slot = 0; slot < plan.variables.size(); ++slot) {
     const plan::Variable& v = plan.variables[slot];
     if (v.constant) vars_[slot] = *v.constant;
     if (auto it = scenario.env.find(v.name); it != scenario.env.end()) vars_[slot] = it->second;
   }
-  capture_.max_body_bytes = static_cast<size_t>(plan.options.max_body_bytes);
 }
 
 FlowVu::~FlowVu() = default;
@@ -109,7 +118,9 @@ void FlowVu::next_step(Nanos now) {
   while (step_ < steps.size()) {
     const FlatStep& step = steps[step_];
     if (step.once && iteration_ > 0) {  // k6's `if (__ITER === 0)`: done in the first iteration
-      if (step.kind == FlatStep::Kind::kGroupBegin) step_ = step.group_end;
+      if (step.kind == FlatStep::Kind::kGroupBegin || step.kind == FlatStep::Kind::kBatchBegin) {
+        step_ = step.group_end;
+      }
       ++step_;
       continue;
     }
@@ -131,6 +142,10 @@ void FlowVu::next_step(Nanos now) {
         group_starts_.pop_back();
         break;
       }
+      case FlatStep::Kind::kBatchBegin:
+        return begin_batch(step, now);
+      case FlatStep::Kind::kBatchEnd:
+        break;
     }
     ++step_;
   }
@@ -151,7 +166,11 @@ void FlowVu::abort() {
   resolving_ = false;
   if (ConnectionPool* pool = worker_.pool()) pool->abandon(*this);
   connection_.close();
-  worker_.vu_busy(-1);
+  for (auto& lane : lanes_) {
+    lane->abort();
+    lane->connection_.close();
+  }
+  if (parent_ == nullptr) worker_.vu_busy(-1);
   state_ = State::kIdle;
 }
 
@@ -224,6 +243,9 @@ void FlowVu::dispatch(const FlatStep& step, Nanos now) {
   asked_at_ = now;
   if (ConnectionPool* pool = worker_.pool()) {
     return pool->send(*this, origin_, request_, capture_, timeout_for(step), now);
+  }
+  if (parent_ != nullptr && parent_->connection_.accepts(origin_)) {  // a lane (batch step)
+    return parent_->connection_.send(origin_, request_, capture_, timeout_for(step), now, this);
   }
   connection_.send(origin_, request_, capture_, timeout_for(step), now);
 }

@@ -2,18 +2,26 @@
 // RNG, a cookie jar and one Connection (the connection driver, engine/connection.h) — as a state
 // machine over the worker's EventLoop:
 //   idle -> (waiting to start) -> step by step: request (handed to the connection, which calls
-//   back once with the outcome) or think (a timer, never a sleep) -> iteration done -> the
-//   driver decides what comes next.
+//   back once with the outcome), think (a timer, never a sleep) or batch -> iteration done ->
+//   the driver decides what comes next.
 // Requests are rendered from the compiled templates into reused buffers, or taken as prebuilt
 // wire bytes when nothing in them varies (the literal fast path). The connection keeps header
 // fields for the cookie jar (k6: a jar per VU, emptied when an iteration starts unless the plan
 // sets noCookiesReset) and the body only for steps whose checks or extractions read it.
+//
+// Batch steps (k6's http.batch, flow_batch.cc): the VU hands the batch's requests to lanes —
+// FlowVus of its own that share its variables and cookie jar and run one request each, through
+// the same code as any request step — at most options.batch at once and options.batchPerHost per
+// host, and goes on when all have ended. A lane sends on the VU's connection when that takes the
+// request now (an idle keep-alive HTTP/1.1 connection, a free HTTP/2 stream), else on its own
+// connection, or through the shared connections (--connections) like any request.
 //
 // Thread-safety: owned by one worker thread.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -41,6 +49,8 @@ class ScenarioDriver;
 class FlowVu final : public net::TimerHandler, public ConnectionUser, private net::ResolveWaiter {
  public:
   FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number);
+  // A lane of `parent` (batch steps); `lane` numbers it (its RNG differs from its siblings').
+  FlowVu(PlanWorker& worker, ScenarioDriver& driver, int64_t number, FlowVu* parent, size_t lane);
   ~FlowVu() override;
 
   // Starts an iteration now; `scheduled` is when it was due (open model) or now.
@@ -54,13 +64,13 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   int64_t number() const { return number_; }
   int64_t iterations() const { return iteration_; }
   Nanos deactivated_at = -1;  // ramping-vus: when the target dropped below this VU
-  // The worker's timeout sweep.
-  void check_deadline(Nanos now) { connection_.check_deadline(now); }
+  // The worker's timeout sweep (the lanes' connections too).
+  void check_deadline(Nanos now);
 
   void on_timer(uint64_t token) override;
 
  private:
-  enum class State : uint8_t { kIdle, kWaitingStart, kThinking, kRequest };
+  enum class State : uint8_t { kIdle, kWaitingStart, kThinking, kRequest, kBatch };
 
   void load_row_variables();
   void next_step(Nanos now);
@@ -112,7 +122,9 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   ScenarioDriver& driver_;
   int64_t number_;
   State state_ = State::kIdle;
-  std::vector<std::string> vars_;
+  FlowVu* parent_ = nullptr;  // set on a lane
+  std::vector<std::string> own_vars_;
+  std::vector<std::string>& vars_;  // own_vars_, or the parent's on a lane
   std::mt19937_64 rng_;
   int64_t iteration_ = 0;
   size_t flow_ = 0;
@@ -144,7 +156,8 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   int redirects_ = 0;    // redirects followed for the current step
   bool traced_ = false;  // options.tracing: the current request carries trace_
   Traceparent trace_;
-  protocols::CookieJar cookies_;
+  protocols::CookieJar own_cookies_;
+  protocols::CookieJar& cookies_;  // own_cookies_, or the parent's on a lane
 
   // gRPC steps (flow_grpc.cc): a templated message rendered as JSON in body_ becomes its framed
   // bytes (false when it does not match its type); a finished call sets the sample's failure
@@ -157,6 +170,28 @@ class FlowVu final : public net::TimerHandler, public ConnectionUser, private ne
   protocols::grpc::FrameReader grpc_frames_;
   std::string grpc_json_;                // the call's messages as JSON, when its checks read them
   std::string cookie_path_, jar_value_;  // of the current request
+
+  // Batch steps (flow_batch.cc).
+  void begin_batch(const FlatStep& step, Nanos now);
+  // Starts pending requests while the limits allow; ends the batch when none is left.
+  void fill_batch(Nanos now);
+  void on_lane_done(FlowVu& lane, Nanos now);
+  // On a lane: runs flat step `step` of `root`'s current iteration.
+  void run_lane(const FlowVu& root, size_t step, size_t host, Nanos now);
+  FlowVu& idle_lane();
+  // The "scheme://host:port" a request step goes to ("" when its URL does not parse).
+  std::string batch_host(const FlatStep& step);
+  struct Batch {
+    size_t end = 0;                                  // the flat index of its kBatchEnd
+    std::vector<std::pair<size_t, size_t>> pending;  // (flat step, host) not started, in order
+    std::vector<std::string> hosts;
+    std::vector<int> per_host;  // requests in flight per host
+    int running = 0;
+    bool filling = false;  // inside fill_batch: a lane ending there does not fill again
+  };
+  Batch batch_;
+  std::vector<std::unique_ptr<FlowVu>> lanes_;
+  size_t lane_host_ = 0;  // on a lane: its request's host in the parent's batch_.hosts
 };
 
 }  // namespace perfgate::engine

@@ -67,6 +67,14 @@ Result<void> flatten(const std::vector<plan::Step>& steps, const std::string& gr
       out[begin].group_end = out.size();
       flat.once = false;
       flat.kind = FlatStep::Kind::kGroupEnd;
+    } else if (step.kind == plan::Step::Kind::kBatch) {
+      flat.kind = FlatStep::Kind::kBatchBegin;
+      const size_t begin = out.size();
+      out.push_back(flat);
+      if (auto ok = flatten(step.steps, group, resolve_hosts, index, out); !ok) return ok;
+      out[begin].group_end = out.size();
+      flat.once = false;
+      flat.kind = FlatStep::Kind::kBatchEnd;
     } else {
       flat.request = &step.request;
       flat.name_id = intern(index.names, step.request.name);

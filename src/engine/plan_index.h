@@ -31,13 +31,21 @@ struct CheckId {
 };
 
 struct FlatStep {
-  enum class Kind { kRequest, kThink, kGroupBegin, kGroupEnd } kind = Kind::kRequest;
+  // A batch step becomes kBatchBegin, its requests (kRequest, in order), kBatchEnd.
+  enum class Kind {
+    kRequest,
+    kThink,
+    kGroupBegin,
+    kGroupEnd,
+    kBatchBegin,
+    kBatchEnd
+  } kind = Kind::kRequest;
   const plan::RequestStep* request = nullptr;  // kRequest
   const plan::Think* think = nullptr;          // kThink
   size_t name_id = 0;                          // kRequest: index into PlanIndex::names
   std::vector<size_t> check_ids;               // kRequest: per check, into PlanIndex::checks
   bool once = false;        // run in the VU's first iteration only (a group: all of it)
-  size_t group_end = 0;     // kGroupBegin: the index of its kGroupEnd
+  size_t group_end = 0;     // kGroupBegin, kBatchBegin: the index of its kGroupEnd, kBatchEnd
   bool needs_body = false;  // checks or extractions read headers/body: keep the response bytes
   bool grpc_json = false;   // a gRPC step whose checks or extractions read the messages as JSON
   bool literal_url = false;

@@ -93,6 +93,9 @@ void explain_steps(const std::vector<Step>& steps, const Redactor& redactor, int
     if (step.kind == Step::Kind::kGroup) {
       out += fmt::format("{}group {}\n", pad, step.group);
       explain_steps(step.steps, redactor, indent + 2, out);
+    } else if (step.kind == Step::Kind::kBatch) {
+      out += fmt::format("{}batch of {} (in parallel)\n", pad, step.steps.size());
+      explain_steps(step.steps, redactor, indent + 2, out);
     } else if (step.kind == Step::Kind::kThink) {
       static const char* kKinds[] = {"fixed", "uniform", "normal", "exponential"};
       out +=

@@ -53,6 +53,9 @@ struct FlowLoader {
   void grpc_message(const YAML::Node* node, const YAML::Node& at, RequestStep& req);
   void think(const YAML::Node& node, Step& step);
   void group(const YAML::Node& node, Step& step);
+  // `batch: [request steps]`; each request sees the variables extracted before the batch, not
+  // those its siblings extract (they run at the same time).
+  void batch(const YAML::Node& node, Step& step);
   void extracts(const YAML::Node& node, RequestStep& req);
   // `body: {file: x, template: bool}`: the file's content as a literal or compiled template.
   Template body_file(const YAML::Node& node);

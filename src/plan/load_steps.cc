@@ -62,10 +62,12 @@ void FlowLoader::step(const YAML::Node& node, std::vector<Step>& out) {
     grpc_request(node, s);
   else if (node["group"])
     group(node, s);
+  else if (node["batch"])
+    batch(node, s);
   else if (node["url"])
     request(node, s);
   else {
-    r().error(node, "a step needs url:, grpc:, think: or group:",
+    r().error(node, "a step needs url:, grpc:, think:, group: or batch:",
               "write - {name: home, url: /} or - think: 1s");
     return;
   }
@@ -137,6 +139,38 @@ void FlowLoader::group(const YAML::Node& node, Step& s) {
                });
   if (!has_steps)
     r().error(node, "a group needs steps:", "write - {group: checkout, steps: [...]}");
+}
+
+void FlowLoader::batch(const YAML::Node& node, Step& s) {
+  s.kind = Step::Kind::kBatch;
+  r().for_each(node, "a batch step", {"batch", "once"},
+               [](const auto&, const auto&, const auto&) {});
+  const YAML::Node list = node["batch"];
+  if (!r().expect_sequence(list, "batch")) return;
+  if (list.size() == 0) {
+    r().error(list, "a batch needs at least one request", "write - batch: [{url: /a}, {url: /b}]");
+  } else if (list.size() > static_cast<size_t>(kMaxBatch)) {
+    r().error(list, fmt::format("more than {} requests in one batch", kMaxBatch));
+    return;
+  }
+  const std::set<std::string> before = scope.extracted;
+  std::set<std::string> after = before;
+  for (const YAML::Node& item : list) {
+    if (++ctx.steps_seen > kMaxSteps) {
+      r().error(item, fmt::format("more than {} steps in the plan", kMaxSteps));
+      return;
+    }
+    if (!item.IsMap() || !item["url"] || item["grpc"] || item["think"] || item["group"] ||
+        item["batch"]) {
+      r().error(item, "a batch holds HTTP request steps only (url:)",
+                "write - batch: [{name: a, url: /a}, {name: b, url: /b}]");
+      continue;
+    }
+    scope.extracted = before;
+    step(item, s.steps);
+    after.insert(scope.extracted.begin(), scope.extracted.end());
+  }
+  scope.extracted = std::move(after);
 }
 
 }  // namespace perfgate::plan::detail

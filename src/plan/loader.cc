@@ -165,6 +165,24 @@ void load_connections(LoadContext& ctx, const YAML::Node& node) {
                    "leave it out for one connection per VU");
 }
 
+// options.batch (1..kMaxBatch) and options.batchPerHost (0..kMaxBatch, 0: no per-host limit).
+void load_batch_limit(LoadContext& ctx, const YAML::Node& node, bool per_host) {
+  const int low = per_host ? 0 : 1;
+  int value = -1;
+  if (node.IsScalar() && YAML::convert<int>::decode(node, value) && value >= low &&
+      value <= kMaxBatch) {
+    (per_host ? ctx.plan.options.batch_per_host : ctx.plan.options.batch) = value;
+    return;
+  }
+  ctx.reader.error(node,
+                   fmt::format("expected a whole number {}..{} for options.{}", low, kMaxBatch,
+                               per_host ? "batchPerHost" : "batch"),
+                   per_host ? "the most requests of a batch step in flight to one host (k6's "
+                              "default 6; 0: no limit)"
+                            : "the most requests of a batch step in flight at once (k6's "
+                              "default 20)");
+}
+
 // options.tracing: {propagator: w3c, sampling: 0.1} (k6's instrumentHTTP options).
 void load_tracing(LoadContext& ctx, const YAML::Node& node) {
   if (!ctx.reader.expect_map(node, "options.tracing")) return;
@@ -215,6 +233,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
                                                       "maxBodySize",
                                                       "discardResponseBodies",
                                                       "connections",
+                                                      "batch",
+                                                      "batchPerHost",
                                                       "thresholds",
                                                       "strictThresholds",
                                                       "scenarios",
@@ -250,6 +270,8 @@ void load_options(LoadContext& ctx, const YAML::Node& node) {
           load_max_body_size(ctx, value);
         } else if (key == "connections") {
           load_connections(ctx, value);
+        } else if (key == "batch" || key == "batchPerHost") {
+          load_batch_limit(ctx, value, key == "batchPerHost");
         } else if (key == "discardResponseBodies") {
           ctx.plan.options.discard_response_bodies =
               ctx.reader.boolean(value, "options.discardResponseBodies").value_or(false);
@@ -335,7 +357,8 @@ std::optional<SourcePos> reads_body(const RequestStep& step) {
 // before any traffic rather than fail every such check at run time.
 void check_discarded_bodies(detail::LoadContext& ctx, const std::vector<Step>& steps) {
   for (const Step& s : steps) {
-    if (s.kind == Step::Kind::kGroup) check_discarded_bodies(ctx, s.steps);
+    if (s.kind == Step::Kind::kGroup || s.kind == Step::Kind::kBatch)
+      check_discarded_bodies(ctx, s.steps);
     if (s.kind != Step::Kind::kRequest) continue;
     if (auto at = reads_body(s.request)) {
       ctx.reader.error(*at,

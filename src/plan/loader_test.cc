@@ -200,6 +200,60 @@ TEST_F(LoaderTest, TracingOptionInK6sShape) {
   EXPECT_NE(errors(ratio).front().find("between 0 and 1"), std::string::npos);
 }
 
+TEST_F(LoaderTest, BatchStepsAndTheirLimits) {
+  const char* head = "options:\n  baseUrl: http://127.0.0.1:1\n  vus: 1\n  duration: 1s\n";
+  LoadResult ok = load(std::string(head) +
+                       "  batch: 4\n  batchPerHost: 0\n"
+                       "flows:\n  main:\n"
+                       "    - batch:\n"
+                       "        - {name: a, url: /a, extract: {token: {header: X-Token}}}\n"
+                       "        - {name: b, url: http://127.0.0.1:2/b, checks: {status: 200}}\n"
+                       "      once: true\n"
+                       "    - {url: \"/c?t={{token}}\"}\n");
+  ASSERT_TRUE(ok.ok()) << errors(ok).front();
+  EXPECT_EQ(ok.plan.options.batch, 4);
+  EXPECT_EQ(ok.plan.options.batch_per_host, 0);
+  const Step& batch = ok.plan.flows[0].steps[0];
+  EXPECT_EQ(batch.kind, Step::Kind::kBatch);
+  EXPECT_TRUE(batch.once);
+  ASSERT_EQ(batch.steps.size(), 2u);
+  EXPECT_EQ(batch.steps[0].request.name, "a");
+  EXPECT_EQ(batch.steps[1].request.url.source(), "http://127.0.0.1:2/b");
+  EXPECT_EQ(batch.steps[1].request.checks.size(), 1u);
+
+  LoadResult defaults = load(std::string(head) + "flows:\n  main:\n    - batch: [{url: /}]\n");
+  ASSERT_TRUE(defaults.ok()) << errors(defaults).front();
+  EXPECT_EQ(defaults.plan.options.batch, 20);
+  EXPECT_EQ(defaults.plan.options.batch_per_host, 6);
+}
+
+TEST_F(LoaderTest, BatchMistakesHavePositions) {
+  const std::string head = "options:\n  baseUrl: http://127.0.0.1:1\n  vus: 1\n  duration: 1s\n";
+  const auto expect_error = [&](const std::string& text, const std::string& prefix) {
+    LoadResult r = load(text);
+    ASSERT_FALSE(r.ok()) << text;
+    const std::string first = errors(r).front();
+    EXPECT_EQ(first.rfind(prefix, 0), 0u) << first;
+  };
+  expect_error(head + "flows:\n  main:\n    - batch: []\n",
+               "t.yaml:7:14: error: a batch needs at least one request");
+  expect_error(head + "flows:\n  main:\n    - batch:\n        - {url: /a}\n        - think: 1s\n",
+               "t.yaml:9:11: error: a batch holds HTTP request steps only (url:)");
+  expect_error(head + "flows:\n  main:\n    - batch: {url: /a}\n", "t.yaml:7:14: error:");
+  // Siblings run at the same time: one cannot read what another extracts.
+  expect_error(head +
+                   "flows:\n  main:\n    - batch:\n"
+                   "        - {url: /a, extract: {token: {header: X-Token}}}\n"
+                   "        - {url: \"/b?t={{token}}\"}\n",
+               "t.yaml:9:");
+  expect_error(head + "  batch: 0\nflows:\n  main:\n    - batch: [{url: /}]\n",
+               "t.yaml:5:10: error: expected a whole number 1..1000 for options.batch");
+  expect_error(head + "  batchPerHost: -1\nflows:\n  main:\n    - batch: [{url: /}]\n",
+               "t.yaml:5:17: error: expected a whole number 0..1000 for options.batchPerHost");
+  expect_error(head + "flows:\n  main:\n    - batch: [{url: /}]\n      bacth: 1\n",
+               "t.yaml:8:7: error:");
+}
+
 TEST_F(LoaderTest, CollectsSeveralErrorsWithPositions) {
   LoadResult r = load(R"(options:
   baseUrl: http://127.0.0.1:1

@@ -36,6 +36,9 @@ constexpr Nanos kSecond = kNanosPerSecond;
 constexpr std::int64_t kDefaultMaxBodyBytes = 10'000'000;  // options.maxBodySize: "10MB"
 constexpr std::int64_t kMaxMaxBodyBytes = 1LL << 30;       // its upper bound: 1 GiB
 constexpr int kMaxConnections = 100000;                    // options.connections' upper bound
+constexpr int kDefaultBatch = 20;                          // options.batch: k6's default
+constexpr int kDefaultBatchPerHost = 6;                    // options.batchPerHost: k6's default
+constexpr int kMaxBatch = 1000;  // upper bound of both, and of the requests in one batch
 
 // ---- scenarios ----------------------------------------------------------------------------
 
@@ -194,12 +197,16 @@ struct RequestStep {
   std::array<int, 3> grpc_stream_metrics = {-1, -1, -1};
 };
 
+// kBatch: k6's http.batch — the request steps in `steps` are sent in parallel (at most
+// options.batch at once, options.batchPerHost per host), each on a connection or HTTP/2 stream of
+// its own, and the flow goes on when all have ended. Each is recorded, checked and extracts as a
+// request step does; one failing cancels none of the others.
 struct Step {
-  enum class Kind { kRequest, kThink, kGroup } kind = Kind::kRequest;
+  enum class Kind { kRequest, kThink, kGroup, kBatch } kind = Kind::kRequest;
   RequestStep request;      // kRequest
   Think think;              // kThink
   std::string group;        // kGroup: the name (k6's group tag)
-  std::vector<Step> steps;  // kGroup: the nested steps
+  std::vector<Step> steps;  // kGroup: the nested steps; kBatch: its requests (kRequest only)
   // `once: true`: run only in the VU's first iteration (k6's `if (__ITER === 0)`), e.g. a login
   // whose extracted token later iterations reuse (a VU's variables outlive its iterations).
   bool once = false;
@@ -271,6 +278,10 @@ struct Options {
   // options.connections: > 0, the VUs share this many connections (their requests multiplexed as
   // HTTP/2 streams; `--connections` wins); 0: one connection per VU.
   int connections = 0;
+  // k6's batch and batchPerHost: the most requests of one batch step a VU has in flight at once,
+  // in all and to one host ("scheme://host:port"; 0: no per-host limit).
+  int batch = kDefaultBatch;
+  int batch_per_host = kDefaultBatchPerHost;
   // TLS, with k6's option names: insecureSkipTLSVerify, tlsVersion (one version or {min, max}),
   // tlsCipherSuites (IANA names), tlsAuth (client certificates per domain; file paths here,
   // resolved against the plan's directory).

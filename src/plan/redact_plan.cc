@@ -22,7 +22,8 @@ void collect_header(const Header& h, std::vector<std::string>& out) {
 
 void collect_steps(const std::vector<Step>& steps, std::vector<std::string>& out) {
   for (const Step& step : steps) {
-    if (step.kind == Step::Kind::kGroup) collect_steps(step.steps, out);
+    if (step.kind == Step::Kind::kGroup || step.kind == Step::Kind::kBatch)
+      collect_steps(step.steps, out);
     if (step.kind != Step::Kind::kRequest) continue;
     append(out, secrets_in_url(step.request.url.source()));
     for (const Header& h : step.request.headers) collect_header(h, out);

@@ -61,7 +61,8 @@ INSTANTIATE_TEST_SUITE_P(Examples, ExamplePlanTest,
                                            ExampleCase{"user-mix.yaml", "0.04", nullptr},
                                            ExampleCase{"agent-mix.yaml", "0.08", nullptr},
                                            ExampleCase{"stress-ramp.yaml", "0.05", nullptr},
-                                           ExampleCase{"soak.yaml", "0.02", "SOAK_HOLD=1m"}),
+                                           ExampleCase{"soak.yaml", "0.02", "SOAK_HOLD=1m"},
+                                           ExampleCase{"k6-batch.yaml", "0.1", nullptr}),
                          [](const ::testing::TestParamInfo<ExampleCase>& info) {
                            std::string name = info.param.file;
                            name = name.substr(0, name.find('.'));
