@@ -129,6 +129,7 @@ class PlanCoordinator {
   std::vector<std::unique_ptr<PlanWorker>> workers_;
   std::vector<std::thread> threads_;
   PlanMetrics interval_;
+  results::MetricSet live_totals_;  // the totals so far, for on_second
   MetricWindows windows_;
   PlanRunResult* result_;
   int64_t collections_ = 0;
@@ -238,12 +239,12 @@ void PlanCoordinator::add_point(Nanos now) {
   results::record_duration_interval(result_->run, point.t_seconds, d);
   result_->run.series.push_back(point);
   if (options_.on_second) {
-    results::MetricSet totals = result_->totals.base;
-    totals.add(interval_.base);
+    live_totals_ = result_->totals.base;  // into the storage of the last second: no allocation
+    live_totals_.add(interval_.base);
     LiveStatus status{now - shared_.start,
                       plan::plan_duration(plan_),
                       &result_->run.series.back(),
-                      &totals,
+                      &live_totals_,
                       &interval_,
                       &index_};
     options_.on_second(status);

@@ -55,8 +55,11 @@ void PlanWorker::vu_busy(int delta) {
 void PlanWorker::on_timer(uint64_t token) {
   if (token != sweep_timer_) return;
   const Nanos now = clock_.now();
-  for (FlowVu& vu : vus_) vu.check_deadline(now);
-  if (pool_ != nullptr) pool_->check_deadline(now);
+  if (pool_ != nullptr) {
+    pool_->check_deadline(now);  // the VUs send through the pool only: their own stay unused
+  } else {
+    for (FlowVu& vu : vus_) vu.check_deadline(now);
+  }
   sweep_timer_ = loop_.schedule(now + kSweepInterval, this);
 }
 

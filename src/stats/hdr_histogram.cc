@@ -39,14 +39,16 @@ void HdrHistogram::add(const HdrHistogram& other) {
   const bool same_shape =
       other.lowest_ == lowest_ && other.highest_ == highest_ && other.digits_ == digits_;
   if (same_shape) {
-    for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    for (int32_t i = other.first_index(), last = other.last_index(); i <= last; ++i) {
+      counts_[i] += other.counts_[i];
+    }
     total_ += other.total_;
     clamped_ += other.clamped_;
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
     return;
   }
-  for (int32_t i = 0; i < other.counts_length(); ++i) {
+  for (int32_t i = other.first_index(), last = other.last_index(); i <= last; ++i) {
     if (other.counts_[i] != 0) record(other.value_at_index(i), other.counts_[i]);
   }
 }
@@ -60,7 +62,7 @@ void HdrHistogram::add_at_index(int32_t index, int64_t count) {
 }
 
 void HdrHistogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  if (total_ != 0) std::fill(&counts_[first_index()], &counts_[last_index()] + 1, 0);
   total_ = 0;
   clamped_ = 0;
   min_ = std::numeric_limits<int64_t>::max();
@@ -107,7 +109,7 @@ int64_t HdrHistogram::max() const {
 double HdrHistogram::mean() const {
   if (total_ == 0) return 0;
   double sum = 0;
-  for (int32_t i = 0; i < counts_length(); ++i) {
+  for (int32_t i = first_index(), last = last_index(); i <= last; ++i) {
     if (counts_[i] != 0)
       sum += static_cast<double>(counts_[i]) * median_equivalent(value_at_index(i));
   }
@@ -118,7 +120,7 @@ double HdrHistogram::stddev() const {
   if (total_ == 0) return 0;
   const double m = mean();
   double sum_sq = 0;
-  for (int32_t i = 0; i < counts_length(); ++i) {
+  for (int32_t i = first_index(), last = last_index(); i <= last; ++i) {
     if (counts_[i] == 0) continue;
     const double d = static_cast<double>(median_equivalent(value_at_index(i))) - m;
     sum_sq += d * d * static_cast<double>(counts_[i]);
@@ -135,7 +137,7 @@ int64_t HdrHistogram::value_at_percentile(double percentile) const {
   const double p = std::nextafter(percentile, 0.0) / 100.0;
   const int64_t wanted = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(p * total_)));
   int64_t seen = 0;
-  for (int32_t i = 0; i < counts_length(); ++i) {
+  for (int32_t i = first_index(), last = last_index(); i <= last; ++i) {
     seen += counts_[i];
     if (seen >= wanted) return std::min(highest_equivalent(value_at_index(i)), max());
   }

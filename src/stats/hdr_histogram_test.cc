@@ -102,5 +102,34 @@ TEST(HdrHistogram, MergeAcrossDifferentConfigurationsReRecords) {
   EXPECT_NEAR(fine.value_at_percentile(50), 12345, 12345 * 0.01);
 }
 
+// Merging, resetting and the statistics walk only the recorded range; the extremes (0, a value
+// clamped to the highest trackable one) lie inside it, and a reset leaves no count behind.
+TEST(HdrHistogram, RecordedRangeCoversTheExtremesAndResetClearsIt) {
+  HdrHistogram h = HdrHistogram::for_latency_micros();
+  h.record(-5);
+  h.record(777);
+  h.record(h.highest_trackable_value() * 2);
+  HdrHistogram merged = HdrHistogram::for_latency_micros();
+  merged.add(h);
+  EXPECT_EQ(merged.count(), 3);
+  EXPECT_EQ(merged.value_at_percentile(1), 0);
+  EXPECT_EQ(merged.max(), h.max());
+  EXPECT_EQ(merged.clamped_count(), 1);
+  EXPECT_NEAR(merged.mean(), h.mean(), 1e-6);
+  merged.reset();
+  h.reset();
+  for (int32_t i = 0; i < merged.counts_length(); ++i) {
+    ASSERT_EQ(merged.count_at_index(i), 0) << i;
+    ASSERT_EQ(h.count_at_index(i), 0) << i;
+  }
+  EXPECT_EQ(merged.value_at_percentile(50), 0);
+  EXPECT_EQ(merged.mean(), 0);
+  merged.record(1000);
+  merged.add(h);  // an empty histogram adds nothing
+  EXPECT_EQ(merged.count(), 1);
+  EXPECT_EQ(merged.value_at_percentile(100), merged.highest_equivalent(1000));
+  EXPECT_EQ(merged.min(), merged.lowest_equivalent(1000));
+}
+
 }  // namespace
 }  // namespace perfgate
