@@ -71,6 +71,7 @@ class H2Server {
       out.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
     }
   }
+  void ping() { nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr); }
   void goaway(int32_t last_stream) {
     nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, last_stream, NGHTTP2_NO_ERROR, nullptr, 0);
   }
@@ -226,12 +227,31 @@ TEST_F(ConnectionHttp2Test, StreamsShareOneConnection) {
     sent += d.times.bytes_sent;
     received += d.times.bytes_received;
   }
-  // Every frame of the streams is credited to them (not the preface, nor frames sent after the
-  // last stream ended, such as the SETTINGS acknowledgement).
+  // Every frame of the streams is credited to them, and the connection's own (the preface,
+  // SETTINGS) to the streams that ended after they went out.
   EXPECT_GT(sent, 5 * 9);
   EXPECT_LE(sent, static_cast<int64_t>(peer_.written.size()));
   EXPECT_GT(received, 5 * 9);
   EXPECT_TRUE(connection_.open());
+}
+
+TEST_F(ConnectionHttp2Test, EveryByteWrittenIsCreditedToARequest) {
+  send(3);
+  run_until(3);
+  ASSERT_EQ(user_.ok(), 3u);
+  // A PING after the last stream ended: its acknowledgement goes to the next request.
+  const size_t after_streams = peer_.written.size();
+  server_->ping();
+  exchange();
+  ready();
+  EXPECT_EQ(peer_.written.size(), after_streams + 9 + 8);
+  send(1);
+  run_until(4);
+  ASSERT_EQ(user_.ok(), 4u);
+  int64_t sent = 0;
+  for (const auto& d : user_.done) sent += d.times.bytes_sent;
+  EXPECT_EQ(sent, static_cast<int64_t>(peer_.written.size()));  // preface and PING ack included
+  EXPECT_EQ(peer_.connects, 1);
 }
 
 TEST_F(ConnectionHttp2Test, ShortReadsAndWritesAndEagainStillAnswerEveryStream) {

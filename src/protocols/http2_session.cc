@@ -118,12 +118,10 @@ struct Http2Session::Callbacks {
   static int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* p) {
     Http2Session& s = self(p);
     Stream* stream = frame->hd.stream_id != 0 ? s.find(frame->hd.stream_id) : nullptr;
+    if (stream == nullptr) return 0;  // the connection's own: counted by produce()
     const uint64_t bytes = frame->hd.length + kFrameHeader;
-    if (stream == nullptr) {
-      s.overhead_sent_ += bytes;
-      return 0;
-    }
     stream->bytes_sent += bytes;
+    s.overhead_sent_ -= static_cast<int64_t>(bytes);
     if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) stream->sent = true;
     return 0;
   }
@@ -323,6 +321,7 @@ void Http2Session::produce() {
     }
     if (n == 0) break;
     out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+    overhead_sent_ += n;  // less the frames of streams (on_frame_send took them off already)
   }
 }
 
@@ -366,7 +365,8 @@ bool Http2Session::next_event(StreamEvent* event) {
   event->stream = stream->id;
   event->error = stream->error;
   event->response = stream->error == SessionError::kNone ? &stream->response : nullptr;
-  event->bytes_sent = stream->bytes_sent + overhead_sent_;
+  event->bytes_sent =
+      stream->bytes_sent + static_cast<uint64_t>(std::max<int64_t>(overhead_sent_, 0));
   event->bytes_received = stream->bytes_received + overhead_received_;
   overhead_sent_ = overhead_received_ = 0;
   return true;

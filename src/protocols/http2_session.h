@@ -77,7 +77,11 @@ class Http2Session final : public Session {
   size_t out_offset_ = 0;
   std::string scratch_;  // lower-cased header names of the request being submitted
   size_t open_ = 0;
-  uint64_t overhead_sent_ = 0, overhead_received_ = 0;  // connection frames (stream 0)
+  // Bytes of no stream, credited to the next stream that ends: sent, every byte produced (the
+  // connection preface, SETTINGS, WINDOW_UPDATE, PING acknowledgements, resets of streams given
+  // up) less the frames of streams; received, the frames of stream 0 and of streams given up.
+  int64_t overhead_sent_ = 0;
+  uint64_t overhead_received_ = 0;
   bool goaway_ = false;
   bool failed_ = false;
   SessionError error_ = SessionError::kNone;
