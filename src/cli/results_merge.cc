@@ -36,6 +36,7 @@ void add_names_and_checks(ResultsDocument& merged, const ResultsDocument& part) 
     }
     it->requests += n.requests;
     it->failures += n.failures;
+    it->extract_failures += n.extract_failures;
     it->duration.add(n.duration);
     // The parts' slowest traces together, slowest first, as many as one part keeps (5).
     auto& traces = it->slowest_traces;

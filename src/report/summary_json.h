@@ -34,7 +34,7 @@ std::string format_summary_json(const results::RunResult& result);
 // checks, extract_failures, group_duration, the sub-metrics its thresholds declared, its custom
 // metrics in k6's shapes, each threshold under its metric ({"p(95)<300": <true when it failed>})
 // and perfgate.plan (name, file, aborted, iterations started per second) and perfgate.checks.
-// REQUIRES: doc.plan_run (made by the run, not read from a results file).
+// REQUIRES: doc.plan_run (made by a plan run, or read from its results file).
 std::string format_plan_summary_json(const results::ResultsDocument& doc);
 
 // One check of the root_group tree. `group` is k6's group path: "" at the top, "::a::b" inside.

@@ -57,7 +57,7 @@ struct ThresholdOutcome {
   double window_end_seconds = 0;
   int windows_failed = 0;
   int windows_evaluated = 0;
-  // Where the plan declares it, for annotations ("" and 0 when unknown, e.g. read from a file).
+  // Where the plan declares it, for annotations ("" and 0 when unknown, e.g. an older file).
   std::string file;
   int line = 0;
   int column = 0;
@@ -123,8 +123,9 @@ struct SubMetricOutcome {
   HdrHistogram trend = HdrHistogram::for_latency_micros();  // trends only, microseconds
 };
 
-// What a live plan run reports beyond the per-name, check and threshold tables: the parts of
-// k6's summary export (--summary-json) that the results file does not carry.
+// What a plan run reports beyond the per-name, check and threshold tables: the parts of k6's
+// summary export (--summary-json) that have no other place in the model. The results file
+// carries it as "plan_run" (results/plan_run_json.h).
 struct PlanRunOutcome {
   std::string name;  // the plan's name
   // Group paths ("::outer::inner") of the plan's request steps, in order of first appearance.
@@ -156,7 +157,8 @@ struct ResultsDocument {
   std::vector<CheckOutcome> checks;
   std::vector<NamedStats> names;
   std::vector<PlanMetric> plan_metrics;  // by name; empty for a one-liner
-  // A live plan run's summary-export extras; absent when read from a results file.
+  // A plan run's summary-export extras; absent for a one-liner and when read from a results
+  // file written before "plan_run" existed.
   std::optional<PlanRunOutcome> plan_run;
   std::vector<IntervalHistogram> intervals;  // empty: the hdr log has one whole-run interval
   // `perfgate run --monitor`: the monitor's report (docs/monitoring.md), kept as the monitor

@@ -7,9 +7,9 @@
 
 #include "core/json_depth.h"
 #include "core/read_file.h"
+#include "results/plan_run_json.h"
 #include "results/results_json.h"
 #include "results/results_validation.h"
-#include "stats/hdr_encoding.h"
 
 namespace perfgate::results {
 namespace {
@@ -25,19 +25,6 @@ const json& section(const json& j, const char* key) {
   static const json kEmpty = json::object();
   auto it = j.find(key);
   return it == j.end() ? kEmpty : *it;
-}
-
-Result<HdrHistogram> histogram_from(const json& trend, std::string_view what) {
-  auto it = trend.find("histogram");
-  if (it == trend.end() || !it->is_string()) {
-    return make_error(fmt::format("malformed results file: {} has no \"histogram\"", what));
-  }
-  auto decoded = decode_compressed_base64(it->get<std::string>());
-  if (!decoded) {
-    return make_error(
-        fmt::format("malformed results file: histogram of {}: {}", what, decoded.error().message));
-  }
-  return std::move(decoded).value();
 }
 
 void read_run(const json& run, ResultsDocument& doc) {
@@ -71,6 +58,7 @@ void read_run(const json& run, ResultsDocument& doc) {
   m.rate = w.value("rate_per_s", 0.0);
   m.threads = w.value("threads", 0);
   m.duration = nanos_from_seconds(w.value("duration_s", 0.0));
+  m.requests = w.value("requests", int64_t{0});
   m.timeout = nanos_from_seconds(w.value("timeout_s", 0.0));
 }
 
@@ -80,7 +68,7 @@ Result<void> read_metrics(const json& j, ResultsDocument& doc) {
   for (size_t i = 0; i < kTrendCount; ++i) {
     auto it = trends.find(std::string(kTrendNames[i]));
     if (it == trends.end()) continue;  // absent trend: recorded nothing
-    auto h = histogram_from(*it, kTrendNames[i]);
+    auto h = trend_from_json(*it, kTrendNames[i]);
     if (!h) return h.error();
     t.trends[i] = std::move(h).value();
   }
@@ -111,13 +99,25 @@ Result<void> read_metrics(const json& j, ResultsDocument& doc) {
   return {};
 }
 
+ThresholdOutcome threshold_from(const json& t) {
+  ThresholdOutcome out{t.value("metric", ""),    t.value("expression", ""),
+                       t.value("passed", true),  t.value("observed", 0.0),
+                       t.value("unit", ""),      t.value("abort_on_fail", false),
+                       t.value("no_data", false)};
+  out.window = t.value("window", "");
+  out.window_end_seconds = t.value("window_end_s", 0.0);
+  out.windows_failed = t.value("windows_failed", 0);
+  out.windows_evaluated = t.value("windows_evaluated", 0);
+  const json& source = section(t, "source");
+  out.file = source.value("file", "");
+  out.line = source.value("line", 0);
+  out.column = source.value("column", 0);
+  return out;
+}
+
 Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
-  for (const json& t : j.value("thresholds", json::array())) {
-    doc.thresholds.push_back({t.value("metric", ""), t.value("expression", ""),
-                              t.value("passed", true), t.value("observed", 0.0),
-                              t.value("unit", ""), t.value("abort_on_fail", false),
-                              t.value("no_data", false)});
-  }
+  for (const json& t : j.value("thresholds", json::array()))
+    doc.thresholds.push_back(threshold_from(t));
   for (const json& c : j.value("checks", json::array())) {
     doc.checks.push_back({c.value("name", ""), c.value("passes", int64_t{0}),
                           c.value("fails", int64_t{0}), c.value("group", ""), c.value("step", "")});
@@ -125,9 +125,10 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   for (const json& n : j.value("names", json::array())) {
     NamedStats stats{n.value("name", ""), n.value("requests", int64_t{0}),
                      n.value("failures", int64_t{0})};
-    auto h = histogram_from(section(n, "duration"), "names[" + stats.name + "].duration");
+    auto h = trend_from_json(section(n, "duration"), "names[" + stats.name + "].duration");
     if (!h) return h.error();
     stats.duration = std::move(h).value();
+    stats.extract_failures = n.value("extract_failures", int64_t{0});
     stats.method = n.value("method", "");
     stats.url = n.value("url", "");
     for (const json& t : n.value("slowest_traces", json::array())) {
@@ -152,7 +153,7 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   for (const json& i : j.value("intervals", json::array())) {
     IntervalHistogram interval{i.value("start_s", 0.0), i.value("length_s", 0.0),
                                i.value("tag", "")};
-    auto h = histogram_from(i, "interval " + interval.tag);  // validates the encoding
+    auto h = trend_from_json(i, "interval " + interval.tag);  // validates the encoding
     if (!h) return h.error();
     interval.max_us = h->max();
     interval.histogram = i.value("histogram", "");
@@ -217,6 +218,11 @@ Result<ResultsDocument> results_from_json(const json& j) {
     if (auto ok = read_metrics(j, doc); !ok) return ok.error();
     if (auto ok = read_outcomes(j, doc); !ok) return ok.error();
     read_series_and_health(j, doc);
+    if (const json& plan = section(j, "plan_run"); j.contains("plan_run")) {
+      auto outcome = plan_run_from_json(plan);
+      if (!outcome) return outcome.error();
+      doc.plan_run = std::move(outcome).value();
+    }
   } catch (const std::exception& e) {
     // A field of the wrong type: nlohmann's message names the type it expected.
     return make_error(fmt::format("malformed results file: {}", e.what()));

@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "results/plan_run_json.h"
 #include "results/results_json.h"
 #include "stats/hdr_encoding.h"
 
@@ -24,22 +25,6 @@ std::string iso8601_utc(int64_t unix_nanos) {
   return fmt::format("{}.{:03d}Z", buffer, (unix_nanos % kNanosPerSecond) / kNanosPerMilli);
 }
 
-// Summary statistics for people and quick tools, plus the histogram they all come from.
-json trend_json(const HdrHistogram& h) {
-  return {{"unit", "us"},
-          {"count", h.count()},
-          {"min", h.min()},
-          {"max", h.max()},
-          {"mean", h.mean()},
-          {"stddev", h.stddev()},
-          {"p50", h.value_at_percentile(50)},
-          {"p90", h.value_at_percentile(90)},
-          {"p95", h.value_at_percentile(95)},
-          {"p99", h.value_at_percentile(99)},
-          {"p99_9", h.value_at_percentile(99.9)},
-          {"histogram", encode_compressed_base64(h)}};
-}
-
 json run_json(const ResultsDocument& doc) {
   const RunMetadata& m = doc.run.meta;
   const RunEnvironment& env = doc.environment;
@@ -50,6 +35,7 @@ json run_json(const ResultsDocument& doc) {
                    {"rate_per_s", m.rate},
                    {"threads", m.threads},
                    {"duration_s", seconds(m.duration)},
+                   {"requests", m.requests},
                    {"timeout_s", seconds(m.timeout)}};
   json run = {{"perfgate_version", m.version},
               {"command", m.command_line},
@@ -97,7 +83,7 @@ void add_metrics(const ResultsDocument& doc, json& out) {
     return json{{"count", count}, {"rate", elapsed > 0 ? static_cast<double>(count) / elapsed : 0}};
   };
   for (size_t i = 0; i < kTrendCount; ++i) {
-    out["trends"][std::string(kTrendNames[i])] = trend_json(t.trends[i]);
+    out["trends"][std::string(kTrendNames[i])] = trend_to_json(t.trends[i]);
   }
   out["counters"] = {{"http_reqs", counter(t.http_reqs)},
                      {"iterations", counter(t.iterations)},
@@ -129,7 +115,16 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
                                  {"observed", t.observed},
                                  {"unit", t.unit},
                                  {"abort_on_fail", t.abort_on_fail}});
-    if (t.no_data) out["thresholds"].back()["no_data"] = true;
+    json& entry = out["thresholds"].back();
+    if (t.no_data) entry["no_data"] = true;
+    if (!t.window.empty()) {
+      entry["window"] = t.window;
+      entry["window_end_s"] = t.window_end_seconds;
+      entry["windows_failed"] = t.windows_failed;
+      entry["windows_evaluated"] = t.windows_evaluated;
+    }
+    if (!t.file.empty())
+      entry["source"] = {{"file", t.file}, {"line", t.line}, {"column", t.column}};
   }
   out["checks"] = json::array();
   for (const CheckOutcome& c : doc.checks) {
@@ -144,7 +139,8 @@ void add_outcomes(const ResultsDocument& doc, json& out) {
     json entry = {{"name", n.name},
                   {"requests", n.requests},
                   {"failures", n.failures},
-                  {"duration", trend_json(n.duration)}};
+                  {"duration", trend_to_json(n.duration)},
+                  {"extract_failures", n.extract_failures}};
     if (!n.method.empty()) entry["method"] = n.method;
     if (!n.url.empty()) entry["url"] = n.url;
     for (const auto& [trace_id, micros] : n.slowest_traces) {
@@ -210,6 +206,7 @@ json results_to_json(const ResultsDocument& doc) {
   add_metrics(doc, out);
   add_outcomes(doc, out);
   if (!doc.plan_metrics.empty()) out["plan_metrics"] = plan_metrics_json(doc);
+  if (doc.plan_run) out["plan_run"] = plan_run_to_json(*doc.plan_run);
   out["series"] = series_json(doc);
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);

@@ -60,6 +60,15 @@ Result<void> validate_results(const ResultsDocument& doc) {
     if (auto ok = non_negative(what + ".passes", static_cast<double>(c.passes)); !ok) return ok;
     if (auto ok = non_negative(what + ".fails", static_cast<double>(c.fails)); !ok) return ok;
   }
+  if (doc.plan_run) {
+    for (const SubMetricOutcome& s : doc.plan_run->sub_metrics) {
+      const std::string what = fmt::format("plan_run.sub_metrics[\"{}\"]", s.key);
+      for (const auto& [member, value] :
+           {std::pair{".count", s.count}, {".total", s.total}, {".samples", s.samples}}) {
+        if (auto ok = non_negative(what + member, static_cast<double>(value)); !ok) return ok;
+      }
+    }
+  }
   for (const TimeSeriesPoint& p : doc.run.series) {
     if (auto ok = non_negative("series[].requests", static_cast<double>(p.requests)); !ok)
       return ok;

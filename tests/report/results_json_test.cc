@@ -91,6 +91,96 @@ TEST(ResultsJsonTest, NamesKeepMethodAndUrl) {
   EXPECT_EQ(read->names[1].url, "");
 }
 
+// What a plan run adds to the model — windowed thresholds with their worst window, where each
+// threshold is declared, extraction failures, the request count asked for, and plan_run (groups,
+// sub-metrics with their histograms, group_duration, the abort) — survives the results file;
+// files written before these fields read with them empty.
+TEST(ResultsJsonTest, PlanRunFieldsRoundTrip) {
+  ResultsDocument doc = testing::make_fixture_with_intervals();
+  doc.run.meta.requests = 5000;
+  ThresholdOutcome& windowed = doc.thresholds[1];
+  windowed.window = "30s";
+  windowed.window_end_seconds = 42.5;
+  windowed.windows_failed = 2;
+  windowed.windows_evaluated = 7;
+  windowed.file = "shop.yaml";
+  windowed.line = 12;
+  windowed.column = 7;
+  doc.names[1].extract_failures = 4;
+  results::PlanRunOutcome plan;
+  plan.name = "shop";
+  plan.groups = {"", "::auth"};
+  results::SubMetricOutcome page{"http_req_duration{kind:page}",
+                                 results::SubMetricOutcome::Kind::kTrend, 0, 0, 3};
+  for (int64_t us : {1200, 3400, 250'000}) page.trend.record(us);
+  plan.sub_metrics = {
+      page, {"http_req_failed{kind:api}", results::SubMetricOutcome::Kind::kRate, 2, 9, 9}};
+  plan.group_duration.record(8000);
+  plan.iterations_started_per_second = {3, 4, 0};
+  plan.aborted = true;
+  plan.abort_reason = "threshold http_req_failed rate<0.01 failed";
+  plan.aborted_at_seconds = 6.25;
+  doc.plan_run = plan;
+
+  const std::string text = format_results_json(doc);
+  auto read = parse_results_json(text);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(format_results_json(*read), text);
+  EXPECT_EQ(read->run.meta.requests, 5000);
+  const ThresholdOutcome& t = read->thresholds[1];
+  EXPECT_EQ(t.window, "30s");
+  EXPECT_EQ(t.window_end_seconds, 42.5);
+  EXPECT_EQ(t.windows_failed, 2);
+  EXPECT_EQ(t.windows_evaluated, 7);
+  EXPECT_EQ(t.file, "shop.yaml");
+  EXPECT_EQ(t.line, 12);
+  EXPECT_EQ(t.column, 7);
+  EXPECT_EQ(read->thresholds[0].window, "");
+  EXPECT_EQ(read->names[1].extract_failures, 4);
+  EXPECT_EQ(read->names[0].extract_failures, 0);
+  ASSERT_TRUE(read->plan_run.has_value());
+  const results::PlanRunOutcome& p = *read->plan_run;
+  EXPECT_EQ(p.name, "shop");
+  EXPECT_EQ(p.groups, plan.groups);
+  ASSERT_EQ(p.sub_metrics.size(), 2u);
+  EXPECT_EQ(p.sub_metrics[0].kind, results::SubMetricOutcome::Kind::kTrend);
+  EXPECT_EQ(p.sub_metrics[0].trend.count(), 3);
+  EXPECT_EQ(p.sub_metrics[0].trend.max(), page.trend.max());
+  EXPECT_EQ(p.sub_metrics[1].kind, results::SubMetricOutcome::Kind::kRate);
+  EXPECT_EQ(p.sub_metrics[1].count, 2);
+  EXPECT_EQ(p.sub_metrics[1].total, 9);
+  EXPECT_EQ(p.group_duration.count(), 1);
+  EXPECT_EQ(p.iterations_started_per_second, plan.iterations_started_per_second);
+  EXPECT_TRUE(p.aborted);
+  EXPECT_EQ(p.abort_reason, plan.abort_reason);
+  EXPECT_EQ(p.aborted_at_seconds, 6.25);
+
+  nlohmann::json old = nlohmann::json::parse(text);
+  old.erase("plan_run");
+  old["run"]["workload"].erase("requests");
+  for (auto& th : old["thresholds"]) {
+    for (const char* key :
+         {"window", "window_end_s", "windows_failed", "windows_evaluated", "source"}) {
+      th.erase(key);
+    }
+  }
+  for (auto& n : old["names"]) n.erase("extract_failures");
+  auto legacy = results_from_json(old);
+  ASSERT_TRUE(legacy) << legacy.error().describe();
+  EXPECT_FALSE(legacy->plan_run.has_value());
+  EXPECT_EQ(legacy->thresholds[1].window, "");
+  EXPECT_EQ(legacy->thresholds[1].line, 0);
+  EXPECT_EQ(legacy->names[1].extract_failures, 0);
+  EXPECT_EQ(legacy->run.meta.requests, 0);
+
+  nlohmann::json bad = nlohmann::json::parse(text);
+  bad["plan_run"]["sub_metrics"][0]["kind"] = "histogram";
+  auto refused = results_from_json(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("plan_run.sub_metrics"), std::string::npos)
+      << refused.error().message;
+}
+
 // A plan's custom metrics and group_duration round-trip, their statistics back in k6's order.
 TEST(ResultsJsonTest, PlanMetricsRoundTripInK6Order) {
   ResultsDocument doc = testing::make_fixture();

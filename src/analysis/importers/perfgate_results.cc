@@ -215,9 +215,9 @@ Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
     }
   }
   static const std::set<std::string, std::less<>> kNotMetrics = {
-      "format", "version",   "run",        "verdict", "trends",      "names",
-      "series", "intervals", "thresholds", "checks",  "errors",      "statuses",
-      "health", "monitor",   "capacity",   "stress",  "scalability", "plan_metrics"};
+      "format",    "version",    "run",         "verdict",      "trends",   "names",  "series",
+      "intervals", "thresholds", "checks",      "errors",       "statuses", "health", "monitor",
+      "capacity",  "stress",     "scalability", "plan_metrics", "plan_run"};
   add_search_metrics(doc, set);
   add_plan_metrics(*read, set);
   for (const auto& [key, section] : doc.items()) {
