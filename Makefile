@@ -11,7 +11,8 @@ BUILD_PACKAGES := build-essential cmake ninja-build git pkg-config libfmt-dev nl
   libre2-dev libnghttp2-dev libc-ares-dev libcurl4-openssl-dev libprotobuf-dev libprotoc-dev protobuf-compiler \
   libsnappy-dev ccache
 TEST_PACKAGES := libgtest-dev libgmock-dev googletest libbenchmark-dev python3 postgresql chromium influxdb prometheus procps \
-  openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio python3-protobuf
+  openssl curl nginx-light nghttp2-server nghttp2-client wrk python3-scipy python3-grpcio python3-protobuf \
+  libgrpc++-dev protobuf-compiler-grpc
 PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 .PHONY: deps deps-build build debug demo test test-unit asan tsan fuzz bench format format-check clean

@@ -99,11 +99,13 @@ plan::LoadResult load_plan_with(const std::string& path, const PlanSetup& setup)
   plan::EnvLookup process = plan::process_env();
   const std::map<std::string, std::string> given = setup.env;
   return plan::load_plan_file(
-      path, [given, process](const std::string& name) -> std::optional<std::string> {
+      path,
+      [given, process](const std::string& name) -> std::optional<std::string> {
         auto it = given.find(name);
         if (it != given.end()) return it->second;
         return process(name);
-      });
+      },
+      setup.reflection);
 }
 
 std::optional<plan::Diagnostic> check_file_limit(const plan::Plan& plan) {

@@ -38,7 +38,8 @@ struct PlanSetup {
   plan::PlanOverrides overrides;
   std::map<std::string, std::string> env;
   double duration_scale = 1;
-  double traceparent = -1;  // --traceparent RATIO; < 0: not given
+  double traceparent = -1;         // --traceparent RATIO; < 0: not given
+  plan::ReflectionTls reflection;  // gRPC reflection at load: the run's --cacert / --insecure...
 };
 
 // --traceparent RATIO, k6's tracing option as a flag: W3C traceparent headers on every request,

@@ -76,6 +76,7 @@ struct RunOptions {
   std::vector<std::string> headers;
   std::string body;
   std::vector<std::string> protos, import_paths;  // grpc:// one-liners
+  bool reflect = false;
   std::string message;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string timeout = "5s";
@@ -142,6 +143,9 @@ void add_options(CLI::App& app, RunOptions& o, bool& vus_given) {
   app.add_option("--import-path", o.import_paths, "gRPC: where .proto imports are found")
       ->allow_extra_args(false);
   app.add_option("--message", o.message, "gRPC: the request message in JSON, or @FILE");
+  app.add_flag("--reflect", o.reflect,
+               "gRPC: ask the server for the method's types (server reflection, k6's reflect: "
+               "true) before any traffic, instead of --proto");
   app.add_option("-t,--threads", o.threads, "worker threads (default: number of CPUs)")
       ->check(CLI::PositiveNumber);
   app.add_option("--timeout", o.timeout, "connect and request timeout (default 5s)");
@@ -175,6 +179,8 @@ Result<void> add_request(const RunOptions& o, engine::OneLiner& one) {
   }
   one.protos = o.protos;
   one.import_paths = o.import_paths;
+  one.reflect = o.reflect;
+  one.reflection_tls = {o.tls.cacert, o.tls.insecure_skip_verify};
   if (!o.message.empty() && o.message.front() == '@') {
     auto content = read_file_bounded(o.message.substr(1), kMaxBodyFileBytes, "message file");
     if (!content) return content.error();

@@ -126,6 +126,7 @@ int run_plan_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", setup.error().describe());
     return kExitUsage;
   }
+  setup->reflection = {o.tls.cacert, o.tls.insecure_skip_verify};
   plan::LoadResult loaded = load_plan_with(o.path, *setup);
   if (!loaded.ok()) return print_diagnostics(loaded.diagnostics);
   plan::Plan& plan = loaded.plan;

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "plan/loader.h"
 #include "plan/plan.h"
 
 namespace perfgate::engine {
@@ -44,6 +45,10 @@ struct OneLiner {
   // metadata; method and body are not used.
   std::vector<std::string> protos;
   std::vector<std::string> import_paths;
+  // --reflect: the types come from the server's reflection (no protos), reached with the run's
+  // --cacert / --insecure-skip-tls-verify.
+  bool reflect = false;
+  plan::ReflectionTls reflection_tls;
   std::string message;
   int connections = 0;  // > 0: the VUs share this many connections (PlanRunOptions::connections)
   plan::HttpVersion http = plan::HttpVersion::kAuto;  // --http1 / --http2

@@ -43,11 +43,20 @@ struct FlowLoader {
   // The step's `timeout`, `checks`, `extract` and `record` (shared by HTTP and gRPC steps).
   void request_common(std::map<std::string, YAML::Node>& fields, RequestStep& req);
   void grpc_status_check(const YAML::Node& node, SourcePos pos, RequestStep& req);
-  std::shared_ptr<const protocols::grpc::ProtoSet> grpc_protos(
+  // grpc.service and grpc.method as "package.Service" and "Method"; nullopt after an error.
+  std::optional<std::pair<std::string, std::string>> grpc_names(
       std::map<std::string, YAML::Node>& call, const YAML::Node& at);
+  // The step's types: from grpc.proto files, or with grpc.reflect from the server at `origin`.
+  std::shared_ptr<const protocols::grpc::ProtoSet> grpc_protos(
+      std::map<std::string, YAML::Node>& call, const YAML::Node& at, const std::string& origin,
+      const std::string& service);
+  std::shared_ptr<const protocols::grpc::ProtoSet> grpc_reflect(
+      std::map<std::string, YAML::Node>& call, const std::string& origin,
+      const std::string& service);
   std::shared_ptr<const protocols::grpc::Method> grpc_method(
       std::map<std::string, YAML::Node>& call, const YAML::Node& at,
-      std::shared_ptr<const protocols::grpc::ProtoSet> protos);
+      std::shared_ptr<const protocols::grpc::ProtoSet> protos,
+      const std::pair<std::string, std::string>& names);
   void grpc_metadata(const YAML::Node& node, RequestStep& req);
   // `node`: the message (null: an empty message); errors without one are reported `at`.
   void grpc_message(const YAML::Node* node, const YAML::Node& at, RequestStep& req);

@@ -1,4 +1,5 @@
-// gRPC steps (`grpc:`): the .proto files loaded (once per set of files), the method found, the
+// gRPC steps (`grpc:`): the .proto files loaded (once per set of files) or the server's types
+// read by reflection (`reflect: true`, once per server and service), the method found, the
 // message checked against its type, and the request shaped as the HTTP/2 POST that carries the
 // call. Every mistake is a diagnostic before any traffic: in the plan at file:line:col, or in a
 // .proto file at its own file:line:col.
@@ -12,6 +13,8 @@
 #include "protocols/grpc/message_codec.h"
 #include "protocols/grpc/method.h"
 #include "protocols/grpc/proto_set.h"
+#include "protocols/grpc/reflection.h"
+#include "protocols/grpc/reflection_client.h"
 #include "protocols/grpc/status.h"
 
 namespace perfgate::plan::detail {
@@ -79,11 +82,14 @@ void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
   const std::string origin = grpc_origin(r(), url_node, url);
   std::map<std::string, YAML::Node> call;
   r().for_each(
-      fields["grpc"], "grpc", {"proto", "importPaths", "service", "method", "message", "metadata"},
+      fields["grpc"], "grpc",
+      {"proto", "importPaths", "reflect", "service", "method", "message", "metadata"},
       [&](const std::string& key, const YAML::Node&, const YAML::Node& v) { call[key] = v; });
   if (!fields["grpc"].IsMap()) return;
-  auto protos = grpc_protos(call, fields["grpc"]);
-  auto method = grpc_method(call, fields["grpc"], protos);
+  const auto names = grpc_names(call, fields["grpc"]);
+  auto protos = grpc_protos(call, fields["grpc"], origin, names ? names->first : "");
+  if (!names || !protos) return;
+  auto method = grpc_method(call, fields["grpc"], protos, *names);
   if (!method) return;
   req.grpc = method;
   plan::declare_grpc_stream_metrics(ctx.plan, req);
@@ -102,7 +108,17 @@ void FlowLoader::grpc_request(const YAML::Node& node, Step& s) {
 }
 
 std::shared_ptr<const protocols::grpc::ProtoSet> FlowLoader::grpc_protos(
-    std::map<std::string, YAML::Node>& call, const YAML::Node& at) {
+    std::map<std::string, YAML::Node>& call, const YAML::Node& at, const std::string& origin,
+    const std::string& service) {
+  if (call.count("reflect") && r().boolean(call["reflect"], "grpc.reflect").value_or(false)) {
+    if (call.count("proto")) {
+      r().error(call["proto"],
+                "grpc.proto and grpc.reflect: true both say where the types come from",
+                "keep grpc.proto (the .proto files) or reflect: true (the server's reflection)");
+      return nullptr;
+    }
+    return grpc_reflect(call, origin, service);
+  }
   std::vector<std::string> files, imports;
   const auto paths = [&](const char* key, std::vector<std::string>& out) {
     if (!call.count(key)) return;
@@ -122,8 +138,9 @@ std::shared_ptr<const protocols::grpc::ProtoSet> FlowLoader::grpc_protos(
   paths("importPaths", imports);
   if (files.empty()) {
     if (!call.count("proto")) {
-      r().error(at, "a gRPC step needs grpc.proto",
-                "name the .proto file that declares the service");
+      r().error(at, "a gRPC step needs grpc.proto (or grpc.reflect: true)",
+                "name the .proto file that declares the service, or set reflect: true to ask "
+                "the server for its types (server reflection)");
     }
     return nullptr;
   }
@@ -148,24 +165,57 @@ std::shared_ptr<const protocols::grpc::ProtoSet> FlowLoader::grpc_protos(
   return *set;
 }
 
-std::shared_ptr<const protocols::grpc::Method> FlowLoader::grpc_method(
-    std::map<std::string, YAML::Node>& call, const YAML::Node& at,
-    std::shared_ptr<const protocols::grpc::ProtoSet> protos) {
+std::optional<std::pair<std::string, std::string>> FlowLoader::grpc_names(
+    std::map<std::string, YAML::Node>& call, const YAML::Node& at) {
   std::string service, method;
   if (call.count("service")) service = r().string(call["service"], "grpc.service").value_or("");
   if (call.count("method")) method = r().string(call["method"], "grpc.method").value_or("");
-  const YAML::Node method_at = call.count("method") ? call["method"] : at;
-  if (service.empty()) {
-    // grpc.method may name the whole method: package.Service/Method.
-    auto full = grpc::split_full_method(method);
-    if (!full) {
-      r().error(method_at, "a gRPC step needs grpc.service and grpc.method",
-                "write service: package.Service and method: Method");
-      return nullptr;
-    }
-    std::tie(service, method) = *full;
+  if (!service.empty()) return std::pair{service, method};
+  // grpc.method may name the whole method: package.Service/Method.
+  auto full = grpc::split_full_method(method);
+  if (!full) {
+    r().error(call.count("method") ? call["method"] : at,
+              "a gRPC step needs grpc.service and grpc.method",
+              "write service: package.Service and method: Method");
+    return std::nullopt;
   }
-  if (!protos) return nullptr;
+  return *full;
+}
+
+std::shared_ptr<const protocols::grpc::ProtoSet> FlowLoader::grpc_reflect(
+    std::map<std::string, YAML::Node>& call, const std::string& origin,
+    const std::string& service) {
+  if (origin.empty() || service.empty()) return nullptr;  // reported already
+  const std::string key = "reflect:" + origin + "\n" + service;
+  if (auto it = ctx.proto_sets.find(key); it != ctx.proto_sets.end()) return it->second;
+  grpc::ReflectionTarget target;
+  target.origin = origin;
+  target.ca_file = ctx.reflection.ca_file;
+  target.insecure = ctx.reflection.insecure || ctx.plan.options.insecure_skip_tls_verify;
+  grpc::ReflectionResult result;
+  auto set = grpc::reflect_service(grpc::reflection_transport(target), service, &result);
+  ctx.proto_sets[key] = set ? *set : nullptr;
+  if (set) return *set;
+  using grpc::ReflectionFailure;
+  const YAML::Node at = result.failure != ReflectionFailure::kUnknownService ? call["reflect"]
+                        : call.count("service")                              ? call["service"]
+                                                                             : call["method"];
+  std::string hint = set.error().hint;
+  if (result.failure == ReflectionFailure::kUnreachable) {
+    hint =
+        "reflection asks the server for its types when the plan loads, before any traffic: start "
+        "the server first, or name the .proto files with grpc.proto";
+  }
+  r().error(at, "server reflection: " + set.error().message, hint);
+  return nullptr;
+}
+
+std::shared_ptr<const protocols::grpc::Method> FlowLoader::grpc_method(
+    std::map<std::string, YAML::Node>& call, const YAML::Node& at,
+    std::shared_ptr<const protocols::grpc::ProtoSet> protos,
+    const std::pair<std::string, std::string>& names) {
+  const auto& [service, method] = names;
+  const YAML::Node method_at = call.count("method") ? call["method"] : at;
   auto found = grpc::find_method(protos, service, method);
   if (!found) {
     const bool no_service = found.error().message.starts_with("unknown gRPC service");

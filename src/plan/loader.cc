@@ -416,6 +416,7 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
   detail::LoadContext ctx(options.display_name, options.base_dir, result.diagnostics,
                           options.env ? options.env : process_env());
   ctx.plan.file = options.display_name;
+  ctx.reflection = options.reflection;
   ctx.source = std::string(text);
   YAML::Node root;
   try {
@@ -444,7 +445,7 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options) {
   return result;
 }
 
-LoadResult load_plan_file(const std::string& path, EnvLookup env) {
+LoadResult load_plan_file(const std::string& path, EnvLookup env, const ReflectionTls& reflection) {
   auto text = read_file_bounded(path, kMaxPlanFileBytes, "plan file");
   if (!text) {
     LoadResult result;
@@ -461,6 +462,7 @@ LoadResult load_plan_file(const std::string& path, EnvLookup env) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   options.base_dir = parent.empty() ? "." : parent.string();
   options.env = std::move(env);
+  options.reflection = reflection;
   return load_plan_text(*text, options);
 }
 

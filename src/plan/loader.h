@@ -15,10 +15,18 @@
 
 namespace perfgate::plan {
 
+// How gRPC steps with `reflect: true` reach a grpcs:// server when the plan loads (the run's
+// --cacert and --insecure-skip-tls-verify; options.insecureSkipTLSVerify counts too).
+struct ReflectionTls {
+  std::string ca_file;
+  bool insecure = false;
+};
+
 struct LoadOptions {
   std::string display_name = "plan.yaml";  // the file name used in diagnostics
   std::string base_dir = ".";              // data files are resolved against it
   EnvLookup env;                           // defaults to the process environment
+  ReflectionTls reflection;
 };
 
 struct LoadResult {
@@ -36,6 +44,9 @@ LoadResult load_plan_text(std::string_view text, const LoadOptions& options);
 // Does nothing for other steps. (load_grpc.cc; the grpc:// one-liner calls it too.)
 void declare_grpc_stream_metrics(Plan& plan, RequestStep& req);
 // Reads `path`; diagnostics name the file as given and data files resolve next to it.
-LoadResult load_plan_file(const std::string& path, EnvLookup env = process_env());
+// gRPC steps with `reflect: true` ask their server for its types here (load_grpc.cc): the only
+// network traffic of loading, before any of the run's.
+LoadResult load_plan_file(const std::string& path, EnvLookup env = process_env(),
+                          const ReflectionTls& reflection = {});
 
 }  // namespace perfgate::plan

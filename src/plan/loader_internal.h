@@ -48,8 +48,10 @@ struct LoadContext {
   size_t steps_seen = 0;
   // .proto sets loaded so far, by their files and import paths (load_grpc.cc), so steps that
   // name the same files share one.
+  // Server reflection (`reflect: true`) uses the same map, by "reflect:" + origin + service.
   std::map<std::string, std::shared_ptr<const protocols::grpc::ProtoSet>> proto_sets;
-  std::string source;  // the plan text, to place template errors at their exact column
+  ReflectionTls reflection;  // how reflection reaches grpcs:// servers
+  std::string source;        // the plan text, to place template errors at their exact column
 
   // The position of byte `offset` inside the scalar `node` when it can be placed exactly (a
   // one-line scalar, possibly quoted); otherwise the scalar's own position.

@@ -384,5 +384,27 @@ TEST_F(GrpcTest, GrpcsCallsOverTls) {
       << untrusted.out << untrusted.err;
 }
 
+// --reflect over grpcs://: TLS with ALPN h2, trusting what the run trusts. The python server has
+// no reflection service, so getting that answer proves the TLS call went through; without the
+// CA the certificate is refused. Nothing reaches the method either way.
+TEST_F(GrpcTest, ReflectionOverTlsTrustsWhatTheRunTrusts) {
+  TlsCertificates certs;
+  ASSERT_TRUE(certs.ok()) << certs.error();
+  GrpcTestServer server(4, certs.valid().cert, certs.valid().key);
+  ASSERT_GT(server.port(), 0);
+  const std::string url = server.url() + "/perfgate.test.Echo/Say";
+  RunOutcome trusted = run_perfgate(
+      {"run", url, "--reflect", "-n", "1", "--cacert", certs.ca_path()}, std::chrono::seconds(60));
+  EXPECT_NE(trusted.exit_code, 0);
+  EXPECT_NE(trusted.err.find("does not offer server reflection"), std::string::npos) << trusted.err;
+  RunOutcome untrusted =
+      run_perfgate({"run", url, "--reflect", "-n", "1"}, std::chrono::seconds(60));
+  EXPECT_NE(untrusted.exit_code, 0);
+  EXPECT_NE(untrusted.err.find("--reflect: https://127.0.0.1:"), std::string::npos)
+      << untrusted.err;
+  EXPECT_EQ(untrusted.err.find("does not offer server reflection"), std::string::npos)
+      << untrusted.err;
+}
+
 }  // namespace
 }  // namespace perfgate::test_support

@@ -33,14 +33,20 @@ int read_port(int fd) {
 
 GrpcTestServer::GrpcTestServer(int workers, std::string tls_cert, std::string tls_key)
     : tls_(!tls_cert.empty()) {
-  int in[2], out[2];
-  if (::pipe(in) != 0 || ::pipe(out) != 0) return;
   const std::string script = std::string(PERFGATE_SOURCE_DIR) + "/tests/grpc/grpc_server.py";
-  const std::string workers_arg = std::to_string(workers);
-  std::vector<const char*> argv = {"python3", script.c_str(), "--workers", workers_arg.c_str()};
-  if (tls_) {
-    argv.insert(argv.end(), {"--tls-cert", tls_cert.c_str(), "--tls-key", tls_key.c_str()});
-  }
+  std::vector<std::string> command = {"/usr/bin/python3", script, "--workers",
+                                      std::to_string(workers)};
+  if (tls_) command.insert(command.end(), {"--tls-cert", tls_cert, "--tls-key", tls_key});
+  start(command);
+}
+
+GrpcTestServer::GrpcTestServer(const std::vector<std::string>& command) { start(command); }
+
+void GrpcTestServer::start(const std::vector<std::string>& command) {
+  int in[2], out[2];
+  if (command.empty() || ::pipe(in) != 0 || ::pipe(out) != 0) return;
+  std::vector<const char*> argv;
+  for (const std::string& arg : command) argv.push_back(arg.c_str());
   argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -48,7 +54,7 @@ GrpcTestServer::GrpcTestServer(int workers, std::string tls_cert, std::string tl
     ::dup2(out[1], 1);
     ::close(in[1]);
     ::close(out[0]);
-    ::execv("/usr/bin/python3", const_cast<char* const*>(argv.data()));
+    ::execv(argv[0], const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
   ::close(in[0]);

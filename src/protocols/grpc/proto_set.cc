@@ -140,7 +140,65 @@ Result<std::shared_ptr<const ProtoSet>> ProtoSet::load(const std::vector<std::st
                           [](const ProtoError& e) { return e.line > 0; });
     return make_error(errors->front().describe(), "the file must compile with protoc");
   }
-  set->factory_ = std::make_unique<pb::DynamicMessageFactory>(set->importer_->pool());
+  set->pool_ = set->importer_->pool();
+  set->factory_ = std::make_unique<pb::DynamicMessageFactory>(set->pool_);
+  return std::shared_ptr<const ProtoSet>(std::move(set));
+}
+
+namespace {
+
+// Errors of a pool built from FileDescriptorProtos: they have no line, only a file and an element.
+// The pool keeps a pointer to it, so the set owns it, and it owns what it collects.
+class PoolCollector final : public pb::DescriptorPool::ErrorCollector {
+ public:
+  void AddError(const std::string& file, const std::string& element, const pb::Message*,
+                ErrorLocation, const std::string& message) override {
+    if (errors.size() < 100) {
+      errors.push_back(
+          {file, 0, 0, element.empty() ? message : fmt::format("{}: {}", element, message)});
+    }
+  }
+  std::vector<ProtoError> errors;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const ProtoSet>> ProtoSet::from_descriptors(
+    const std::vector<std::string>& serialized, std::vector<ProtoError>* errors) {
+  if (serialized.size() > static_cast<size_t>(kMaxProtoFiles)) {
+    return make_error(fmt::format("more than {} .proto files", kMaxProtoFiles));
+  }
+  std::shared_ptr<ProtoSet> set(new ProtoSet());
+  set->database_ = std::make_unique<pb::SimpleDescriptorDatabase>();
+  std::vector<std::string> names;
+  for (const std::string& bytes : serialized) {
+    pb::FileDescriptorProto file;
+    if (!file.ParseFromString(bytes) || file.name().empty()) {
+      errors->push_back({"(descriptor)", 0, 0, "a file descriptor that does not parse"});
+      continue;
+    }
+    names.push_back(file.name());
+    if (!set->database_->Add(file)) errors->push_back({file.name(), 0, 0, "sent twice"});
+  }
+  if (!errors->empty()) return make_error(errors->front().describe());
+  auto collector = std::make_unique<PoolCollector>();
+  set->own_pool_ = std::make_unique<pb::DescriptorPool>(set->database_.get(), collector.get());
+  for (const std::string& name : names) {
+    const pb::FileDescriptor* file = set->own_pool_->FindFileByName(name);
+    errors->insert(errors->end(), collector->errors.begin(), collector->errors.end());
+    collector->errors.clear();
+    if (file == nullptr) {
+      if (errors->empty()) errors->push_back({name, 0, 0, "does not build (a missing import?)"});
+      continue;
+    }
+    for (int i = 0; i < file->service_count(); ++i)
+      set->services_.push_back(file->service(i)->full_name());
+  }
+  if (!errors->empty()) return make_error(errors->front().describe());
+  std::sort(set->services_.begin(), set->services_.end());
+  set->pool_errors_ = std::move(collector);
+  set->pool_ = set->own_pool_.get();
+  set->factory_ = std::make_unique<pb::DynamicMessageFactory>(set->pool_);
   return std::shared_ptr<const ProtoSet>(std::move(set));
 }
 

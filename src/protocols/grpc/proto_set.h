@@ -7,12 +7,16 @@
 // file's own directory. Bounds: a source file larger than kMaxProtoFileBytes, or more than
 // kMaxProtoFiles files (imports included), is refused.
 //
-// Thread-safety: immutable after load(); descriptors and the message factory's prototypes may be
-// used from any thread (DynamicMessageFactory::GetPrototype locks internally; call it once per
-// message type at load time, as Method does).
+// A set may also be built from FileDescriptorProtos a server sent (from_descriptors(): server
+// reflection), with the same bounds on the number of files.
+//
+// Thread-safety: immutable after load() or from_descriptors(); descriptors and the message
+// factory's prototypes may be used from any thread (DynamicMessageFactory::GetPrototype locks
+// internally; call it once per message type at load time, as Method does).
 #pragma once
 
 #include <google/protobuf/compiler/importer.h>
+#include <google/protobuf/descriptor_database.h>
 #include <google/protobuf/dynamic_message.h>
 
 #include <cstdint>
@@ -46,7 +50,13 @@ class ProtoSet {
                                                       const std::vector<std::string>& import_paths,
                                                       std::vector<ProtoError>* errors);
 
-  const google::protobuf::DescriptorPool& pool() const { return *importer_->pool(); }
+  // Builds a set from serialized FileDescriptorProtos (each file once, in any order; every file
+  // a file imports must be among them). Errors: bytes that do not parse, a missing import, a
+  // file that does not build; each in `errors` too.
+  static Result<std::shared_ptr<const ProtoSet>> from_descriptors(
+      const std::vector<std::string>& serialized, std::vector<ProtoError>* errors);
+
+  const google::protobuf::DescriptorPool& pool() const { return *pool_; }
   // The prototype of `type` (from this set's pool); never null for a type of pool().
   const google::protobuf::Message* prototype(const google::protobuf::Descriptor* type) const;
   // Every service the loaded files (not their imports) declare, fully qualified.
@@ -60,6 +70,10 @@ class ProtoSet {
   std::unique_ptr<google::protobuf::compiler::SourceTree> tree_;
   std::unique_ptr<google::protobuf::compiler::MultiFileErrorCollector> collector_;
   std::unique_ptr<google::protobuf::compiler::Importer> importer_;
+  std::unique_ptr<google::protobuf::SimpleDescriptorDatabase> database_;  // from_descriptors
+  std::unique_ptr<google::protobuf::DescriptorPool::ErrorCollector> pool_errors_;
+  std::unique_ptr<google::protobuf::DescriptorPool> own_pool_;  // from_descriptors
+  const google::protobuf::DescriptorPool* pool_ = nullptr;
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   std::vector<std::string> services_;
 };
