@@ -15,8 +15,9 @@ namespace perfgate::plan::detail {
 // What a flow's templates may read at the current step.
 struct FlowScope {
   std::set<size_t> feeders;
-  std::set<std::string> env;        // keys every scenario running the flow defines
-  std::set<std::string> extracted;  // set by earlier steps
+  std::set<std::string> env;             // keys every scenario running the flow defines
+  std::set<std::string> extracted;       // set by earlier steps
+  std::set<std::string> batch_siblings;  // inside a batch: what its requests extract
   int depth = 0;
 };
 
@@ -33,6 +34,8 @@ struct FlowLoader {
   // errors still point at the right column of the scalar.
   Template compile(const YAML::Node& node, const std::string& text, Escape escape = Escape::kNone,
                    size_t prefix = 0);
+  // The hint of a template error, told when the variable is a batch sibling's extraction.
+  std::string batch_hint(const Error& error) const;
   // The compiled pattern, or nullopt after reporting why it does not compile.
   std::optional<Regex> regex(const YAML::Node& node, const std::string& pattern);
 

@@ -19,6 +19,21 @@ int FlowLoader::resolve(std::string_view name) {
   return -1;
 }
 
+// An undefined variable that a sibling in the same batch extracts gets a hint of its own.
+std::string FlowLoader::batch_hint(const Error& error) const {
+  static constexpr std::string_view kUndefined = "undefined variable \"";
+  const std::string& m = error.message;
+  if (scope.batch_siblings.empty() || m.rfind(kUndefined, 0) != 0 || m.back() != '"') {
+    return error.hint;
+  }
+  const std::string name = m.substr(kUndefined.size(), m.size() - kUndefined.size() - 1);
+  if (!scope.batch_siblings.count(name)) return error.hint;
+  return fmt::format(
+      "\"{}\" is extracted by another request of this batch, which runs at the same time; read "
+      "it in a step after the batch",
+      name);
+}
+
 Template FlowLoader::compile(const YAML::Node& node, const std::string& text, Escape escape,
                              size_t prefix) {
   auto result = compile_template(
@@ -26,7 +41,7 @@ Template FlowLoader::compile(const YAML::Node& node, const std::string& text, Es
   const std::string scalar = text.substr(std::min(prefix, text.size()));
   for (const TemplateError& e : result.errors) {
     const size_t offset = e.offset >= prefix ? e.offset - prefix : 0;
-    r().error(ctx.pos_in_scalar(node, scalar, offset), e.error.message, e.error.hint);
+    r().error(ctx.pos_in_scalar(node, scalar, offset), e.error.message, batch_hint(e.error));
   }
   return std::move(result.value);
 }
@@ -156,6 +171,12 @@ void FlowLoader::batch(const YAML::Node& node, Step& s) {
   const std::set<std::string> before = scope.extracted;
   std::set<std::string> after = before;
   for (const YAML::Node& item : list) {
+    if (!item.IsMap() || !item["extract"] || !item["extract"].IsMap()) continue;
+    for (const auto& kv : item["extract"]) {
+      if (kv.first.IsScalar()) scope.batch_siblings.insert(kv.first.Scalar());
+    }
+  }
+  for (const YAML::Node& item : list) {
     if (++ctx.steps_seen > kMaxSteps) {
       r().error(item, fmt::format("more than {} steps in the plan", kMaxSteps));
       return;
@@ -171,6 +192,7 @@ void FlowLoader::batch(const YAML::Node& node, Step& s) {
     after.insert(scope.extracted.begin(), scope.extracted.end());
   }
   scope.extracted = std::move(after);
+  scope.batch_siblings.clear();
 }
 
 }  // namespace perfgate::plan::detail

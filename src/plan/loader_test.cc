@@ -245,7 +245,8 @@ TEST_F(LoaderTest, BatchMistakesHavePositions) {
                    "flows:\n  main:\n    - batch:\n"
                    "        - {url: /a, extract: {token: {header: X-Token}}}\n"
                    "        - {url: \"/b?t={{token}}\"}\n",
-               "t.yaml:9:");
+               "t.yaml:9:23: error: undefined variable \"token\" (hint: \"token\" is extracted by "
+               "another request of this batch");
   expect_error(head + "  batch: 0\nflows:\n  main:\n    - batch: [{url: /}]\n",
                "t.yaml:5:10: error: expected a whole number 1..1000 for options.batch");
   expect_error(head + "  batchPerHost: -1\nflows:\n  main:\n    - batch: [{url: /}]\n",
