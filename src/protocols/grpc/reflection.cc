@@ -153,7 +153,8 @@ class Fetch {
     for (const std::string& r : requests) append_frame(&body, r);
     auto reply = send(body);
     if (!reply) return reply.error();
-    FrameReader reader(/*keep=*/true);
+    // A batch of files may well pass gRPC's 4 MiB per message: the bound is the whole answer's.
+    FrameReader reader(/*keep=*/true, kMaxReflectionReplyBytes);
     if (!reader.feed(reply->body) || !reader.finish() || reader.kept().size() != requests.size()) {
       return fail(ReflectionFailure::kBadReply,
                   make_error(fmt::format("the server's reflection answered {} requests with {} "

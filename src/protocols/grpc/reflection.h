@@ -9,12 +9,13 @@
 // without a network (reflection_client.h is the real one).
 //
 // The reflection messages are defined here (the fields perfgate uses, with the numbers of the
-// public reflection.proto) and built as DynamicMessages. Bounds: kMaxProtoFiles files, each reply
-// message by the framing's 4 MiB, kMaxReflectionRounds calls.
+// public reflection.proto) and built as DynamicMessages. Bounds: kMaxProtoFiles files,
+// kMaxReflectionReplyBytes per call's answer, kMaxReflectionRounds calls.
 //
 // Thread-safety: reentrant; the message definitions are built once, thread-safely.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@
 namespace perfgate::protocols::grpc {
 
 constexpr int kMaxReflectionRounds = 64;
+// The DATA of one reflection call's answer (all its messages).
+constexpr size_t kMaxReflectionReplyBytes = 64 * 1024 * 1024;
 inline constexpr std::string_view kReflectionV1Path =
     "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
 inline constexpr std::string_view kReflectionV1AlphaPath =

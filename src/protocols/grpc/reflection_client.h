@@ -12,15 +12,12 @@
 // Thread-safety: a transport is reentrant (each call has its own connection).
 #pragma once
 
-#include <cstddef>
 #include <string>
 
 #include "core/clock.h"
 #include "protocols/grpc/reflection.h"
 
 namespace perfgate::protocols::grpc {
-
-constexpr size_t kMaxReflectionReplyBytes = 64 * 1024 * 1024;
 
 struct ReflectionTarget {
   std::string origin;     // "http://host:port" (grpc://) or "https://host:port" (grpcs://)
