@@ -15,9 +15,9 @@ using perfgate::HdrHistogram;
 using perfgate::analysis::compare;
 using perfgate::analysis::CompareOptions;
 using perfgate::analysis::Metric;
-using perfgate::analysis::MetricSet;
+using perfgate::analysis::MetricTable;
 
-MetricSet histogram_set(int64_t samples, double scale, uint64_t seed) {
+MetricTable histogram_set(int64_t samples, double scale, uint64_t seed) {
   auto h = std::make_shared<HdrHistogram>(HdrHistogram::for_latency_micros());
   std::mt19937_64 rng(seed);
   std::lognormal_distribution<double> d(std::log(2000.0), 0.5);
@@ -26,24 +26,25 @@ MetricSet histogram_set(int64_t samples, double scale, uint64_t seed) {
   m.histogram = h;
   m.histogram_scale = 0.001;
   m.value = static_cast<double>(h->value_at_percentile(99)) * 0.001;
-  MetricSet set;
+  MetricTable set;
   set.metrics.push_back(std::move(m));
   return set;
 }
 
-MetricSet sample_set(size_t n, double center, uint64_t seed) {
+MetricTable sample_set(size_t n, double center, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> d(center, center * 0.02);
   Metric m{.name = "BM_Parse", .stat = "real_time", .unit = "ns"};
   for (size_t i = 0; i < n; ++i) m.samples.push_back(d(rng));
   m.value = m.samples.front();
-  MetricSet set;
+  MetricTable set;
   set.metrics.push_back(std::move(m));
   return set;
 }
 
 void BM_CompareTwo10MHistograms(benchmark::State& state) {
-  const MetricSet base = histogram_set(10'000'000, 1.0, 1), cur = histogram_set(10'000'000, 1.1, 2);
+  const MetricTable base = histogram_set(10'000'000, 1.0, 1),
+                    cur = histogram_set(10'000'000, 1.1, 2);
   const CompareOptions options;  // 10,000 resamples
   for (auto _ : state) {
     auto result = compare(base, cur, options);
@@ -53,7 +54,7 @@ void BM_CompareTwo10MHistograms(benchmark::State& state) {
 BENCHMARK(BM_CompareTwo10MHistograms)->Unit(benchmark::kMillisecond);
 
 void BM_Compare100Repetitions(benchmark::State& state) {
-  const MetricSet base = sample_set(100, 1000, 3), cur = sample_set(100, 1050, 4);
+  const MetricTable base = sample_set(100, 1000, 3), cur = sample_set(100, 1050, 4);
   const CompareOptions options;
   for (auto _ : state) {
     auto result = compare(base, cur, options);

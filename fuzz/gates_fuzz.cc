@@ -7,12 +7,12 @@
 #include <string>
 
 #include "analysis/gate.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 
 namespace {
 
-perfgate::analysis::MetricSet sample_set() {
-  perfgate::analysis::MetricSet set;
+perfgate::analysis::MetricTable sample_set() {
+  perfgate::analysis::MetricTable set;
   set.source = "fuzz.json";
   set.metrics.push_back({.name = "http_req_duration", .stat = "p(95)", .unit = "ms", .value = 12});
   set.metrics.push_back({.name = "http_reqs", .stat = "rate", .unit = "/s", .value = 900});
@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   auto gates = perfgate::analysis::parse_gates(text, "fuzz.yaml");
   if (gates) {
-    static const std::vector<perfgate::analysis::MetricSet> sets = {sample_set()};
+    static const std::vector<perfgate::analysis::MetricTable> sets = {sample_set()};
     auto report = perfgate::analysis::evaluate_gates(
-        *gates, sets, [](const std::string&) -> perfgate::Result<perfgate::analysis::MetricSet> {
+        *gates, sets, [](const std::string&) -> perfgate::Result<perfgate::analysis::MetricTable> {
           return sample_set();
         });
     (void)report;

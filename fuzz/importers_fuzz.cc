@@ -1,6 +1,6 @@
 // Fuzz target for everything that reads other people's files in the analysis module: the
 // result importers (every format and auto-detection), the HdrHistogram base64 decoder and the
-// gates file parser. The first byte picks the parser, the rest is its input. A parsed MetricSet
+// gates file parser. The first byte picks the parser, the rest is its input. A parsed MetricTable
 // is also compared with itself, to run the statistics on whatever values the input produced.
 // Contract under test: malformed input yields an Error, never a crash, hang or sanitizer report.
 #include <cstddef>
@@ -10,7 +10,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/gate.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "stats/hdr_encoding.h"
 
 namespace {
@@ -19,7 +19,7 @@ constexpr std::string_view kFormats[] = {"auto",      "perfgate",   "k6", "gbenc
                                          "hyperfine", "lighthouse", "bmf"};
 constexpr size_t kParsers = std::size(kFormats) + 2;  // + histogram decoder + gates file
 
-void exercise(const perfgate::analysis::MetricSet& set) {
+void exercise(const perfgate::analysis::MetricTable& set) {
   perfgate::analysis::CompareOptions options;
   options.bootstrap.resamples = 200;
   auto comparison = perfgate::analysis::compare(set, set, options);
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t parser = data[0] % kParsers;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (parser < std::size(kFormats)) {
-    auto set = perfgate::analysis::parse_metric_set(text, kFormats[parser], "fuzz.json");
+    auto set = perfgate::analysis::parse_metric_table(text, kFormats[parser], "fuzz.json");
     if (set) exercise(*set);
   } else if (parser == std::size(kFormats)) {
     auto histogram = perfgate::decode_compressed_base64(text);

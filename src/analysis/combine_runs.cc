@@ -1,4 +1,4 @@
-// combine_runs(): several result files of one side as one MetricSet (see compare.h).
+// combine_runs(): several result files of one side as one MetricTable (see compare.h).
 #include <fmt/format.h>
 
 #include <map>
@@ -30,12 +30,12 @@ void merge_into(Metric& into, const Metric& run, bool first) {
 
 }  // namespace
 
-MetricSet combine_runs(const std::vector<MetricSet>& runs) {
+MetricTable combine_runs(const std::vector<MetricTable>& runs) {
   if (runs.size() == 1) return runs.front();
-  MetricSet out;
+  MetricTable out;
   std::map<std::string, size_t> index;
   std::vector<std::string> sources;
-  for (const MetricSet& run : runs) {
+  for (const MetricTable& run : runs) {
     sources.push_back(run.source);
     if (out.format.empty()) out.format = run.format;
     if (out.format != run.format) out.format = "mixed";

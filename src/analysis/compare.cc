@@ -5,7 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/text_format.h"
+#include "core/escape.h"
+#include "core/text_format.h"
 #include "stats/mann_whitney.h"
 #include "stats/quantile.h"
 
@@ -239,7 +240,7 @@ int Comparison::count(Verdict verdict) const {
   return n;
 }
 
-Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
+Result<Comparison> compare(const MetricTable& baseline, const MetricTable& current,
                            const CompareOptions& options) {
   if (!statistic_of(options.stat)) {
     return make_error(fmt::format("unknown statistic '{}'", options.stat),

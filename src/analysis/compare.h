@@ -1,4 +1,4 @@
-// Comparison of two MetricSets (baseline and current): for each metric present in both, the
+// Comparison of two MetricTables (baseline and current): for each metric present in both, the
 // change, a verdict and the reason for it.
 //
 // Method, per metric:
@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "analysis/judged_metrics.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "core/result.h"
 #include "stats/bootstrap.h"
 
@@ -85,11 +85,11 @@ struct Comparison {
   int count(Verdict verdict) const;
 };
 
-Result<Comparison> compare(const MetricSet& baseline, const MetricSet& current,
+Result<Comparison> compare(const MetricTable& baseline, const MetricTable& current,
                            const CompareOptions& options);
 
-// Several runs of one side as one MetricSet: per key, samples are the runs' samples concatenated
+// Several runs of one side as one MetricTable: per key, samples are the runs' samples concatenated
 // (or each run's value when a run has none) and histograms are merged. One run is returned as is.
-MetricSet combine_runs(const std::vector<MetricSet>& runs);
+MetricTable combine_runs(const std::vector<MetricTable>& runs);
 
 }  // namespace perfgate::analysis

@@ -7,7 +7,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "analysis/text_format.h"
+#include "core/escape.h"
+#include "core/text_format.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -167,18 +168,18 @@ std::string compare_to_json(const Comparison& c, Severity fail_on) {
 
 std::string compare_to_markdown(const Comparison& c, Severity fail_on) {
   std::string out = "### perfgate compare\n\n";
-  out += fmt::format("Baseline {} → current {}\n\n", markdown_cell(c.baseline_source),
-                     markdown_cell(c.current_source));
+  out += fmt::format("Baseline {} → current {}\n\n", markdown_escape(c.baseline_source),
+                     markdown_escape(c.current_source));
   out += "| Metric | Baseline | Current | Change | Verdict | Why |\n|---|---:|---:|---:|---|---|\n";
   for (const auto& m : c.metrics) {
     const std::string mark = is_failure(m, fail_on)               ? "❌ "
                              : m.verdict == Verdict::kRegression  ? "⚠️ "
                              : m.verdict == Verdict::kImprovement ? "✅ "
                                                                   : "";
-    out += fmt::format("| {} | {} | {} | {} | {}{} | {} |\n", markdown_cell(m.key),
-                       markdown_cell(side_value(m, true)), markdown_cell(side_value(m, false)),
-                       change_text(m), mark, markdown_cell(verdict_text(m, fail_on)),
-                       markdown_cell(m.reason));
+    out += fmt::format("| {} | {} | {} | {} | {}{} | {} |\n", markdown_escape(m.key),
+                       markdown_escape(side_value(m, true)), markdown_escape(side_value(m, false)),
+                       change_text(m), mark, markdown_escape(verdict_text(m, fail_on)),
+                       markdown_escape(m.reason));
   }
   out += "\n" + summary_line(c, fail_on) + "\n";
   return out;
@@ -189,19 +190,19 @@ std::string compare_to_junit(const Comparison& c, Severity fail_on) {
   std::string cases;
   for (const auto& m : c.metrics) {
     cases += fmt::format("    <testcase classname=\"perfgate.compare\" name=\"{}\">\n",
-                         html_escape(m.key));
+                         xml_escape(m.key));
     const std::string detail =
         fmt::format("baseline {} current {} change {}: {}", side_value(m, true),
                     side_value(m, false), change_text(m), m.reason);
     if (is_failure(m, fail_on)) {
       ++failures;
       cases += fmt::format("      <failure message=\"{} regression\">{}</failure>\n",
-                           to_string(m.severity), html_escape(detail));
+                           to_string(m.severity), xml_escape(detail));
     } else if (m.verdict == Verdict::kInsufficientData || m.verdict == Verdict::kMissing) {
       ++skipped;
-      cases += fmt::format("      <skipped message=\"{}\"/>\n", html_escape(detail));
+      cases += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(detail));
     } else {
-      cases += fmt::format("      <system-out>{}</system-out>\n", html_escape(detail));
+      cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(detail));
     }
     cases += "    </testcase>\n";
   }

@@ -7,7 +7,8 @@
 #include <random>
 
 #include "analysis/compare_report.h"
-#include "analysis/text_format.h"
+#include "core/escape.h"
+#include "core/text_format.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -27,8 +28,8 @@ std::vector<double> noisy(std::mt19937_64& rng, size_t n, double center, double 
   return out;
 }
 
-MetricSet set_of(std::vector<Metric> metrics) {
-  MetricSet s;
+MetricTable set_of(std::vector<Metric> metrics) {
+  MetricTable s;
   s.metrics = std::move(metrics);
   return s;
 }
@@ -119,8 +120,8 @@ TEST(Compare, CountsThatGrowWithTheRunAreOnlyJudgedWhenAskedFor) {
     m.value *= 2;
     return m;
   };
-  const MetricSet base = set_of({reqs, rate, failed_total, vus});
-  const MetricSet cur = set_of({twice(reqs), rate, twice(failed_total), twice(vus)});
+  const MetricTable base = set_of({reqs, rate, failed_total, vus});
+  const MetricTable cur = set_of({twice(reqs), rate, twice(failed_total), twice(vus)});
   auto by_default = compare(base, cur, {});
   ASSERT_TRUE(by_default);
   ASSERT_EQ(by_default->metrics.size(), 1u);
@@ -170,12 +171,12 @@ TEST(Compare, MissingMetricsAreListedNotJudged) {
 }
 
 TEST(Compare, CombinedRunsTurnValuesIntoSamples) {
-  std::vector<MetricSet> runs;
+  std::vector<MetricTable> runs;
   for (double v : {10.0, 11.0, 12.0, 13.0}) {
     runs.push_back(set_of({Metric{.name = "p95", .unit = "ms", .value = v}}));
     runs.back().source = "run" + std::to_string(static_cast<int>(v));
   }
-  const MetricSet combined = combine_runs(runs);
+  const MetricTable combined = combine_runs(runs);
   ASSERT_EQ(combined.metrics.size(), 1u);
   EXPECT_EQ(combined.metrics[0].samples.size(), 4u);
   EXPECT_DOUBLE_EQ(combined.metrics[0].value, 11.5);
@@ -217,7 +218,7 @@ Metric latency(const std::string& name, const std::string& stat, double ms) {
 }
 
 TEST(Compare, LoadTestsJudgeWhatATeamGatesOnByDefault) {
-  MetricSet base = set_of({
+  MetricTable base = set_of({
       latency("http_req_duration", "med", 10),
       latency("http_req_duration", "p(95)", 20),
       latency("http_req_duration", "p(99)", 30),
@@ -242,7 +243,7 @@ TEST(Compare, LoadTestsJudgeWhatATeamGatesOnByDefault) {
       Metric{.name = "vus", .stat = "max", .value = 10},
   });
   base.format = "perfgate";
-  MetricSet cur = base;
+  MetricTable cur = base;
   for (Metric& m : cur.metrics) m.value *= 3;  // everything "regresses"
   auto c = compare(base, cur, {});
   ASSERT_TRUE(c);
@@ -268,8 +269,8 @@ TEST(Compare, ChangesWithinTheUnitsNoiseFloorAreNoChange) {
     for (double& x : v) x /= 1000;
     return v;
   };
-  MetricSet base = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 100, 1)))});
-  MetricSet cur = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 120, 1)))});
+  MetricTable base = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 100, 1)))});
+  MetricTable cur = set_of({with_samples("http_req_duration", as_ms(noisy(rng, 200, 120, 1)))});
   base.format = cur.format = "k6";
   CompareOptions everything;
   everything.all = true;

@@ -4,7 +4,7 @@
 // A condition is `<metric> <op> <threshold>` (absolute: "http_req_duration p(95) < 200ms",
 // "http_reqs rate >= 1000/s", "sut_rss_bytes max < 512MB", "leak_rate == 0") or
 // `<metric> regression <op> <percent>` (relative to a baseline: "http_req_duration p(95)
-// regression <= 20%"). <metric> is a MetricSet key ("name stat"; see metric_set.h), so any metric
+// regression <= 20%"). <metric> is a MetricTable key ("name stat"; see metric_set.h), so any metric
 // any importer produces — including monitoring metrics such as sut_cpu_percent — is gateable.
 // The grammar, lookup rules, aliases and units are documented in docs/gates.md.
 //
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "core/compare_op.h"
 #include "core/result.h"
 
@@ -41,7 +41,7 @@ struct Threshold {
 
 struct Gate {
   std::string name;
-  std::string metric;     // a MetricSet key or alias
+  std::string metric;     // a MetricTable key or alias
   bool relative = false;  // "regression <op> <percent>" against a baseline
   CompareOp op = CompareOp::kLess;
   Threshold threshold;
@@ -92,10 +92,10 @@ struct GateReport {
 };
 
 // Loads a baseline source (file or "scheme:..."); injected so that tests and the CLI decide.
-using BaselineLoader = std::function<Result<MetricSet>(const std::string& spec)>;
+using BaselineLoader = std::function<Result<MetricTable>(const std::string& spec)>;
 
 // `default_baseline` (from --baseline) overrides the file's `baseline:` when not empty.
-GateReport evaluate_gates(const GatesFile& file, const std::vector<MetricSet>& results,
+GateReport evaluate_gates(const GatesFile& file, const std::vector<MetricTable>& results,
                           const BaselineLoader& load_baseline,
                           const std::string& default_baseline = {});
 

@@ -36,7 +36,7 @@ std::string normalize_stat(std::string_view stat) {
 }
 
 // The metric `ref` names in `set` (a copy: percentiles from histograms are computed on demand).
-Result<Metric> find_metric(const MetricSet& set, const std::string& ref) {
+Result<Metric> find_metric(const MetricTable& set, const std::string& ref) {
   if (const Metric* m = set.find(ref)) return *m;
   const size_t space = ref.rfind(' ');
   if (space != std::string::npos) {
@@ -165,16 +165,16 @@ std::string resolve_against(const std::string& spec, const std::string& gates_pa
 
 struct BaselineCache {
   const BaselineLoader& load;
-  std::map<std::string, Result<MetricSet>> loaded;
+  std::map<std::string, Result<MetricTable>> loaded;
 
-  const Result<MetricSet>& get(const std::string& spec) {
+  const Result<MetricTable>& get(const std::string& spec) {
     auto it = loaded.find(spec);
     if (it == loaded.end()) it = loaded.emplace(spec, load(spec)).first;
     return it->second;
   }
 };
 
-Result<Evidence> evidence_for(const Gate& gate, const MetricSet& set, const Metric& metric,
+Result<Evidence> evidence_for(const Gate& gate, const MetricTable& set, const Metric& metric,
                               const std::string& baseline_spec, BaselineCache& baselines) {
   Evidence e{.source = set.source, .metric = metric.key(), .unit = metric.unit};
   if (!gate.relative) {
@@ -188,7 +188,7 @@ Result<Evidence> evidence_for(const Gate& gate, const MetricSet& set, const Metr
     return make_error("a regression gate needs a baseline",
                       "add 'baseline:' to the gate or the file, or pass --baseline");
   }
-  const Result<MetricSet>& baseline = baselines.get(baseline_spec);
+  const Result<MetricTable>& baseline = baselines.get(baseline_spec);
   if (!baseline) return baseline.error();
   auto base = find_metric(*baseline, gate.metric);
   if (!base) {
@@ -203,11 +203,11 @@ Result<Evidence> evidence_for(const Gate& gate, const MetricSet& set, const Metr
   return e;
 }
 
-GateResult evaluate_gate(const Gate& gate, const std::vector<MetricSet>& results,
+GateResult evaluate_gate(const Gate& gate, const std::vector<MetricTable>& results,
                          const std::string& baseline_spec, BaselineCache& baselines) {
   GateResult r{.gate = gate};
   std::vector<std::string> misses;
-  for (const MetricSet& set : results) {
+  for (const MetricTable& set : results) {
     auto metric = find_metric(set, gate.metric);
     if (!metric) {
       misses.push_back(fmt::format("{}: {}", set.source, metric.error().message));
@@ -234,12 +234,12 @@ GateResult evaluate_gate(const Gate& gate, const std::vector<MetricSet>& results
 
 }  // namespace
 
-GateReport evaluate_gates(const GatesFile& file, const std::vector<MetricSet>& results,
+GateReport evaluate_gates(const GatesFile& file, const std::vector<MetricTable>& results,
                           const BaselineLoader& load_baseline,
                           const std::string& default_baseline) {
   GateReport report;
   report.gates_path = file.path;
-  for (const MetricSet& set : results) report.result_sources.push_back(set.source);
+  for (const MetricTable& set : results) report.result_sources.push_back(set.source);
   BaselineCache baselines{load_baseline, {}};
   for (const Gate& gate : file.gates) {
     std::string spec = default_baseline;

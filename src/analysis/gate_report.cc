@@ -5,7 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "analysis/text_format.h"
+#include "core/escape.h"
+#include "core/text_format.h"
 
 namespace perfgate::analysis {
 namespace {
@@ -69,19 +70,19 @@ std::string gate_report_text(const GateReport& report) {
 
 std::string gate_report_markdown(const GateReport& report) {
   std::string out = "### perfgate gate\n\n";
-  out += fmt::format("**{}**\n\n", markdown_cell(verdict_line(report)));
+  out += fmt::format("**{}**\n\n", markdown_escape(verdict_line(report)));
   out += "| Gate | Level | Condition | Status | Evidence |\n|---|---|---|---|---|\n";
   for (const auto& r : report.results) {
     const std::string mark = r.status == GateStatus::kPass ? "✅ "
                              : r.fails_run()               ? "❌ "
                                                            : "⚠️ ";
-    out += fmt::format("| {} | {} | {} | {}{} | {} |\n", markdown_cell(r.gate.name),
-                       to_string(r.gate.level), markdown_cell(r.gate.condition), mark,
-                       status_text(r), markdown_cell(evidence_text(r)));
+    out += fmt::format("| {} | {} | {} | {}{} | {} |\n", markdown_escape(r.gate.name),
+                       to_string(r.gate.level), markdown_escape(r.gate.condition), mark,
+                       status_text(r), markdown_escape(evidence_text(r)));
   }
   return out +
-         fmt::format("\nGates file {}; results: {}\n", markdown_cell(report.gates_path),
-                     markdown_cell(fmt::format("{}", fmt::join(report.result_sources, ", "))));
+         fmt::format("\nGates file {}; results: {}\n", markdown_escape(report.gates_path),
+                     markdown_escape(fmt::format("{}", fmt::join(report.result_sources, ", "))));
 }
 
 std::string gate_report_html(const GateReport& report) {
@@ -93,8 +94,8 @@ std::string gate_report_html(const GateReport& report) {
         r.status == GateStatus::kPass ? "pass"
         : r.fails_run()               ? "fail"
                                       : "warn",
-        html_escape(r.gate.name), to_string(r.gate.level), html_escape(r.gate.condition),
-        html_escape(status_text(r)), html_escape(evidence_text(r)));
+        xml_escape(r.gate.name), to_string(r.gate.level), xml_escape(r.gate.condition),
+        xml_escape(status_text(r)), xml_escape(evidence_text(r)));
   }
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -108,8 +109,8 @@ std::string gate_report_html(const GateReport& report) {
       "<h1>perfgate gate report</h1>\n<p class=\"verdict\"><strong>{}</strong></p>\n"
       "<p>Gates file: {}<br>Results: {}</p>\n<table>\n<tr><th>Gate</th><th>Level</th>"
       "<th>Condition</th><th>Status</th><th>Evidence</th></tr>\n{}</table>\n</body></html>\n",
-      html_escape(verdict_line(report)), html_escape(report.gates_path),
-      html_escape(fmt::format("{}", fmt::join(report.result_sources, ", "))), rows);
+      xml_escape(verdict_line(report)), xml_escape(report.gates_path),
+      xml_escape(fmt::format("{}", fmt::join(report.result_sources, ", "))), rows);
 }
 
 std::string gate_report_json(const GateReport& report) {

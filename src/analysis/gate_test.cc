@@ -15,8 +15,8 @@ GatesFile parse_ok(const std::string& yaml) {
   return file ? *file : GatesFile{};
 }
 
-MetricSet results() {
-  MetricSet s;
+MetricTable results() {
+  MetricTable s;
   s.source = "run.json";
   s.metrics = {
       {.name = "http_req_duration", .stat = "p(95)", .unit = "ms", .value = 150},
@@ -33,9 +33,9 @@ MetricSet results() {
   return s;
 }
 
-GateReport run(const std::string& yaml, const MetricSet& baseline = {}) {
+GateReport run(const std::string& yaml, const MetricTable& baseline = {}) {
   return evaluate_gates(parse_ok(yaml), {results()},
-                        [&](const std::string&) -> Result<MetricSet> { return baseline; });
+                        [&](const std::string&) -> Result<MetricTable> { return baseline; });
 }
 
 TEST(GateParser, ReadsConditionsLevelsAndUnits) {
@@ -126,7 +126,7 @@ TEST(GateEval, UnitMismatchIsAnError) {
 }
 
 TEST(GateEval, RegressionAgainstBaselineIsDirectionAware) {
-  MetricSet base = results();
+  MetricTable base = results();
   base.source = "base.json";
   base.metrics[0].value = 100;   // p95 100 -> 150: +50%
   base.metrics[2].value = 1250;  // rps 1250 -> 1200: a 4% regression
@@ -143,7 +143,7 @@ gates:
   EXPECT_NEAR(r.results[1].evidence[0].value, 0.04, 1e-12);
   const GateReport none = evaluate_gates(
       parse_ok("gates:\n  p: {condition: \"http_req_duration p(95) regression <= 20%\"}\n"),
-      {results()}, [](const std::string&) -> Result<MetricSet> { return MetricSet{}; });
+      {results()}, [](const std::string&) -> Result<MetricTable> { return MetricTable{}; });
   EXPECT_EQ(none.results[0].status, GateStatus::kError);
 }
 

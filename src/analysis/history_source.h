@@ -1,5 +1,5 @@
 // The "history:" result source: `--baseline history:main` (or any BASELINE/RESULT argument of
-// compare and gate) resolves to the MetricSet of a run stored by `perfgate history add`, via
+// compare and gate) resolves to the MetricTable of a run stored by `perfgate history add`, via
 // history::resolve_history_baseline (spec syntax in analysis/history/baseline.h).
 //
 // Thread-safety: call once at start-up, before load_source() (see source_resolver.h).

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <string>
 
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::analysis {
@@ -14,14 +14,14 @@ std::string fixture(const std::string& name) {
   return std::string(PERFGATE_SOURCE_DIR) + "/tests/analysis/fixtures/" + name;
 }
 
-MetricSet load(const std::string& name, std::string_view format = "auto") {
-  auto set = load_metric_set(fixture(name), format);
+MetricTable load(const std::string& name, std::string_view format = "auto") {
+  auto set = load_metric_table(fixture(name), format);
   EXPECT_TRUE(set) << set.error().describe();
-  return set ? *set : MetricSet{};
+  return set ? *set : MetricTable{};
 }
 
 TEST(Importers, K6SummaryExport) {
-  const MetricSet set = load("k6_baseline.json");
+  const MetricTable set = load("k6_baseline.json");
   EXPECT_EQ(set.format, "k6");
   const Metric* p95 = set.find("http_req_duration p(95)");
   ASSERT_NE(p95, nullptr);
@@ -37,7 +37,7 @@ TEST(Importers, K6SummaryExport) {
 }
 
 TEST(Importers, PerfgateSummaryWithMonitoringMetrics) {
-  const MetricSet set = load("perfgate_summary.json");
+  const MetricTable set = load("perfgate_summary.json");
   EXPECT_EQ(set.format, "perfgate");
   EXPECT_EQ(set.context.at("version"), "0.1.0");
   EXPECT_EQ(set.find("sut_rss_bytes max")->unit, "bytes");
@@ -53,14 +53,14 @@ TEST(Importers, PerfgateHistogramsAreDecoded) {
       R"j({"perfgate": {"version": "0.1.0"}, "metrics": {"http_req_duration":
           {"avg": 5.0, "p(95)": 9.5, "hdr": ")j" +
       encode_compressed_base64(h) + R"j("}}})j";
-  auto set = parse_metric_set(text, "auto", "inline");
+  auto set = parse_metric_table(text, "auto", "inline");
   ASSERT_TRUE(set) << set.error().describe();
   const Metric* p95 = set->find("http_req_duration p(95)");
   ASSERT_NE(p95, nullptr);
   ASSERT_NE(p95->histogram, nullptr);
   EXPECT_EQ(p95->histogram->count(), 1000);
   EXPECT_DOUBLE_EQ(p95->histogram_scale, 0.001);
-  auto bad = parse_metric_set(
+  auto bad = parse_metric_table(
       R"({"perfgate": {}, "metrics": {"x_duration": {"avg": 1, "hdr": "HISTFAAAbad="}}})", "auto",
       "inline");
   ASSERT_FALSE(bad);
@@ -68,7 +68,7 @@ TEST(Importers, PerfgateHistogramsAreDecoded) {
 }
 
 TEST(Importers, PerfgateResultsFileTrendsHistogramsAndNames) {
-  const MetricSet set = load("perfgate_results_baseline.json");
+  const MetricTable set = load("perfgate_results_baseline.json");
   EXPECT_EQ(set.format, "perfgate");
   EXPECT_EQ(set.context.at("git_commit"), "0123456789abcdef0123456789abcdef01234567");
   const Metric* p95 = set.find("http_req_duration p(95)");
@@ -82,7 +82,7 @@ TEST(Importers, PerfgateResultsFileTrendsHistogramsAndNames) {
   EXPECT_EQ(set.find("http_reqs rate")->direction, Direction::kHigherIsBetter);
   EXPECT_EQ(set.find("http_req_failed value")->unit, "ratio");
   EXPECT_EQ(set.find("vus max")->value, 17);
-  auto newer = load_metric_set(fixture("perfgate_results_v2.json"));
+  auto newer = load_metric_table(fixture("perfgate_results_v2.json"));
   ASSERT_FALSE(newer);
   EXPECT_NE(newer.error().message.find("version 2 is newer"), std::string::npos);
 }
@@ -93,7 +93,7 @@ TEST(Importers, PerfgateResultsFileMonitorMetricsAreMetrics) {
     "monitor": {"duration_s": 10, "metrics": {
       "sut_rss_bytes": {"avg": 1.0e8, "max": 1.5e8},
       "sut_rss_slope_mb_per_hour": {"value": 0.4}}}})";
-  auto set = load_metric_set(path);
+  auto set = load_metric_table(path);
   std::filesystem::remove(path);
   ASSERT_TRUE(set) << set.error().describe();
   const Metric* rss = set->find("sut_rss_bytes max");
@@ -106,7 +106,7 @@ TEST(Importers, PerfgateResultsFileMonitorMetricsAreMetrics) {
 }
 
 TEST(Importers, GoogleBenchmarkRepetitionsAreSamplesAggregatesAreNot) {
-  const MetricSet set = load("gbench_baseline.json");  // contains a bare NaN
+  const MetricTable set = load("gbench_baseline.json");  // contains a bare NaN
   EXPECT_EQ(set.format, "gbench");
   const Metric* real = set.find("BM_Parse/64 real_time");
   ASSERT_NE(real, nullptr);
@@ -118,14 +118,14 @@ TEST(Importers, GoogleBenchmarkRepetitionsAreSamplesAggregatesAreNot) {
 }
 
 TEST(Importers, GoogleBenchmarkAggregatesOnly) {
-  auto set = parse_metric_set(R"({"context": {}, "benchmarks": [
+  auto set = parse_metric_table(R"({"context": {}, "benchmarks": [
       {"name": "BM_A_mean", "run_name": "BM_A", "run_type": "aggregate", "aggregate_name": "mean",
        "aggregate_unit": "time", "real_time": 10.5, "cpu_time": 10.0, "time_unit": "us"},
       {"name": "BM_A_median", "run_name": "BM_A", "run_type": "aggregate", "aggregate_name": "median",
        "aggregate_unit": "time", "real_time": 10.2, "cpu_time": 9.9, "time_unit": "us"},
       {"name": "BM_B", "run_name": "BM_B", "run_type": "iteration", "error_occurred": true,
        "error_message": "boom", "real_time": 0, "time_unit": "ns"}]})",
-                              "auto", "inline");
+                                "auto", "inline");
   ASSERT_TRUE(set) << set.error().describe();
   const Metric* a = set->find("BM_A real_time");
   ASSERT_NE(a, nullptr);
@@ -135,7 +135,7 @@ TEST(Importers, GoogleBenchmarkAggregatesOnly) {
 }
 
 TEST(Importers, HyperfineTimesAreSamples) {
-  const MetricSet set = load("hyperfine_baseline.json");
+  const MetricTable set = load("hyperfine_baseline.json");
   EXPECT_EQ(set.format, "hyperfine");
   const Metric* t = set.find("sleep 0.1 time");
   ASSERT_NE(t, nullptr);
@@ -148,7 +148,7 @@ TEST(Importers, HyperfineTimesAreSamples) {
 }
 
 TEST(Importers, HyperfinePerRunUserAndSystemAreSamples) {
-  auto set = parse_metric_set(
+  auto set = parse_metric_table(
       R"({"results": [{"command": "x", "mean": 0.01, "times": [0.01, 0.011, 0.009, 0.01],
           "user": [0.004, 0.005, 0.004, 0.005], "system_times": [0.001, 0.002, 0.001, 0.001]}]})",
       "auto", "h.json");
@@ -159,7 +159,7 @@ TEST(Importers, HyperfinePerRunUserAndSystemAreSamples) {
 }
 
 TEST(Importers, K6HandleSummaryValuesAreRead) {
-  auto set = parse_metric_set(R"json({"root_group": {"name": "", "groups": [], "checks": []},
+  auto set = parse_metric_table(R"json({"root_group": {"name": "", "groups": [], "checks": []},
       "options": {"summaryTrendStats": ["avg", "p(95)"]}, "state": {"testRunDurationMs": 3000},
       "metrics": {
         "http_req_duration": {"type": "trend", "contains": "time",
@@ -173,7 +173,7 @@ TEST(Importers, K6HandleSummaryValuesAreRead) {
                           "values": {"count": 5000, "rate": 1666}},
         "vus": {"type": "gauge", "contains": "default", "values": {"value": 1, "min": 1, "max": 5}}
       }})json",
-                              "auto", "summary.json");
+                                "auto", "summary.json");
   ASSERT_TRUE(set) << set.error().describe();
   EXPECT_EQ(set->format, "k6");
   ASSERT_NE(set->find("http_req_duration p(95)"), nullptr);
@@ -198,7 +198,7 @@ TEST(Importers, NoMetricsIsAnErrorNotAnEmptySet) {
       {R"({"benchmarks": []})", "no metrics"},
   };
   for (const auto& [text, expected] : cases) {
-    auto set = parse_metric_set(text, "auto", "run.json");
+    auto set = parse_metric_table(text, "auto", "run.json");
     ASSERT_FALSE(set) << text;
     EXPECT_NE(set.error().message.find(expected), std::string::npos) << set.error().message;
     EXPECT_NE(set.error().message.find("nothing to compare"), std::string::npos);
@@ -206,18 +206,18 @@ TEST(Importers, NoMetricsIsAnErrorNotAnEmptySet) {
 }
 
 TEST(Importers, FingerprintIsStableAndContentSensitive) {
-  const MetricSet a = load("k6_baseline.json");
+  const MetricTable a = load("k6_baseline.json");
   EXPECT_EQ(fingerprint(a), fingerprint(load("k6_baseline.json")));
   EXPECT_EQ(fingerprint(a).size(), 16u);
   EXPECT_NE(fingerprint(a), fingerprint(load("k6_regressed.json")));
 }
 
 TEST(Importers, PerfgateResultsThroughputHasPerSecondSamples) {
-  auto set = parse_metric_set(R"({"format": "perfgate-results", "version": 1,
+  auto set = parse_metric_table(R"({"format": "perfgate-results", "version": 1,
       "counters": {"http_reqs": {"count": 350, "rate": 100}},
       "series": {"interval_s": 1, "points": [{"t": 1.0, "requests": 100},
           {"t": 2.0, "requests": 110}, {"t": 3.0, "requests": 90}, {"t": 3.5, "requests": 50}]}})",
-                              "auto", "r.json");
+                                "auto", "r.json");
   ASSERT_TRUE(set) << set.error().describe();
   const Metric* rate = set->find("http_reqs rate");
   ASSERT_NE(rate, nullptr);
@@ -226,11 +226,11 @@ TEST(Importers, PerfgateResultsThroughputHasPerSecondSamples) {
 
 // A plan's custom metrics and group_duration are metrics of compare, gate and history.
 TEST(Importers, PerfgateResultsPlanMetrics) {
-  auto set = parse_metric_set(R"j({"format": "perfgate-results", "version": 1, "plan_metrics": {
+  auto set = parse_metric_table(R"j({"format": "perfgate-results", "version": 1, "plan_metrics": {
       "group_duration": {"type": "trend", "unit": "ms", "count": 3, "avg": 12.5, "p(95)": 20},
       "orders": {"type": "counter", "count": 12, "rate": 1.2},
       "ok_ratio": {"type": "rate", "value": 0.75, "passes": 3, "fails": 1}}})j",
-                              "auto", "r.json");
+                                "auto", "r.json");
   ASSERT_TRUE(set) << set.error().describe();
   const Metric* p95 = set->find("group_duration p(95)");
   ASSERT_NE(p95, nullptr);
@@ -247,7 +247,7 @@ TEST(Importers, PerfgateResultsPlanMetrics) {
 }
 
 TEST(Importers, LighthouseScoresAndAuditsSkippingErrors) {
-  const MetricSet set = load("lighthouse.json");
+  const MetricTable set = load("lighthouse.json");
   EXPECT_EQ(set.format, "lighthouse");
   const Metric* score = set.find("performance score");
   ASSERT_NE(score, nullptr);
@@ -263,7 +263,7 @@ TEST(Importers, LighthouseScoresAndAuditsSkippingErrors) {
 }
 
 TEST(Importers, BencherMetricFormat) {
-  const MetricSet set = load("bmf.json");
+  const MetricTable set = load("bmf.json");
   EXPECT_EQ(set.format, "bmf");
   EXPECT_DOUBLE_EQ(set.find("benchmark_name latency")->value, 88.0);
   EXPECT_EQ(set.find("benchmark_name latency")->unit, "ns");
@@ -272,11 +272,11 @@ TEST(Importers, BencherMetricFormat) {
 }
 
 TEST(Importers, ExplicitFormatOverridesDetection) {
-  auto wrong = load_metric_set(fixture("k6_baseline.json"), "hyperfine");
+  auto wrong = load_metric_table(fixture("k6_baseline.json"), "hyperfine");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("k6_baseline.json"), std::string::npos);
   EXPECT_NE(wrong.error().message.find("results"), std::string::npos);
-  auto unknown = load_metric_set(fixture("k6_baseline.json"), "jmeter");
+  auto unknown = load_metric_table(fixture("k6_baseline.json"), "jmeter");
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find("unknown format"), std::string::npos);
 }
@@ -298,30 +298,32 @@ TEST(Importers, MalformedInputGivesClearErrors) {
       {"auto", ""},
   };
   for (const auto& [format, text] : cases) {
-    auto set = parse_metric_set(text, format, "input.json");
+    auto set = parse_metric_table(text, format, "input.json");
     ASSERT_FALSE(set) << format << ": " << text;
     EXPECT_EQ(set.error().message.rfind("input.json", 0), 0u) << set.error().message;
   }
-  auto positioned = parse_metric_set("{\"metrics\": {\n\"a\": {\"avg\": 1,,}}}", "auto", "f.json");
+  auto positioned =
+      parse_metric_table("{\"metrics\": {\n\"a\": {\"avg\": 1,,}}}", "auto", "f.json");
   EXPECT_NE(positioned.error().message.find("f.json:2:"), std::string::npos)
       << positioned.error().message;
-  auto missing = load_metric_set(fixture("does_not_exist.json"));
+  auto missing = load_metric_table(fixture("does_not_exist.json"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("does_not_exist.json"), std::string::npos);
 }
 
 // compare, gate and history judge only possible values, whatever the format.
 TEST(Importers, NegativeCountsAndTimesAreRefused) {
-  auto count =
-      parse_metric_set(R"({"metrics": {"http_reqs": {"count": -5, "rate": 1}}})", "k6", "neg.json");
+  auto count = parse_metric_table(R"({"metrics": {"http_reqs": {"count": -5, "rate": 1}}})", "k6",
+                                  "neg.json");
   ASSERT_FALSE(count);
   EXPECT_NE(count.error().message.find("neg.json: metric 'http_reqs count' has a negative value"),
             std::string::npos)
       << count.error().message;
-  auto duration = parse_metric_set(
+  auto duration = parse_metric_table(
       R"j({"metrics": {"http_req_duration": {"avg": -1, "p(95)": 3}}})j", "k6", "t.json");
   ASSERT_FALSE(duration);
-  auto fine = parse_metric_set(R"({"metrics": {"vus": {"value": 2, "min": 0}}})", "k6", "ok.json");
+  auto fine =
+      parse_metric_table(R"({"metrics": {"vus": {"value": 2, "min": 0}}})", "k6", "ok.json");
   EXPECT_TRUE(fine) << fine.error().describe();
 }
 

@@ -29,7 +29,7 @@
 #include <string>
 #include <string_view>
 
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "core/result.h"
 
 namespace perfgate::analysis {

@@ -35,7 +35,7 @@ Result<void> check_value(const Metric& m, double value, std::string_view what) {
 
 }  // namespace
 
-Result<void> validate_metric_set(const MetricSet& set) {
+Result<void> validate_metric_set(const MetricTable& set) {
   for (const Metric& m : set.metrics) {
     if (auto ok = check_value(m, m.value, "value"); !ok) return ok;
     for (double sample : m.samples) {

@@ -34,7 +34,7 @@ bool has_source_resolver(std::string_view scheme) {
   return resolvers().find(scheme) != resolvers().end();
 }
 
-Result<MetricSet> load_source(const std::string& spec, std::string_view format) {
+Result<MetricTable> load_source(const std::string& spec, std::string_view format) {
   const std::string_view scheme = scheme_of(spec);
   if (!scheme.empty()) {
     if (auto it = resolvers().find(scheme); it != resolvers().end()) {
@@ -51,7 +51,7 @@ Result<MetricSet> load_source(const std::string& spec, std::string_view format) 
                         "give a result file path");
     }
   }
-  return load_metric_set(spec, format);
+  return load_metric_table(spec, format);
 }
 
 }  // namespace perfgate::analysis

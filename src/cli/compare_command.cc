@@ -80,9 +80,9 @@ void add_options(CLI::App& app, CompareArgs& a) {
 }
 
 // Loads one side's runs; prints the error and returns nullopt on failure.
-std::optional<std::vector<analysis::MetricSet>> load_side(const std::vector<std::string>& specs,
-                                                          std::string_view format) {
-  std::vector<analysis::MetricSet> runs;
+std::optional<std::vector<analysis::MetricTable>> load_side(const std::vector<std::string>& specs,
+                                                            std::string_view format) {
+  std::vector<analysis::MetricTable> runs;
   for (const auto& spec : specs) {
     auto set = analysis::load_source(spec, format);
     if (!set) {
@@ -95,7 +95,7 @@ std::optional<std::vector<analysis::MetricSet>> load_side(const std::vector<std:
 }
 
 // The fingerprints of the current runs: the history never offers one of them as the baseline.
-std::set<std::string, std::less<>> fingerprints(const std::vector<analysis::MetricSet>& runs) {
+std::set<std::string, std::less<>> fingerprints(const std::vector<analysis::MetricTable>& runs) {
   std::set<std::string, std::less<>> out;
   for (const auto& run : runs) out.insert(analysis::fingerprint(run));
   return out;

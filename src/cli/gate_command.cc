@@ -45,7 +45,7 @@ int gate_main(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", file.error().describe());
     return kExitUsage;
   }
-  std::vector<analysis::MetricSet> sets;
+  std::vector<analysis::MetricTable> sets;
   for (const auto& spec : results) {
     auto set = analysis::load_source(spec, format);
     if (!set) {

@@ -87,7 +87,7 @@ int run_add(const Options& o) {
     if (!when) return fail(when.error(), kExitUsage);
     labels.recorded_at = *when;
   }
-  auto set = analysis::load_metric_set(o.result, o.format);
+  auto set = analysis::load_metric_table(o.result, o.format);
   if (!set) return fail(set.error(), kExitUsage);  // unreadable or malformed results file
   // Files from older versions or other tools may carry a URL password or token in their context
   // (the command line, the target): the store keeps it without them (plan/redact.h, by shape).

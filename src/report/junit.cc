@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "report/text_format.h"
+#include "core/text_format.h"
 
 namespace perfgate::report {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "core/escape.h"
-#include "report/text_format.h"
+#include "core/text_format.h"
 
 namespace perfgate::report {
 namespace {

@@ -1,7 +1,8 @@
 // MetricSet: the numbers one run (or one slice of it) produced — a latency histogram per trend,
 // plain counters, errors by class and responses by status. Engine shards record into one, the
 // coordinator merges them, and RunResult keeps the run's total; all three are the same type, so
-// merging is just add().
+// merging is just add(). (analysis::MetricTable, analysis/metric_table.h, is a different thing:
+// the flat table of named values that compare and gate read from any tool's results file.)
 //
 // Units: every trend is recorded in microseconds (HdrHistogram::for_latency_micros()).
 // Thread-safety: none; a MetricSet belongs to one thread at a time (see engine/metric_shard.h).

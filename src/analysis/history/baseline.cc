@@ -116,8 +116,8 @@ Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spe
   return *id;
 }
 
-Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db,
-                                           const Excluded& excluded) {
+Result<MetricTable> resolve_history_baseline(std::string_view spec, const std::string& db,
+                                             const Excluded& excluded) {
   auto parsed = parse_baseline_spec(spec);
   if (!parsed) return parsed.error();
   auto store = HistoryStore::open(db);

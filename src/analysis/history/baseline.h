@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "analysis/history/history_store.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "core/result.h"
 
 namespace perfgate::analysis::history {
@@ -37,7 +37,7 @@ struct BaselineSpec {
 
 Result<BaselineSpec> parse_baseline_spec(std::string_view spec);
 
-// Fingerprints (analysis/metric_set.h) of the results being compared: a run recorded from one of
+// Fingerprints (analysis/metric_table.h) of the results being compared: a run recorded from one of
 // them is never their baseline.
 using Excluded = std::set<std::string, std::less<>>;
 
@@ -47,10 +47,10 @@ using Excluded = std::set<std::string, std::less<>>;
 Result<int64_t> select_baseline_run(HistoryStore& store, const BaselineSpec& spec,
                                     const Excluded& excluded = {});
 
-// For compare and gate: the MetricSet of the baseline run `spec` designates in the history
+// For compare and gate: the MetricTable of the baseline run `spec` designates in the history
 // database `db` (a SQLite path, a postgresql:// URI, or empty for .perfgate/history.db).
 // Its context carries history_run, commit and branch.
-Result<MetricSet> resolve_history_baseline(std::string_view spec, const std::string& db,
-                                           const Excluded& excluded = {});
+Result<MetricTable> resolve_history_baseline(std::string_view spec, const std::string& db,
+                                             const Excluded& excluded = {});
 
 }  // namespace perfgate::analysis::history

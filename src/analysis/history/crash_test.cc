@@ -22,8 +22,8 @@ constexpr int kMetricsPerRun = 200;  // enough that a kill often lands inside a 
 constexpr int kRounds = 6;
 
 // Every metric of run n has the value n, so a half-written run is visible.
-MetricSet run_payload(int n) {
-  MetricSet set;
+MetricTable run_payload(int n) {
+  MetricTable set;
   set.source = "crash.json";
   set.format = "perfgate";
   for (int i = 0; i < kMetricsPerRun; ++i) {

@@ -82,7 +82,7 @@ std::string runs_json(const std::vector<RunInfo>& runs) {
   return out.dump(2) + "\n";
 }
 
-std::string run_text(const RunInfo& run, const MetricSet& metrics) {
+std::string run_text(const RunInfo& run, const MetricTable& metrics) {
   std::string out =
       fmt::format("run #{}  recorded {}  branch {}  commit {}\n", run.id, run.recorded_at,
                   run.branch.empty() ? "-" : run.branch, run.commit.empty() ? "-" : run.commit);
@@ -98,7 +98,7 @@ std::string run_text(const RunInfo& run, const MetricSet& metrics) {
   return out;
 }
 
-std::string run_json(const RunInfo& run, const MetricSet& metrics) {
+std::string run_json(const RunInfo& run, const MetricTable& metrics) {
   nlohmann::json out = run_object(run);
   out["context"] = run.context;
   nlohmann::json list = nlohmann::json::array();

@@ -11,7 +11,7 @@
 
 #include "analysis/history/history_store.h"
 #include "analysis/history/series_analysis.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 
 namespace perfgate::analysis::history {
 
@@ -22,8 +22,8 @@ std::string sparkline(std::span<const double> values, size_t width = 60);
 std::string runs_table(const std::vector<RunInfo>& runs);
 std::string runs_json(const std::vector<RunInfo>& runs);
 
-std::string run_text(const RunInfo& run, const MetricSet& metrics);
-std::string run_json(const RunInfo& run, const MetricSet& metrics);
+std::string run_text(const RunInfo& run, const MetricTable& metrics);
+std::string run_json(const RunInfo& run, const MetricTable& metrics);
 
 std::string trend_text(const Series& series, const SeriesAnalysis& analysis);
 // Columns: run,recorded_at,commit,branch,value,change_point,change_percent,alert

@@ -131,7 +131,7 @@ Result<HistoryStore> HistoryStore::from_database(std::unique_ptr<Database> db) {
   return HistoryStore(std::move(db));
 }
 
-Result<int64_t> HistoryStore::add(const MetricSet& set, const RunLabels& labels) {
+Result<int64_t> HistoryStore::add(const MetricTable& set, const RunLabels& labels) {
   nlohmann::json context(set.context);
   context[std::string(kFingerprintKey)] = fingerprint(set);
   auto tx = Transaction::begin(*db_);
@@ -153,7 +153,7 @@ Result<int64_t> HistoryStore::add(const MetricSet& set, const RunLabels& labels)
   return run_id;
 }
 
-Result<void> HistoryStore::insert_metrics(int64_t run_id, const MetricSet& set) {
+Result<void> HistoryStore::insert_metrics(int64_t run_id, const MetricTable& set) {
   std::set<std::string> seen;
   for (const Metric& metric : set.metrics) {
     const std::string key = metric.key();
@@ -211,7 +211,7 @@ Result<RunInfo> HistoryStore::run(int64_t id) {
   return runs.front();
 }
 
-Result<MetricSet> HistoryStore::metrics(int64_t id) {
+Result<MetricTable> HistoryStore::metrics(int64_t id) {
   auto info = run(id);
   if (!info) return info.error();
   auto rows = db_->query(
@@ -219,7 +219,7 @@ Result<MetricSet> HistoryStore::metrics(int64_t id) {
       "ORDER BY key",
       {id});
   if (!rows) return rows.error();
-  MetricSet set;
+  MetricTable set;
   set.source = fmt::format("history:{}", id);
   set.format = info->format;
   set.context = info->context;

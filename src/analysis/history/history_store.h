@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "analysis/history/database.h"
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 #include "core/result.h"
 
 namespace perfgate::analysis::history {
@@ -27,7 +27,7 @@ namespace perfgate::analysis::history {
 inline constexpr std::string_view kDefaultDatabase = ".perfgate/history.db";
 
 // The key of RunInfo::context under which add() records the set's fingerprint
-// (analysis/metric_set.h).
+// (analysis/metric_table.h).
 inline constexpr std::string_view kFingerprintKey = "perfgate_fingerprint";
 
 // What the caller says about a run when adding it.
@@ -46,7 +46,7 @@ struct RunInfo {
   std::string source;  // the result file it came from
   std::string format;  // its format (perfgate, k6, gbench, ...)
   std::map<std::string, std::string> tags;
-  std::map<std::string, std::string> context;  // MetricSet::context as imported
+  std::map<std::string, std::string> context;  // MetricTable::context as imported
   int64_t metric_count = 0;
 };
 
@@ -85,12 +85,12 @@ class HistoryStore {
 
   // Stores a run; returns its id. Metrics with a key already seen in `set`, or with a value that
   // is not finite, are skipped. The run's context also records fingerprint(set).
-  Result<int64_t> add(const MetricSet& set, const RunLabels& labels);
+  Result<int64_t> add(const MetricTable& set, const RunLabels& labels);
 
   Result<std::vector<RunInfo>> list(const RunFilter& filter);  // oldest first
   Result<RunInfo> run(int64_t id);                             // error if there is no such run
-  // The stored metrics of a run as a MetricSet (source "history:<id>", context with the labels).
-  Result<MetricSet> metrics(int64_t id);
+  // The stored metrics of a run as a MetricTable (source "history:<id>", context with the labels).
+  Result<MetricTable> metrics(int64_t id);
   // The newest run matching `filter`, if any.
   Result<std::optional<int64_t>> latest(const RunFilter& filter);
 
@@ -106,7 +106,7 @@ class HistoryStore {
 
  private:
   explicit HistoryStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
-  Result<void> insert_metrics(int64_t run_id, const MetricSet& set);
+  Result<void> insert_metrics(int64_t run_id, const MetricTable& set);
   Result<void> load_tags(std::vector<RunInfo>& runs);
 
   std::unique_ptr<Database> db_;

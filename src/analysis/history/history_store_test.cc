@@ -69,8 +69,8 @@ Metric metric(std::string name, std::string stat, double value, std::string unit
   return m;
 }
 
-MetricSet result_with(double p95, double rps) {
-  MetricSet set;
+MetricTable result_with(double p95, double rps) {
+  MetricTable set;
   set.source = "results.json";
   set.format = "perfgate";
   set.metrics = {metric("http_req_duration", "p(95)", p95),
@@ -101,7 +101,7 @@ class HistoryStoreTest : public ::testing::Test {
     store_ = std::make_unique<HistoryStore>(std::move(*store));
   }
 
-  int64_t add(const MetricSet& set, const RunLabels& l) {
+  int64_t add(const MetricTable& set, const RunLabels& l) {
     auto id = store_->add(set, l);
     EXPECT_TRUE(id) << id.error().describe();
     return id ? *id : -1;
@@ -124,7 +124,7 @@ TYPED_TEST_SUITE(HistoryStoreTest, Backends, BackendNames);
 TYPED_TEST(HistoryStoreTest, AddThenListShowsRunsWithTheirLabels) {
   RunLabels l = labels("main", "abc123", "2024-05-01T10:00:00Z");
   l.tags = {{"env", "ci"}, {"host", "runner-1"}};
-  MetricSet set = result_with(12.5, 900);
+  MetricTable set = result_with(12.5, 900);
   set.context = {{"tool", "perfgate 0.1.0"}};
   const int64_t first = this->add(set, l);
   const int64_t second = this->add(result_with(13, 880), labels("feature", "def456"));
@@ -148,7 +148,7 @@ TYPED_TEST(HistoryStoreTest, AddThenListShowsRunsWithTheirLabels) {
 }
 
 TYPED_TEST(HistoryStoreTest, MetricsRoundTripExactly) {
-  MetricSet set;
+  MetricTable set;
   set.source = "bench.json";
   set.format = "gbench";
   set.metrics = {metric("BM_Sort/1024", "real_time", 0.1 + 0.2, "ns"),
@@ -205,7 +205,7 @@ TYPED_TEST(HistoryStoreTest, FiltersByBranchTagSinceAndLimit) {
 TYPED_TEST(HistoryStoreTest, SeriesIsOldestFirstWithTheNewestUnit) {
   this->add(result_with(10, 100), labels("main", "a"));
   this->add(result_with(11, 110), labels("dev", "b"));
-  MetricSet renamed = result_with(12, 120);
+  MetricTable renamed = result_with(12, 120);
   renamed.metrics[0].unit = "s";
   this->add(renamed, labels("main", "c"));
   auto series = this->store_->series("http_req_duration p(95)", {});
@@ -226,7 +226,7 @@ TYPED_TEST(HistoryStoreTest, SeriesIsOldestFirstWithTheNewestUnit) {
 
 TYPED_TEST(HistoryStoreTest, MetricKeysAreDistinctAndSorted) {
   this->add(result_with(10, 100), labels("main", "a"));
-  MetricSet more = result_with(10, 100);
+  MetricTable more = result_with(10, 100);
   more.metrics.push_back(metric("checks", "value", 1, "ratio"));
   this->add(more, labels("dev", "b"));
   auto keys = this->store_->metric_keys({});
@@ -270,8 +270,8 @@ TYPED_TEST(HistoryStoreTest, BaselinesByBranchTagRunAndPin) {
 }
 
 TYPED_TEST(HistoryStoreTest, ARunIsNeverTheBaselineOfItself) {
-  const MetricSet older = result_with(10, 100);
-  const MetricSet current = result_with(30, 100);
+  const MetricTable older = result_with(10, 100);
+  const MetricTable current = result_with(30, 100);
   const int64_t a = this->add(older, labels("main", "a"));
   const int64_t c = this->add(current, labels("main", "c"));  // `history add` before `compare`
   auto run = this->store_->run(c);

@@ -31,9 +31,9 @@ bool looks_like_bmf(const nlohmann::json& doc) {
   return true;
 }
 
-Result<MetricSet> import_bmf(const nlohmann::json& doc) {
+Result<MetricTable> import_bmf(const nlohmann::json& doc) {
   if (!doc.is_object()) return make_error("not BMF: the document is not an object");
-  MetricSet set;
+  MetricTable set;
   for (const auto& [benchmark, measures] : doc.items()) {
     if (!measures.is_object()) {
       return make_error(fmt::format("benchmark '{}' is not an object of measures", benchmark));

@@ -68,7 +68,7 @@ Result<void> collect_row(const nlohmann::json& row, std::map<std::string, Collec
 
 }  // namespace
 
-Result<MetricSet> import_gbench(const nlohmann::json& doc) {
+Result<MetricTable> import_gbench(const nlohmann::json& doc) {
   if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
     return make_error("not Google Benchmark JSON: no \"benchmarks\" array");
   }
@@ -81,7 +81,7 @@ Result<MetricSet> import_gbench(const nlohmann::json& doc) {
   for (auto& [key, c] : collected) ordered.emplace_back(key, &c);
   std::sort(ordered.begin(), ordered.end(),
             [](const auto& a, const auto& b) { return a.second->order < b.second->order; });
-  MetricSet set;
+  MetricTable set;
   for (auto& [key, c] : ordered) {
     const size_t space = key.rfind(' ');
     Metric metric;

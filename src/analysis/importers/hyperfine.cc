@@ -56,7 +56,7 @@ std::optional<Metric> cpu_metric(const nlohmann::json& result, const std::string
   return m;
 }
 
-Result<void> import_result(const nlohmann::json& result, MetricSet& set) {
+Result<void> import_result(const nlohmann::json& result, MetricTable& set) {
   if (!result.is_object()) return make_error("a \"results\" entry is not an object");
   auto command = result.find("command");
   if (command == result.end() || !command->is_string()) {
@@ -87,11 +87,11 @@ Result<void> import_result(const nlohmann::json& result, MetricSet& set) {
 
 }  // namespace
 
-Result<MetricSet> import_hyperfine(const nlohmann::json& doc) {
+Result<MetricTable> import_hyperfine(const nlohmann::json& doc) {
   if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
     return make_error("not hyperfine JSON: no \"results\" array");
   }
-  MetricSet set;
+  MetricTable set;
   for (const auto& result : doc["results"]) {
     if (auto ok = import_result(result, set); !ok) return ok.error();
   }

@@ -61,7 +61,7 @@ Result<void> attach_histogram(const nlohmann::json& entry, std::string_view name
   return {};
 }
 
-void read_context(const nlohmann::json& doc, MetricSet& set) {
+void read_context(const nlohmann::json& doc, MetricTable& set) {
   auto it = doc.find("perfgate");
   if (it == doc.end() || !it->is_object()) return;
   for (const auto& [key, value] : it->items()) {
@@ -101,12 +101,12 @@ std::string unit_of(const Stats& s, std::string_view name, std::string_view stat
 
 }  // namespace
 
-Result<MetricSet> import_k6_summary(const nlohmann::json& doc, std::string_view format) {
+Result<MetricTable> import_k6_summary(const nlohmann::json& doc, std::string_view format) {
   if (!doc.is_object() || !doc.contains("metrics") || !doc["metrics"].is_object()) {
     return make_error("not a k6-style summary: no \"metrics\" object",
                       "expected the file written by --summary-json / --summary-export");
   }
-  MetricSet set;
+  MetricTable set;
   read_context(doc, set);
   for (const auto& [name, entry] : doc["metrics"].items()) {
     if (!entry.is_object()) {

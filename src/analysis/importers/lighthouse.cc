@@ -28,11 +28,11 @@ bool audit_failed(const nlohmann::json& audit) {
 
 }  // namespace
 
-Result<MetricSet> import_lighthouse(const nlohmann::json& doc) {
+Result<MetricTable> import_lighthouse(const nlohmann::json& doc) {
   if (!doc.is_object() || !doc.contains("audits") || !doc["audits"].is_object()) {
     return make_error("not a Lighthouse report: no \"audits\" object");
   }
-  MetricSet set;
+  MetricTable set;
   for (const char* key : {"lighthouseVersion", "requestedUrl", "finalUrl", "fetchTime"}) {
     if (doc.contains(key) && doc[key].is_string()) set.context[key] = doc[key].get<std::string>();
   }

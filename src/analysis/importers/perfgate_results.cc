@@ -39,7 +39,7 @@ double ms_scale(const nlohmann::json& trend) {
 // The summary statistics the writer stored beside a trend's histogram, as metrics in ms; each
 // carries `histogram` (from the document) so compare can do statistics on the distribution.
 Result<void> add_trend(const std::string& name, const nlohmann::json& trend,
-                       const HdrHistogram* histogram, MetricSet& set) {
+                       const HdrHistogram* histogram, MetricTable& set) {
   if (!trend.is_object()) return make_error(fmt::format("trend '{}' is not an object", name));
   const double scale = ms_scale(trend);
   std::shared_ptr<const HdrHistogram> shared;
@@ -75,7 +75,7 @@ const HdrHistogram* document_trend(const results::ResultsDocument& doc, std::str
 }
 
 // {name: {stat: number, ...}} sections: counters, rates, gauges and unknown ones.
-void add_plain_section(const nlohmann::json& section, MetricSet& set) {
+void add_plain_section(const nlohmann::json& section, MetricTable& set) {
   if (!section.is_object()) return;
   for (const auto& [name, entry] : section.items()) {
     if (!entry.is_object()) continue;
@@ -102,7 +102,7 @@ void add_plain_section(const nlohmann::json& section, MetricSet& set) {
   }
 }
 
-void add_value(MetricSet& set, const std::string& name, const nlohmann::json* value,
+void add_value(MetricTable& set, const std::string& name, const nlohmann::json* value,
                const std::string& unit, Direction direction) {
   if (value == nullptr || !value->is_number() || !std::isfinite(value->get<double>())) return;
   set.metrics.push_back(Metric{.name = name,
@@ -126,7 +126,7 @@ const nlohmann::json* path_number(const nlohmann::json& doc,
 
 // `perfgate capacity`, `stress` and `scale` (docs/capacity.md): their answers as gateable
 // metrics, e.g. "capacity_rate >= 5000".
-void add_search_metrics(const nlohmann::json& doc, MetricSet& set) {
+void add_search_metrics(const nlohmann::json& doc, MetricTable& set) {
   const auto higher = Direction::kHigherIsBetter, lower = Direction::kLowerIsBetter;
   add_value(set, "capacity_rate", path_number(doc, {"capacity", "sustainable_rate"}), "/s", higher);
   add_value(set, "stress_breaking_rate", path_number(doc, {"stress", "breaking_load", "rate"}),
@@ -147,7 +147,7 @@ void add_search_metrics(const nlohmann::json& doc, MetricSet& set) {
 
 // Requests per second of each whole interval of "series" (the last, partial one left out), as
 // the samples of "http_reqs rate": the run's own noise estimate for its throughput.
-void attach_throughput_samples(const nlohmann::json& doc, MetricSet& set) {
+void attach_throughput_samples(const nlohmann::json& doc, MetricTable& set) {
   auto series = doc.find("series");
   if (series == doc.end() || !series->is_object()) return;
   auto points = series->find("points");
@@ -171,7 +171,7 @@ void attach_throughput_samples(const nlohmann::json& doc, MetricSet& set) {
 
 // A plan's custom metrics and group_duration ("orders count", "group_duration p(95)"), from the
 // document: a time trend's statistics carry its unit, a counter's rate is per second.
-void add_plan_metrics(const results::ResultsDocument& doc, MetricSet& set) {
+void add_plan_metrics(const results::ResultsDocument& doc, MetricTable& set) {
   for (const results::PlanMetric& pm : doc.plan_metrics) {
     for (const auto& [stat, value] : pm.stats) {
       Metric m{.name = pm.name, .stat = stat, .value = value};
@@ -188,10 +188,10 @@ void add_plan_metrics(const results::ResultsDocument& doc, MetricSet& set) {
 
 }  // namespace
 
-Result<MetricSet> import_perfgate_results(const nlohmann::json& doc) {
+Result<MetricTable> import_perfgate_results(const nlohmann::json& doc) {
   auto read = results::results_from_json(doc);  // version check, types, validation
   if (!read) return read.error();
-  MetricSet set;
+  MetricTable set;
   if (auto run = doc.find("run"); run != doc.end() && run->is_object()) {
     for (const auto& [key, value] : run->items()) {
       if (value.is_string()) set.context[key] = value.get<std::string>();

@@ -1,6 +1,10 @@
-// MetricSet: the format-neutral view of one result file — perfgate's own results, k6
+// MetricTable: the format-neutral view of one result file — perfgate's own results, k6
 // --summary-export, Google Benchmark JSON, hyperfine --export-json, Lighthouse JSON or the Bencher
-// Metric Format (BMF) — as a flat list of named metrics. compare, gate and history read only this.
+// Metric Format (BMF) — as a flat table of named values. compare, gate and history read only this.
+// Not to be confused with results::MetricSet (results/metric_set.h), what the engine records
+// during a run (a histogram per built-in trend, counters, errors by class, responses by status):
+// a perfgate results file becomes a MetricTable through the one results reader
+// (importers/perfgate_results.cc reads the ResultsDocument of results/results_json.h).
 //
 // Naming. A metric is identified by `name` plus an optional `stat`:
 //   - name: what was measured, as the tool names it ("http_req_duration", "BM_Sort/1024",
@@ -17,7 +21,7 @@
 // from the distribution rather than from the single `value`. For k6-style files the percentiles
 // arrive as separate metrics without samples (one value each).
 //
-// Thread-safety: plain value types; load_metric_set() is reentrant.
+// Thread-safety: plain value types; load_metric_table() is reentrant.
 #pragma once
 
 #include <map>
@@ -60,7 +64,7 @@ struct Metric {
   }
 };
 
-struct MetricSet {
+struct MetricTable {
   std::string source;  // the file it came from ("-" or a label for in-memory text)
   std::string format;  // "perfgate", "k6", "gbench", "hyperfine", "lighthouse", "bmf"
   std::vector<Metric> metrics;
@@ -75,7 +79,7 @@ struct MetricSet {
 // A hash of a set's content (format, context, every metric's key, value and samples) as 16 hex
 // digits: the same file read twice gives the same fingerprint. The history records it with each
 // run, so that a run is never chosen as the baseline of itself.
-std::string fingerprint(const MetricSet& set);
+std::string fingerprint(const MetricTable& set);
 
 // The format names accepted by --format (besides "auto").
 const std::vector<std::string_view>& known_formats();
@@ -83,11 +87,11 @@ const std::vector<std::string_view>& known_formats();
 // Reads and parses one result file. `format` is one of known_formats() or "auto" (detected from
 // the content, see detect_format). Errors name the file: unreadable, malformed JSON (with line and
 // column), unknown format, or a document that does not have the format's shape.
-Result<MetricSet> load_metric_set(const std::string& path, std::string_view format = "auto");
+Result<MetricTable> load_metric_table(const std::string& path, std::string_view format = "auto");
 
-// The same from text already in memory; `source` names it in errors and in MetricSet::source.
-Result<MetricSet> parse_metric_set(std::string_view text, std::string_view format,
-                                   const std::string& source);
+// The same from text already in memory; `source` names it in errors and in MetricTable::source.
+Result<MetricTable> parse_metric_table(std::string_view text, std::string_view format,
+                                       const std::string& source);
 
 // A direction guessed from a metric's name, stat and unit when the format does not say: rates
 // ("/s", "rate", "rps", "throughput", "ops"), "score" and "passes" are higher-is-better;

@@ -1,4 +1,4 @@
-#include "report/text_format.h"
+#include "core/text_format.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/units.h"
 
-namespace perfgate::report {
+namespace perfgate {
 
 std::string format_latency_us(double micros) {
   return format_duration(static_cast<Nanos>(std::llround(micros * 1000.0)));
@@ -28,4 +28,18 @@ std::string format_observed(double value, std::string_view unit) {
   return unit.empty() ? fmt::format("{:g}", value) : fmt::format("{:g} {}", value, unit);
 }
 
-}  // namespace perfgate::report
+std::string format_value(double value, std::string_view unit) {
+  std::string number;
+  if (std::isnan(value)) {
+    number = "n/a";
+  } else if (std::isinf(value)) {
+    number = value > 0 ? "inf" : "-inf";
+  } else if (std::fabs(value) >= 1e4 && std::fabs(value) < 1e15) {
+    number = fmt::format("{:.0f}", value);  // 123456, not 1.235e+05
+  } else {
+    number = fmt::format("{:.4g}", value);
+  }
+  return unit.empty() ? number : fmt::format("{} {}", number, unit);
+}
+
+}  // namespace perfgate

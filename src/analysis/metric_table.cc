@@ -1,4 +1,4 @@
-#include "analysis/metric_set.h"
+#include "analysis/metric_table.h"
 
 #include <fmt/format.h>
 
@@ -23,7 +23,7 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-Result<MetricSet> import_as(const nlohmann::json& doc, std::string_view format) {
+Result<MetricTable> import_as(const nlohmann::json& doc, std::string_view format) {
   if (format == "perfgate" && doc.is_object() &&
       doc.value("format", std::string()) == "perfgate-results") {
     return import_perfgate_results(doc);
@@ -38,7 +38,7 @@ Result<MetricSet> import_as(const nlohmann::json& doc, std::string_view format) 
 }
 
 // A file that yields no metric cannot pass or fail anything: an error, with what the file said.
-Error nothing_to_compare(const MetricSet& set) {
+Error nothing_to_compare(const MetricTable& set) {
   std::string why;
   if (auto it = set.context.find("runtimeError"); it != set.context.end()) {
     why = fmt::format(" (Lighthouse runtimeError: {})", it->second);
@@ -55,7 +55,7 @@ std::string_view to_string(Direction direction) {
   return direction == Direction::kLowerIsBetter ? "lower is better" : "higher is better";
 }
 
-const Metric* MetricSet::find(std::string_view key) const {
+const Metric* MetricTable::find(std::string_view key) const {
   for (const Metric& metric : metrics) {
     if (metric.key() == key) return &metric;
   }
@@ -88,8 +88,8 @@ namespace {
 
 // Detection and import behind the reader boundary: a value of a type an importer did not expect
 // (nlohmann throws type_error / out_of_range) becomes an Error instead of aborting the process.
-Result<MetricSet> import_guarded(const nlohmann::json& doc, std::string_view format,
-                                 const std::string& source) {
+Result<MetricTable> import_guarded(const nlohmann::json& doc, std::string_view format,
+                                   const std::string& source) {
   try {
     std::string_view chosen = format == "auto" ? detect_format(doc) : format;
     if (chosen.empty()) {
@@ -113,8 +113,8 @@ Result<MetricSet> import_guarded(const nlohmann::json& doc, std::string_view for
 
 }  // namespace
 
-Result<MetricSet> parse_metric_set(std::string_view text, std::string_view format,
-                                   const std::string& source) {
+Result<MetricTable> parse_metric_table(std::string_view text, std::string_view format,
+                                       const std::string& source) {
   if (format != "auto" &&
       std::find(known_formats().begin(), known_formats().end(), format) == known_formats().end()) {
     return make_error(fmt::format("{}: unknown format '{}'", source, format),
@@ -132,7 +132,7 @@ Result<MetricSet> parse_metric_set(std::string_view text, std::string_view forma
   return set;
 }
 
-std::string fingerprint(const MetricSet& set) {
+std::string fingerprint(const MetricTable& set) {
   uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
   const auto mix = [&](std::string_view bytes) {
     for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
@@ -154,10 +154,10 @@ std::string fingerprint(const MetricSet& set) {
   return fmt::format("{:016x}", hash);
 }
 
-Result<MetricSet> load_metric_set(const std::string& path, std::string_view format) {
+Result<MetricTable> load_metric_table(const std::string& path, std::string_view format) {
   auto text = read_file_bounded(path, kMaxResultsFileBytes, "results file");
   if (!text) return text.error();
-  return parse_metric_set(*text, format, path);
+  return parse_metric_table(*text, format, path);
 }
 
 }  // namespace perfgate::analysis
