@@ -134,16 +134,21 @@ void evaluate_monitor_thresholds(engine::PlanRunResult& r, const nlohmann::json&
   }
 }
 
-void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
-                       const engine::PlanIndex& index, const plan::Plan& plan) {
-  doc.environment.plan = plan.file;
-  doc.plan_metrics = plan_metric_results(plan, r);
+void add_named_stats(report::ResultsDocument& doc, const engine::PlanRunResult& r,
+                     const engine::PlanIndex& index, const plan::Plan& plan) {
   const std::vector<engine::RequestLabel> labels = engine::request_labels(index, plan);
   for (size_t i = 0; i < index.names.size(); ++i) {
     const engine::NameStats& n = r.totals.names[i];
     doc.names.push_back({index.names[i], n.requests, n.failed, n.duration, n.extract_failures,
                          labels[i].method, labels[i].url, n.slowest.list()});
   }
+}
+
+void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
+                       const engine::PlanIndex& index, const plan::Plan& plan) {
+  doc.environment.plan = plan.file;
+  doc.plan_metrics = plan_metric_results(plan, r);
+  add_named_stats(doc, r, index, plan);
   for (size_t i = 0; i < index.checks.size(); ++i) {
     const engine::CheckId& id = index.checks[i];
     doc.checks.push_back(

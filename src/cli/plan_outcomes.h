@@ -29,4 +29,9 @@ void evaluate_monitor_thresholds(engine::PlanRunResult& r, const nlohmann::json&
 void add_plan_outcomes(report::ResultsDocument& doc, const engine::PlanRunResult& r,
                        const engine::PlanIndex& index, const plan::Plan& plan);
 
+// Per-name stats only (doc.names), one per request name of the index: what a one-liner (a
+// one-step plan named after its URL) adds to its results.
+void add_named_stats(report::ResultsDocument& doc, const engine::PlanRunResult& r,
+                     const engine::PlanIndex& index, const plan::Plan& plan);
+
 }  // namespace perfgate::cli

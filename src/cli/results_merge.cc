@@ -97,6 +97,15 @@ void merge_series(ResultsDocument& merged, const std::vector<Part>& parts,
       m.p99_us = std::max(m.p99_us, point.p99_us);
       m.max_us = std::max(m.max_us, point.max_us);
       m.schedule_lag_p99_us = std::max(m.schedule_lag_p99_us, point.schedule_lag_p99_us);
+      for (const auto& [error, count] : point.error_classes) {
+        auto same = std::find_if(m.error_classes.begin(), m.error_classes.end(),
+                                 [error = error](const auto& e) { return e.first == error; });
+        if (same == m.error_classes.end()) {
+          m.error_classes.emplace_back(error, count);
+        } else {
+          same->second += count;
+        }
+      }
     }
   }
   for (auto& [slot, m] : points) {

@@ -395,6 +395,7 @@ int run_main(const std::vector<std::string>& args) {
   results::RunResult* result = &plan_result->run;
   describe_one_liner(*one, *result);
   report::ResultsDocument doc = report::make_document(*result);
+  add_named_stats(doc, *plan_result, *index, *plan);
   doc.environment.instance = distributed->instance;
   doc.environment.tags = o.attach.tags;
   if (!plan->segment.full()) doc.environment.segment = plan->segment.segment().text();
@@ -410,6 +411,7 @@ int run_main(const std::vector<std::string>& args) {
   bool written = true;
   if (!o.summary_json.empty()) {
     report::ResultsDocument summary = doc;  // the summary export lists per-name metrics
+    summary.names.clear();
     add_plan_outcomes(summary, *plan_result, *index, *plan);
     if (auto ok = write_file_atomically(o.summary_json, report::format_plan_summary_json(summary));
         !ok) {

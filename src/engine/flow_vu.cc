@@ -50,7 +50,7 @@ uint64_t FlowVu::arm(Nanos at) {
 
 void FlowVu::start_at(Nanos at) {
   state_ = State::kWaitingStart;
-  worker_.vu_busy(+1);
+  worker_.vu_busy(driver_.scenario_index(), +1);
   arm(at);
 }
 
@@ -60,7 +60,7 @@ void FlowVu::on_timer(uint64_t token) {
   const Nanos now = worker_.clock().now();
   switch (state_) {
     case State::kWaitingStart:
-      worker_.vu_busy(-1);
+      worker_.vu_busy(driver_.scenario_index(), -1);
       state_ = State::kIdle;
       start_iteration(now, now);
       return;
@@ -100,7 +100,7 @@ void FlowVu::start_iteration(Nanos scheduled, Nanos now) {
   first_request_ = true;
   group_starts_.clear();
   if (!worker_.shared().plan.options.no_cookies_reset) cookies_.clear();
-  worker_.vu_busy(+1);
+  worker_.vu_busy(driver_.scenario_index(), +1);
   state_ = State::kThinking;  // "between steps" until a step sets its own state
   {
     const size_t second =
@@ -155,7 +155,7 @@ void FlowVu::next_step(Nanos now) {
 void FlowVu::end_iteration(Nanos now, bool backoff) {
   state_ = State::kIdle;
   ++iteration_;
-  worker_.vu_busy(-1);
+  worker_.vu_busy(driver_.scenario_index(), -1);
   driver_.on_iteration_done(*this, now, backoff);
 }
 
@@ -170,7 +170,7 @@ void FlowVu::abort() {
     lane->abort();
     lane->connection_.close();
   }
-  if (parent_ == nullptr) worker_.vu_busy(-1);
+  if (parent_ == nullptr) worker_.vu_busy(driver_.scenario_index(), -1);
   state_ = State::kIdle;
 }
 

@@ -99,6 +99,7 @@ class PlanCoordinator {
         options_(options),
         shared_(plan, index, threads),
         interval_(index),
+        name_series_(index.names),
         result_(result) {
     for (const plan::CustomMetric& m : plan.metrics) result_->custom.declare(m.name, m.type);
     for (const plan::Threshold& t : plan.options.thresholds) {
@@ -115,6 +116,7 @@ class PlanCoordinator {
   void collect(Nanos now, bool final);
   plan::MetricSamples::Tags custom_sample_tags(const CustomSample& s) const;
   void add_point(Nanos now);
+  void add_point_details(results::TimeSeriesPoint& point);
   bool evaluate_live(Nanos now, bool final);
   bool all_finished() const {
     return std::all_of(workers_.begin(), workers_.end(),
@@ -130,6 +132,7 @@ class PlanCoordinator {
   std::vector<std::thread> threads_;
   PlanMetrics interval_;
   results::MetricSet live_totals_;  // the totals so far, for on_second
+  results::NameSeriesRecorder name_series_;
   MetricWindows windows_;
   PlanRunResult* result_;
   int64_t collections_ = 0;
@@ -174,6 +177,8 @@ void PlanCoordinator::run() {
   const Nanos end = clock_.now();
   collect(end, true);
   evaluate_live(end, true);
+  result_->run.name_series = name_series_.finish();
+  for (const plan::Scenario& s : plan_.scenarios) result_->run.scenarios.push_back(s.name);
 }
 
 // The tags of the request step that recorded a custom sample, as its requests carry them.
@@ -232,6 +237,7 @@ void PlanCoordinator::add_point(Nanos now) {
   point.max_us = d.max();
   point.schedule_lag_p99_us =
       interval_.base.trend(results::Trend::kScheduleLag).value_at_percentile(99);
+  add_point_details(point);
   auto& vus = result_->run.vus;
   vus.min = result_->run.series.empty() ? point.active_vus : std::min(vus.min, point.active_vus);
   vus.max = std::max(vus.max, point.active_vus);
@@ -248,6 +254,25 @@ void PlanCoordinator::add_point(Nanos now) {
                       &interval_,
                       &index_};
     options_.on_second(status);
+  }
+}
+
+// The interval's errors by class, VUs by scenario and per-name latencies.
+void PlanCoordinator::add_point_details(results::TimeSeriesPoint& point) {
+  for (size_t e = 0; e < results::kErrorClassCount; ++e) {
+    const int64_t count = interval_.base.errors[e];
+    if (count != 0) point.error_classes.emplace_back(static_cast<results::ErrorClass>(e), count);
+  }
+  point.scenario_vus.assign(plan_.scenarios.size(), 0);
+  for (auto& w : workers_) {
+    for (size_t s = 0; s < plan_.scenarios.size(); ++s) {
+      point.scenario_vus[s] += w->scenario_busy_vus(s);
+    }
+  }
+  for (size_t n = 0; n < interval_.names.size(); ++n) {
+    const NameStats& stats = interval_.names[n];
+    if (stats.requests == 0) continue;
+    name_series_.add(n, point.t_seconds, stats.duration, stats.requests, stats.failed);
   }
 }
 

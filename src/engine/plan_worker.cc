@@ -16,7 +16,9 @@ PlanWorker::PlanWorker(PlanShared& shared, const Clock& clock, int index)
       read_buffer_(new char[kReadBufferBytes]),
       connection_context_{loop_,      clock,     read_buffer_.get(), kReadBufferBytes,
                           shared.tcp, shared.tls},
-      shard_(shared.index) {
+      shard_(shared.index),
+      scenario_busy_(new std::atomic<int64_t>[shared.plan.scenarios.size()]) {
+  for (size_t s = 0; s < shared.plan.scenarios.size(); ++s) scenario_busy_[s].store(0);
   loop_.set_timer_resolution(shared.timer_resolution);
   if (shared.connections > 0) {
     // This worker's share of the connections: as even as integers allow, at least one.
@@ -47,9 +49,11 @@ net::Resolver* PlanWorker::resolver() {
   return resolver_.get();
 }
 
-void PlanWorker::vu_busy(int delta) {
+void PlanWorker::vu_busy(size_t scenario, int delta) {
   busy_ += delta;
   busy_gauge_.store(busy_, std::memory_order_relaxed);
+  std::atomic<int64_t>& gauge = scenario_busy_[scenario];  // one writer: no read-modify-write
+  gauge.store(gauge.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
 }
 
 void PlanWorker::on_timer(uint64_t token) {

@@ -86,6 +86,10 @@ class PlanWorker final : private net::TimerHandler {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   int64_t busy_vus() const { return busy_gauge_.load(std::memory_order_relaxed); }
   int64_t allocated_vus() const { return allocated_gauge_.load(std::memory_order_relaxed); }
+  // VUs of scenario `scenario` busy in an iteration on this worker.
+  int64_t scenario_busy_vus(size_t scenario) const {
+    return scenario_busy_[scenario].load(std::memory_order_relaxed);
+  }
   Shard<PlanMetrics>& shard() { return shard_; }
   PlanMetrics& metrics() { return shard_.active(); }
 
@@ -101,7 +105,7 @@ class PlanWorker final : private net::TimerHandler {
   // The shared connections (--connections), or null when each VU has its own.
   ConnectionPool* pool() { return pool_.get(); }
   FlowVu& new_vu(ScenarioDriver& driver, int64_t number);
-  void vu_busy(int delta);
+  void vu_busy(size_t scenario, int delta);
 
  private:
   PlanShared& shared_;
@@ -125,6 +129,7 @@ class PlanWorker final : private net::TimerHandler {
   void on_timer(uint64_t token) override;
   std::atomic<int64_t> busy_gauge_{0};
   std::atomic<int64_t> allocated_gauge_{0};
+  std::unique_ptr<std::atomic<int64_t>[]> scenario_busy_;  // per scenario; this thread writes
 };
 
 }  // namespace perfgate::engine

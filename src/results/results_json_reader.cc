@@ -3,6 +3,7 @@
 // a missing or malformed required field is an Error that names it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/json_depth.h"
@@ -16,8 +17,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxRunTags = 64;        // run.tags read from a file; more are ignored
-constexpr size_t kMaxSlowestTraces = 20;  // names[].slowest_traces read; more are ignored
+constexpr size_t kMaxRunTags = 64;            // run.tags read from a file; more are ignored
+constexpr size_t kMaxSlowestTraces = 20;      // names[].slowest_traces read; more are ignored
+constexpr size_t kMaxSeriesScenarios = 1000;  // series.scenarios read; more are ignored
 
 Nanos nanos_from_seconds(double s) { return static_cast<Nanos>(std::llround(s * kNanosPerSecond)); }
 
@@ -162,12 +164,47 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   return {};
 }
 
+// A point's error classes (unknown ones are skipped) and per-scenario VUs (at most one value
+// per scenario named in series.scenarios).
+void read_point_details(const json& p, TimeSeriesPoint& point, size_t scenarios) {
+  for (const auto& [key, value] : section(p, "error_classes").items()) {
+    for (size_t i = 0; i < kErrorClassCount; ++i) {
+      if (kErrorClassNames[i] == key && value.is_number_integer()) {
+        point.error_classes.emplace_back(static_cast<ErrorClass>(i), value.get<int64_t>());
+      }
+    }
+  }
+  for (const json& v : p.value("scenario_vus", json::array())) {
+    if (point.scenario_vus.size() == scenarios) break;
+    point.scenario_vus.push_back(v.get<int64_t>());
+  }
+}
+
+// name_series: at most kMaxSeriesNames + 1 names of kMaxNamePoints points are read.
+void read_name_series(const json& j, NameSeriesSet& set) {
+  set.interval_seconds = std::max<int64_t>(1, j.value("interval_s", int64_t{1}));
+  for (const json& n : j.value("names", json::array())) {
+    if (set.names.size() == kMaxSeriesNames + 1) break;
+    NameSeries& series = set.names.emplace_back(NameSeries{n.value("name", ""), {}});
+    for (const json& p : n.value("points", json::array())) {
+      if (series.points.size() == kMaxNamePoints) break;
+      if (!p.is_array() || p.size() < 6) continue;
+      series.points.push_back({p[0].get<double>(), p[1].get<int64_t>(), p[2].get<int64_t>(),
+                               p[3].get<int64_t>(), p[4].get<int64_t>(), p[5].get<int64_t>()});
+    }
+  }
+}
+
 void read_series_and_health(const json& j, ResultsDocument& doc) {
   if (j.contains("monitor")) doc.monitor = j["monitor"];
   for (const char* key : {"capacity", "stress", "scalability"}) {
     if (j.contains(key) && j[key].is_object()) doc.searches[key] = j[key];
   }
   if (j.contains("parts")) doc.parts = j["parts"];
+  for (const json& name : section(j, "series").value("scenarios", json::array())) {
+    if (doc.run.scenarios.size() == kMaxSeriesScenarios) break;
+    doc.run.scenarios.push_back(name.get<std::string>());
+  }
   for (const json& p : section(j, "series").value("points", json::array())) {
     TimeSeriesPoint point;
     point.t_seconds = p.value("t", 0.0);
@@ -180,8 +217,10 @@ void read_series_and_health(const json& j, ResultsDocument& doc) {
     point.p99_us = p.value("p99_us", int64_t{0});
     point.max_us = p.value("max_us", int64_t{0});
     point.schedule_lag_p99_us = p.value("schedule_lag_p99_us", int64_t{0});
-    doc.run.series.push_back(point);
+    read_point_details(p, point, doc.run.scenarios.size());
+    doc.run.series.push_back(std::move(point));
   }
+  read_name_series(section(j, "name_series"), doc.run.name_series);
   const json& h = section(j, "health");
   doc.run.health.cpu_seconds = h.value("cpu_seconds", 0.0);
   doc.run.health.cpu_percent = h.value("cpu_percent", 0.0);

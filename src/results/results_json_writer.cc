@@ -175,8 +175,33 @@ json series_json(const ResultsDocument& doc) {
                       {"p99_us", p.p99_us},
                       {"max_us", p.max_us},
                       {"schedule_lag_p99_us", p.schedule_lag_p99_us}});
+    if (!p.error_classes.empty()) {
+      json classes = json::object();
+      for (const auto& [error, count] : p.error_classes) {
+        classes[std::string(kErrorClassNames[static_cast<size_t>(error)])] = count;
+      }
+      points.back()["error_classes"] = std::move(classes);
+    }
+    if (!p.scenario_vus.empty()) points.back()["scenario_vus"] = p.scenario_vus;
   }
-  return {{"interval_s", 1}, {"points", std::move(points)}};
+  json out = {{"interval_s", 1}, {"points", std::move(points)}};
+  if (!doc.run.scenarios.empty()) out["scenarios"] = doc.run.scenarios;
+  return out;
+}
+
+// Each point as [t, requests, failures, p50_us, p95_us, p99_us]: 20 names of an hour stay small.
+json name_series_json(const NameSeriesSet& set) {
+  json names = json::array();
+  for (const NameSeries& n : set.names) {
+    json points = json::array();
+    for (const NamePoint& p : n.points) {
+      points.push_back({p.t_seconds, p.requests, p.failures, p.p50_us, p.p95_us, p.p99_us});
+    }
+    names.push_back({{"name", n.name}, {"points", std::move(points)}});
+  }
+  return {{"interval_s", set.interval_seconds},
+          {"columns", {"t", "requests", "failures", "p50_us", "p95_us", "p99_us"}},
+          {"names", std::move(names)}};
 }
 
 json intervals_json(const ResultsDocument& doc) {
@@ -208,6 +233,8 @@ json results_to_json(const ResultsDocument& doc) {
   if (!doc.plan_metrics.empty()) out["plan_metrics"] = plan_metrics_json(doc);
   if (doc.plan_run) out["plan_run"] = plan_run_to_json(*doc.plan_run);
   out["series"] = series_json(doc);
+  if (!doc.run.name_series.names.empty())
+    out["name_series"] = name_series_json(doc.run.name_series);
   out["intervals"] = intervals_json(doc);
   out["health"] = health_json(doc.run.health);
   if (!doc.monitor.is_null()) out["monitor"] = doc.monitor;

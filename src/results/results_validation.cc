@@ -69,6 +69,18 @@ Result<void> validate_results(const ResultsDocument& doc) {
       }
     }
   }
+  for (const NameSeries& n : doc.run.name_series.names) {
+    for (const NamePoint& p : n.points) {
+      const std::string what = fmt::format("name_series[\"{}\"]", n.name);
+      if (auto ok = non_negative(what + " requests", static_cast<double>(p.requests)); !ok)
+        return ok;
+      if (auto ok = non_negative(what + " failures", static_cast<double>(p.failures)); !ok)
+        return ok;
+      if (p.failures > p.requests)
+        return impossible(what, fmt::format("has a point with {} failures in {} requests",
+                                            p.failures, p.requests));
+    }
+  }
   for (const TimeSeriesPoint& p : doc.run.series) {
     if (auto ok = non_negative("series[].requests", static_cast<double>(p.requests)); !ok)
       return ok;

@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
 #include "results/metric_set.h"
+#include "results/name_series.h"
 #include "stats/hdr_histogram.h"
 
 namespace perfgate::results {
@@ -50,6 +52,10 @@ struct TimeSeriesPoint {
   // http_req_duration over the interval, microseconds.
   int64_t p50_us = 0, p90_us = 0, p95_us = 0, p99_us = 0, max_us = 0;
   int64_t schedule_lag_p99_us = 0;  // open model only
+  // Failed requests of the interval by class (only classes that occurred; they sum to `errors`).
+  std::vector<std::pair<ErrorClass, int64_t>> error_classes;
+  // VUs busy in an iteration per scenario, parallel to RunResult::scenarios (plans only).
+  std::vector<int64_t> scenario_vus;
 };
 
 // Whether the load generator itself could be trusted during the run.
@@ -84,7 +90,9 @@ struct RunResult {
   VuGauge vus;      // VUs busy in an iteration (closed model: all of them)
   VuGauge vus_max;  // VUs allocated (connections the engine was allowed to hold)
   std::vector<EncodedInterval> duration_intervals;  // one per series point with requests
-  bool interrupted = false;  // stopped by SIGINT/SIGTERM before the configured end
+  std::vector<std::string> scenarios;  // a plan's scenario names (see scenario_vus); else empty
+  NameSeriesSet name_series;           // http_req_duration per request name over time
+  bool interrupted = false;            // stopped by SIGINT/SIGTERM before the configured end
 
   double elapsed_seconds() const { return static_cast<double>(meta.elapsed) / kNanosPerSecond; }
   // http_req_failed as a fraction of http_reqs (0 when there were none).

@@ -494,5 +494,82 @@ TEST_F(PlanRunTest, CustomMetricsAndGroupsReachTheConsoleAndTheResultsFile) {
   EXPECT_EQ(doc["plan_metrics"]["group_duration"]["unit"], "ms");
 }
 
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  std::filesystem::remove(path);
+  return doc;
+}
+
+// The HTML report's time series in the results file: latency per request name, errors by class
+// and busy VUs by scenario, per interval; the per-name points add up to the per-name totals.
+TEST_F(PlanRunTest, ResultsFileCarriesPerNameErrorAndScenarioSeries) {
+  const std::string results = temp_path("time_detail_results.json");
+  PlanRun run =
+      run_plan_text("time_detail",
+                    "options:\n  baseUrl: ${BASE_URL}\n"
+                    "  scenarios:\n"
+                    "    shop: {executor: constant-vus, vus: 2, duration: 2s, exec: shop}\n"
+                    "    admin: {executor: constant-vus, vus: 1, duration: 2s, exec: admin}\n"
+                    "flows:\n"
+                    "  shop:\n    - {name: home, url: /}\n    - think: 20ms\n"
+                    "  admin:\n    - {name: broken, url: /status/503}\n    - think: 50ms\n",
+                    server_.url(), {"--out", "json=" + results});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const nlohmann::json doc = read_json_file(results);
+  ASSERT_TRUE(doc.is_object());
+  const auto& series = doc["series"];
+  EXPECT_EQ(series["scenarios"], nlohmann::json({"shop", "admin"}));
+  int64_t http_5xx = 0, shop_vus_max = 0, admin_vus_max = 0;
+  for (const auto& p : series["points"]) {
+    ASSERT_EQ(p["scenario_vus"].size(), 2u) << p.dump();
+    shop_vus_max = std::max(shop_vus_max, p["scenario_vus"][0].get<int64_t>());
+    admin_vus_max = std::max(admin_vus_max, p["scenario_vus"][1].get<int64_t>());
+    if (p.contains("error_classes")) http_5xx += p["error_classes"].value("http_5xx", int64_t{0});
+  }
+  EXPECT_EQ(shop_vus_max, 2);
+  EXPECT_EQ(admin_vus_max, 1);
+  EXPECT_EQ(http_5xx, doc["errors"]["http_5xx"].get<int64_t>());
+  EXPECT_GT(http_5xx, 0);
+  const auto& names = doc["name_series"];
+  EXPECT_EQ(names["interval_s"], 1);
+  ASSERT_EQ(names["names"].size(), 2u) << names.dump();
+  for (const auto& n : names["names"]) {
+    int64_t requests = 0, failures = 0;
+    for (const auto& p : n["points"]) {
+      requests += p[1].get<int64_t>();
+      failures += p[2].get<int64_t>();
+      EXPECT_LE(p[3].get<int64_t>(), p[5].get<int64_t>()) << "p50 <= p99";
+    }
+    bool found = false;
+    for (const auto& total : doc["names"]) {
+      if (total["name"] != n["name"]) continue;
+      found = true;
+      EXPECT_EQ(requests, total["requests"].get<int64_t>()) << n["name"];
+      EXPECT_EQ(failures, total["failures"].get<int64_t>()) << n["name"];
+    }
+    EXPECT_TRUE(found) << n["name"];
+    EXPECT_GE(n["points"].size(), 2u) << n["name"];
+  }
+  EXPECT_EQ(names["names"][0]["name"], "home");  // the busier name first
+}
+
+// A one-liner is a one-step plan: its results file has its one name, with a per-name series.
+TEST_F(PlanRunTest, OneLinerResultsHaveTheirNameRow) {
+  const std::string results = temp_path("one_liner_results.json");
+  RunOutcome outcome =
+      run_perfgate({"run", server_.url() + "/", "-c", "2", "-d", "1s", "--out", "json=" + results},
+                   std::chrono::seconds(20));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.out << outcome.err;
+  const nlohmann::json doc = read_json_file(results);
+  ASSERT_TRUE(doc.is_object());
+  ASSERT_EQ(doc["names"].size(), 1u) << doc["names"].dump();
+  EXPECT_EQ(doc["names"][0]["requests"], doc["counters"]["http_reqs"]["count"]);
+  EXPECT_NE(doc["names"][0]["name"].get<std::string>().find(server_.url()), std::string::npos);
+  ASSERT_EQ(doc["name_series"]["names"].size(), 1u);
+  EXPECT_EQ(doc["name_series"]["names"][0]["name"], doc["names"][0]["name"]);
+  EXPECT_FALSE(doc["series"].contains("scenarios") && doc["series"]["scenarios"].size() > 1);
+}
+
 }  // namespace
 }  // namespace perfgate::test_support

@@ -108,4 +108,25 @@ ResultsDocument make_fixture_with_intervals() {
   return doc;
 }
 
+void add_time_detail(ResultsDocument& doc) {
+  doc.run.scenarios = {"browse", "checkout"};
+  for (results::TimeSeriesPoint& p : doc.run.series) {
+    if (p.errors == 12) {
+      p.error_classes = {{results::ErrorClass::kHttp5xx, 10},
+                         {results::ErrorClass::kConnectRefused, 2}};
+    }
+    p.scenario_vus = {p.active_vus - 1, 1};
+  }
+  results::NameSeriesSet& set = doc.run.name_series;
+  set.interval_seconds = 1;
+  set.names = {{"GET /api", {}}, {doc.names[1].name, {}}};
+  for (int s = 1; s <= 10; ++s) {
+    set.names[0].points.push_back({static_cast<double>(s), 150, s == 4 ? 8 : 0, 4'000 + 100 * s,
+                                   9'000 + 100 * s, 11'000 + 1'000 * s});
+    if (s == 1 || s == 6) continue;
+    set.names[1].points.push_back(
+        {static_cast<double>(s), 50, 0, 6'000 + 200 * s, 20'000, 40'000 + 2'000 * s});
+  }
+}
+
 }  // namespace perfgate::report::testing

@@ -40,6 +40,57 @@ TEST(ResultsJsonTest, RoundTripIsExact) {
   EXPECT_EQ(read->run.health.warnings, original.run.health.warnings);
 }
 
+// The per-interval detail (per-name latency, errors by class, VUs by scenario) survives the
+// results file exactly; files without it read with none.
+TEST(ResultsJsonTest, TimeDetailRoundTrips) {
+  ResultsDocument doc = testing::make_fixture_with_intervals();
+  testing::add_time_detail(doc);
+  const std::string text = format_results_json(doc);
+  auto read = parse_results_json(text);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(format_results_json(*read), text);
+  EXPECT_EQ(read->run.scenarios, doc.run.scenarios);
+  const results::TimeSeriesPoint& fourth = read->run.series[3];
+  ASSERT_EQ(fourth.error_classes.size(), 2u);
+  EXPECT_EQ(fourth.error_classes[0].first, results::ErrorClass::kConnectRefused);  // by name
+  EXPECT_EQ(fourth.error_classes[1], std::make_pair(results::ErrorClass::kHttp5xx, int64_t{10}));
+  EXPECT_EQ(fourth.scenario_vus, doc.run.series[3].scenario_vus);
+  const results::NameSeriesSet& names = read->run.name_series;
+  ASSERT_EQ(names.names.size(), 2u);
+  EXPECT_EQ(names.names[1].name, doc.names[1].name);
+  ASSERT_EQ(names.names[1].points.size(), 8u);
+  const results::NamePoint& p = names.names[0].points[3];
+  EXPECT_EQ(p.failures, 8);
+  EXPECT_EQ(p.p99_us, 15'000);
+  nlohmann::json j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["name_series"]["columns"][4], "p95_us");
+
+  auto without = parse_results_json(format_results_json(testing::make_fixture()));
+  ASSERT_TRUE(without) << without.error().describe();
+  EXPECT_TRUE(without->run.name_series.names.empty());
+  EXPECT_TRUE(without->run.series[3].error_classes.empty());
+  EXPECT_EQ(format_results_json(*without).find("name_series"), std::string::npos);
+}
+
+// name_series is bounded on reading and judged like other counts.
+TEST(ResultsJsonTest, NameSeriesIsBoundedAndValidated) {
+  ResultsDocument doc = testing::make_fixture();
+  testing::add_time_detail(doc);
+  nlohmann::json j = results_to_json(doc);
+  for (int i = 0; i < 40; ++i) j["name_series"]["names"].push_back(j["name_series"]["names"][0]);
+  j["series"]["points"][0]["scenario_vus"] = {1, 2, 3, 4};  // more values than scenarios
+  auto read = results_from_json(j);
+  ASSERT_TRUE(read) << read.error().describe();
+  EXPECT_EQ(read->run.name_series.names.size(), results::kMaxSeriesNames + 1);
+  EXPECT_EQ(read->run.series[0].scenario_vus.size(), 2u);
+
+  j["name_series"]["names"][0]["points"][0][2] = 151;  // more failures than requests
+  auto bad = results_from_json(j);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("name_series[\"GET /api\"]"), std::string::npos)
+      << bad.error().message;
+}
+
 // A check's group path and step survive the results file; files without them still read.
 TEST(ResultsJsonTest, ChecksKeepWhereTheyRan) {
   ResultsDocument doc = testing::make_fixture_with_intervals();
