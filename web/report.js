@@ -342,12 +342,91 @@
 
   function phaseName(trend) { return trend ? trend.replace('http_req_', '') : ''; }
 
+  // All VUs, and with several scenarios one line per scenario (series.scenarios, each point's
+  // scenario_vus), so a ramp of one scenario is told apart from another's.
   function renderVus() {
-    const s = section('vus', 'Active virtual users');
+    const scenarios = Array.isArray(series.scenarios) ? series.scenarios : [];
+    const perScenario = scenarios.length > 1 && points.some((p) => Array.isArray(p.scenario_vus));
+    const s = section('vus', 'Active virtual users', perScenario ? 'VUs busy in an iteration, in all and per scenario.' : null);
     const data = [column('t'), column('vus')];
-    addChart(s, 'vus', {series: [{}, {label: 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2}],
+    const ser = [{}, {label: perScenario ? 'all VUs' : 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2}];
+    if (perScenario) {
+      const lines = [colors.blue, colors.orange, colors.purple, colors.green, colors.red, colors.grey];
+      scenarios.forEach((name, k) => {
+        data.push(points.map((p) => (Array.isArray(p.scenario_vus) && p.scenario_vus[k] !== undefined ? p.scenario_vus[k] : null)));
+        ser.push({label: `scenario ${name}`, stroke: lines[k % lines.length], width: 1.5});
+      });
+    }
+    addChart(s, 'vus', {series: ser,
                         scales: {x: timeScale(), y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
                         cursor: timeCursor(), axes: [xElapsed, {label: 'VUs', size: 56}]}, data);
+  }
+
+  // ---- per-name latency and errors by class over time ------------------------------------------
+  const nameSeries = results.name_series || {};
+  const nameColors = ['#2f5fb3', '#d9822b', '#1d8a4a', '#7b4bb7', '#c62f2f', '#1b8a8a', '#b7791f',
+                      '#5d6678', '#e377c2', '#17becf', '#8c564b', '#bcbd22', '#393b79', '#637939',
+                      '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#969696'];
+
+  // One chart of every name's p50, p95 or p99 (a choice above it) per interval; a name without
+  // requests in an interval has a gap there.
+  function renderNameLatency() {
+    const names = (nameSeries.names || []).filter((n) => Array.isArray(n.points) && n.points.length);
+    if (!names.length) return;
+    const interval = nameSeries.interval_s || 1;
+    const s = section('name-latency', 'Latency by request name over time',
+                      `http_req_duration per request name, ${interval > 1 ? `per ${interval} s interval` : 'per second'}` +
+                      (names.some((n) => n.name === 'other') ? '; "other" folds the less busy names (its percentiles are the highest of theirs)' : '') + '.');
+    const times = [...new Set(names.flatMap((n) => n.points.map((p) => p[0])))].sort((a, b) => a - b);
+    const at = new Map(times.map((t, i) => [t, i]));
+    const columnOf = (n, c) => {
+      const values = times.map(() => null);
+      for (const p of n.points) values[at.get(p[0])] = p[c] / 1000;
+      return values;
+    };
+    const which = {p50: 3, p95: 4, p99: 5};
+    const dataFor = (pct) => [times].concat(names.map((n) => columnOf(n, which[pct])));
+    const select = el('select', {id: 'name-percentile', 'aria-label': 'percentile'},
+                      Object.keys(which).map((k) => el('option', {value: k}, k)));
+    select.value = 'p95';
+    s.appendChild(el('label', {class: 'picker'}, 'percentile ', select));
+    const ser = [{}].concat(names.map((n, i) => ({label: n.name, stroke: nameColors[i % nameColors.length], width: 1.5,
+                                                   value: (u, v) => (v === null ? '–' : fmtUs(v * 1000))})));
+    const u = addChart(s, 'name-latency', {series: ser, cursor: timeCursor(), scales: {x: timeScale()},
+                                           axes: [xElapsed, msAxis('latency')]}, dataFor('p95'), 300);
+    select.addEventListener('change', () => u.setData(dataFor(select.value)));
+    const total = (n, c) => n.points.reduce((a, p) => a + p[c], 0);
+    s.appendChild(named(table(['name', 'requests', 'failed', 'worst p95', 'worst p99'], names.map((n) => [
+      n.name, fmtNum(total(n, 1), 0), fmtNum(total(n, 2), 0),
+      fmtUs(Math.max(...n.points.map((p) => p[4]))), fmtUs(Math.max(...n.points.map((p) => p[5])))])), 'name-latency'));
+  }
+
+  // Failed requests per second by class, stacked: bars drawn tallest (the sum) first, so each
+  // class shows as its own band.
+  function renderErrorsOverTime() {
+    const classes = [];
+    for (const p of points) for (const k of Object.keys(p.error_classes || {})) if (!classes.includes(k)) classes.push(k);
+    if (!classes.length) return;
+    const totals = Object.fromEntries(classes.map((k) => [k, points.reduce((a, p) => a + ((p.error_classes || {})[k] || 0), 0)]));
+    classes.sort((a, b) => totals[b] - totals[a]);
+    const s = section('errors-over-time', 'Errors over time by class', 'Failed requests per second, stacked by error class.');
+    const rate = (p, i, k) => ((p.error_classes || {})[k] || 0) / lengths[i];
+    const stacked = classes.map((k, c) => points.map((p, i) => classes.slice(0, c + 1).reduce((a, j) => a + rate(p, i, j), 0)));
+    const order = classes.map((k, c) => c).reverse();
+    const errColors = {http_5xx: colors.red, http_4xx: colors.orange, request_timeout: colors.purple,
+                       connect_refused: colors.grey, reset: colors.teal};
+    const spare = [colors.blue, colors.green, '#b7791f', '#e377c2', '#17becf', '#8c564b'];
+    const colorOf = (k, c) => errColors[k] || spare[c % spare.length];
+    const ser = [{}].concat(order.map((c) => ({
+      label: classes[c], stroke: colorOf(classes[c], c), fill: colorOf(classes[c], c), width: 1,
+      paths: uPlot.paths.bars({size: [0.9, 40]}), points: {show: false},
+      value: (u, v, si, i) => (i === null || i === undefined ? '–' : `${fmtNum(rate(points[i], i, classes[c]), 1)}/s`),
+    })));
+    addChart(s, 'errors-over-time', {
+      series: ser, cursor: timeCursor(),
+      scales: {x: timeScale(), y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
+      axes: [xElapsed, {label: 'errors/s', size: 56}],
+    }, [column('t')].concat(order.map((c) => stacked[c])), 220);
   }
 
   // ---- capacity, stress and scalability (docs/capacity.md) ------------------------------------
@@ -645,6 +724,8 @@
   renderLatencyOverTime();
   renderSpectrum();
   renderDistribution();
+  renderNameLatency();
+  renderErrorsOverTime();
   renderPhases();
   renderVus();
   renderMonitor();

@@ -61,10 +61,19 @@ function inspectPage() {
           if (w !== null && w !== undefined && Math.abs(pos(t, i)[1] - y) <= 3) { covered++; break; }
         }
       }
-      return {label: ser.label, values, drawn, covered, ok: values > 0 && (drawn > 0 || covered === values)};
+      const at3 = u.data[s][3] === undefined ? null : u.data[s][3];
+      return {label: ser.label, values, drawn, covered, ok: values > 0 && (drawn > 0 || covered === values), at3};
     });
-    return {name, points: u.data[0].length, series};
+    return {name, points: u.data[0].length, width: Math.round(u.width), series};
   });
+  // The per-name chart's percentile picker: p99 instead of the default p95 (its first series).
+  const picker = document.getElementById('name-percentile');
+  const names = window.perfgateCharts.find((c) => c.name === 'name-latency');
+  if (picker && names) {
+    picker.value = 'p99';
+    picker.dispatchEvent(new Event('change'));
+    charts.find((c) => c.name === 'name-latency').p99_at3 = names.uplot.data[1][3];
+  }
   return {
     title: document.title,
     verdict: (document.getElementById('verdict') || {}).textContent,

@@ -47,6 +47,31 @@ TEST(HtmlReportTest, IsSelfContained) {
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
 }
 
+// The page gets the per-interval detail it charts over time (per-name latency, errors by class,
+// VUs by scenario) in its embedded results, with request names still HTML-safe.
+TEST(HtmlReportTest, EmbedsTheTimeDetail) {
+  ResultsDocument doc = testing::make_fixture();
+  testing::add_time_detail(doc);
+  const std::string html = format_html_report(doc);
+  const json data = embedded_data(html);
+  ASSERT_TRUE(data.is_object());
+  const json& results = data["results"];
+  const json& names = results["name_series"]["names"];
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(names[1]["name"], "POST /login <script>alert(1)</script>");
+  EXPECT_EQ(names[1]["points"].size(), 8u);
+  EXPECT_EQ(names[0]["points"][3], json({4.0, 150, 8, 4'400, 9'400, 15'000}));
+  EXPECT_EQ(results["series"]["points"][3]["error_classes"],
+            json({{"connect_refused", 2}, {"http_5xx", 10}}));
+  EXPECT_EQ(results["series"]["scenarios"], json({"browse", "checkout"}));
+  EXPECT_EQ(results["series"]["points"][0]["scenario_vus"], json({3, 1}));
+  EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
+
+  const json plain = embedded_data(format_html_report(testing::make_fixture()))["results"];
+  EXPECT_FALSE(plain.contains("name_series"));
+  EXPECT_FALSE(plain["series"].contains("scenarios"));
+}
+
 TEST(HtmlReportTest, DataCannotCloseItsScriptElement) {
   const std::string html = format_html_report(testing::make_fixture());
   // The fixture's request name holds "</script>"; the page has exactly its own three.

@@ -150,6 +150,60 @@ std::vector<std::vector<std::string>> table_rows(const json& page, const std::st
   return rows;
 }
 
+// The charts over time that need per-interval detail: latency per request name (p95 by default,
+// p99 on demand), errors stacked by class and VUs per scenario, drawn with their data, across
+// the page's width. A run without that detail has none of them.
+TEST(ReportBrowserTest, TimeDetailCharts) {
+  const std::string dir = testing::make_temp_dir();
+  ResultsDocument doc = testing::make_fixture();
+  testing::add_time_detail(doc);
+  ASSERT_TRUE(write_file_atomically(dir + "/results.json", format_results_json(doc)));
+  const auto rc =
+      run_command(kBinary + " report " + dir + "/results.json -o " + dir + "/report.html");
+  ASSERT_EQ(rc.exit_code, 0) << rc.output;
+  const json page = open_in_chromium(dir + "/report.html", dir + "/time_detail.png");
+  expect_complete_page(page, 8);  // every series of every chart painted
+  const auto sections = page.value("sections", std::vector<std::string>{});
+  EXPECT_TRUE(has(sections, "name-latency"));
+  EXPECT_TRUE(has(sections, "errors-over-time"));
+  const json& names = chart_named(page, "name-latency");
+  EXPECT_EQ(names["points"], 10);
+  ASSERT_EQ(names["series"].size(), 2u);
+  EXPECT_EQ(names["series"][1]["label"], "POST /login <script>alert(1)</script>");
+  EXPECT_EQ(names["series"][1]["values"], 8);  // gaps where the name had no requests
+  // p95 of "GET /api" in second 4 is 9.4 ms; the picker's p99 there is 15 ms.
+  EXPECT_NEAR(names["series"][0]["at3"].get<double>(), 9.4, 1e-9);
+  EXPECT_NEAR(names["p99_at3"].get<double>(), 15.0, 1e-9);
+  const json& errors = chart_named(page, "errors-over-time");
+  std::vector<std::string> error_labels;
+  for (const json& s : errors["series"]) error_labels.push_back(s["label"]);
+  EXPECT_EQ(error_labels, (std::vector<std::string>{"connect_refused", "http_5xx"}));
+  EXPECT_NEAR(errors["series"][0]["at3"].get<double>(), 12.0, 1e-9);  // stacked: 10 + 2
+  EXPECT_NEAR(errors["series"][1]["at3"].get<double>(), 10.0, 1e-9);
+  std::vector<std::string> vu_labels;
+  for (const json& s : chart_named(page, "vus")["series"]) vu_labels.push_back(s["label"]);
+  EXPECT_EQ(vu_labels,
+            (std::vector<std::string>{"all VUs", "scenario browse", "scenario checkout"}));
+  // The layout uses the window (1280 px): charts are not a narrow column.
+  for (const json& chart : page["charts"]) {
+    EXPECT_GT(chart["width"].get<int>(), 1100) << chart["name"];
+  }
+  const auto table = table_rows(page, "name-latency");
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0], (std::vector<std::string>{"GET /api", "1,500", "8", "10.0 ms", "21.0 ms"}));
+
+  ASSERT_TRUE(
+      write_file_atomically(dir + "/plain.json", format_results_json(testing::make_fixture())));
+  ASSERT_EQ(
+      run_command(kBinary + " report " + dir + "/plain.json -o " + dir + "/plain.html").exit_code,
+      0);
+  const json plain = open_in_chromium(dir + "/plain.html", dir + "/plain.png");
+  EXPECT_FALSE(has(plain.value("sections", std::vector<std::string>{}), "name-latency"));
+  EXPECT_FALSE(has(plain.value("sections", std::vector<std::string>{}), "errors-over-time"));
+  EXPECT_EQ(chart_named(plain, "vus")["series"].size(), 1u);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ReportBrowserTest, MonitorFixtureReport) {
   const std::string dir = testing::make_temp_dir();
   const ResultsDocument doc = testing::make_fixture_with_monitor();
