@@ -102,7 +102,7 @@
     return u;
   }
 
-  const xElapsed = {label: 'elapsed (s)', values: (u, ticks) => ticks.map((t) => `${t}s`)};
+  const xElapsed = {label: 'elapsed (s)', values: (u, ticks) => ticks.map((t) => (t === null ? null : `${+t.toFixed(3)}s`))};
   // Charts over run time share one cursor and, when the run was monitored, one x range (load
   // intervals and monitor samples), so the same second sits at the same place in each.
   function timeScale() {
@@ -112,7 +112,12 @@
   }
   const timeCursor = () => ({sync: {key: 'perfgate-time'}});
   // Latency axes hold milliseconds; ticks read "850 µs", "12 ms" or "4.5 s" as the range needs.
-  const msAxis = (label) => ({label: label, size: 70, values: (u, t) => t.map((v) => fmtAxisMs(v))});
+  // Log axes hand over the ticks they leave unlabelled as null.
+  const msAxis = (label) => ({label: label, size: 70, values: (u, t) => t.map((v) => (v === null ? null : fmtAxisMs(v)))});
+  // Legends show rounded values: the x series as seconds, each y series in its own unit.
+  const xSeries = () => ({label: 'elapsed', value: (u, v) => (v === null || v === undefined ? '–' : `${fmtNum(v, 1)} s`)});
+  const rounded = (digits, unit) => (u, v) => (v === null || v === undefined ? '–' : `${fmtNum(v, digits)}${unit || ''}`);
+  const msValue = (u, v) => (v === null || v === undefined ? '–' : fmtUs(v * 1000));
   function fmtAxisMs(ms) {
     if (ms === 0) return '0';
     if (Math.abs(ms) < 1) return `${+(ms * 1000).toPrecision(3)} µs`;
@@ -216,14 +221,14 @@
     const ko = perSecond('errors');
     const ok = achieved.map((a, i) => (a === null ? null : a - (ko[i] || 0)));
     const data = [x, achieved, ok, ko];
-    const ser = [{}, {label: 'achieved req/s', stroke: colors.blue, width: 2},
-                 {label: 'OK req/s', stroke: colors.green, width: 1},
-                 {label: 'KO req/s', stroke: colors.red, width: 1}];
+    const ser = [xSeries(), {label: 'achieved req/s', stroke: colors.blue, width: 2, value: rounded(1)},
+                 {label: 'OK req/s', stroke: colors.green, width: 1, value: rounded(1)},
+                 {label: 'KO req/s', stroke: colors.red, width: 1, value: rounded(1)}];
     if (open) {
       const offered = points.some((p) => p.offered !== undefined) ? perSecond('offered')
                                                                   : x.map(() => workload.rate_per_s || null);
       data.push(offered);
-      ser.push({label: 'offered req/s', stroke: colors.grey, width: 2, dash: [6, 4]});
+      ser.push({label: 'offered req/s', stroke: colors.grey, width: 2, dash: [6, 4], value: rounded(1)});
     }
     addChart(s, 'throughput', {series: ser, scales: {x: timeScale()}, cursor: timeCursor(),
                                axes: [xElapsed, {label: 'req/s', size: 64}]}, data);
@@ -234,12 +239,12 @@
                       trendNote('http_req_duration'));
     const data = [column('t'), column('p50_us', 1e-3), column('p90_us', 1e-3), column('p99_us', 1e-3),
                   column('max_us', 1e-3), perSecond('errors')];
-    const ser = [{},
-                 {label: 'p50', stroke: colors.green, width: 2, scale: 'ms'},
-                 {label: 'p90', stroke: colors.blue, width: 2, scale: 'ms'},
-                 {label: 'p99', stroke: colors.orange, width: 2, scale: 'ms'},
-                 {label: 'max', stroke: colors.purple, width: 1, scale: 'ms'},
-                 {label: 'errors/s', stroke: colors.red, fill: 'rgba(198,47,47,0.12)', width: 1, scale: 'err'}];
+    const ser = [xSeries(),
+                 {label: 'p50', stroke: colors.green, width: 2, scale: 'ms', value: msValue},
+                 {label: 'p90', stroke: colors.blue, width: 2, scale: 'ms', value: msValue},
+                 {label: 'p99', stroke: colors.orange, width: 2, scale: 'ms', value: msValue},
+                 {label: 'max', stroke: colors.purple, width: 1, scale: 'ms', value: msValue},
+                 {label: 'errors/s', stroke: colors.red, fill: 'rgba(198,47,47,0.12)', width: 1, scale: 'err', value: rounded(1)}];
     const errAxis = {scale: 'err', side: 1, label: 'errors/s', grid: {show: false}, size: 56};
     addChart(s, 'latency', {series: ser, cursor: timeCursor(),
                             scales: {x: timeScale(), err: {range: (u, lo, hi) => [0, Math.max(1, hi)]}},
@@ -349,12 +354,13 @@
     const perScenario = scenarios.length > 1 && points.some((p) => Array.isArray(p.scenario_vus));
     const s = section('vus', 'Active virtual users', perScenario ? 'VUs busy in an iteration, in all and per scenario.' : null);
     const data = [column('t'), column('vus')];
-    const ser = [{}, {label: perScenario ? 'all VUs' : 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2}];
+    const ser = [xSeries(), {label: perScenario ? 'all VUs' : 'active VUs', stroke: colors.teal, fill: 'rgba(27,138,138,0.12)', width: 2,
+                           value: rounded(0)}];
     if (perScenario) {
       const lines = [colors.blue, colors.orange, colors.purple, colors.green, colors.red, colors.grey];
       scenarios.forEach((name, k) => {
         data.push(points.map((p) => (Array.isArray(p.scenario_vus) && p.scenario_vus[k] !== undefined ? p.scenario_vus[k] : null)));
-        ser.push({label: `scenario ${name}`, stroke: lines[k % lines.length], width: 1.5});
+        ser.push({label: `scenario ${name}`, stroke: lines[k % lines.length], width: 1.5, value: rounded(0)});
       });
     }
     addChart(s, 'vus', {series: ser,
@@ -390,8 +396,8 @@
                       Object.keys(which).map((k) => el('option', {value: k}, k)));
     select.value = 'p95';
     s.appendChild(el('label', {class: 'picker'}, 'percentile ', select));
-    const ser = [{}].concat(names.map((n, i) => ({label: n.name, stroke: nameColors[i % nameColors.length], width: 1.5,
-                                                   value: (u, v) => (v === null ? '–' : fmtUs(v * 1000))})));
+    const ser = [xSeries()].concat(names.map((n, i) => ({label: n.name, stroke: nameColors[i % nameColors.length], width: 1.5,
+                                                        value: msValue})));
     const u = addChart(s, 'name-latency', {series: ser, cursor: timeCursor(), scales: {x: timeScale()},
                                            axes: [xElapsed, msAxis('latency')]}, dataFor('p95'), 300);
     select.addEventListener('change', () => u.setData(dataFor(select.value)));
@@ -417,14 +423,17 @@
                        connect_refused: colors.grey, reset: colors.teal};
     const spare = [colors.blue, colors.green, '#b7791f', '#e377c2', '#17becf', '#8c564b'];
     const colorOf = (k, c) => errColors[k] || spare[c % spare.length];
-    const ser = [{}].concat(order.map((c) => ({
+    const ser = [xSeries()].concat(order.map((c) => ({
       label: classes[c], stroke: colorOf(classes[c], c), fill: colorOf(classes[c], c), width: 1,
       paths: uPlot.paths.bars({size: [0.9, 40]}), points: {show: false},
       value: (u, v, si, i) => (i === null || i === undefined ? '–' : `${fmtNum(rate(points[i], i, classes[c]), 1)}/s`),
     })));
+    // Half an interval of room at both ends, so the first and last bars are whole.
+    const x = timeScale();
+    if (!x.range) x.range = (u, lo, hi) => [lo - intervalS / 2, hi + intervalS / 2];
     addChart(s, 'errors-over-time', {
       series: ser, cursor: timeCursor(),
-      scales: {x: timeScale(), y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
+      scales: {x: x, y: {range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)]}},
       axes: [xElapsed, {label: 'errors/s', size: 56}],
     }, [column('t')].concat(order.map((c) => stacked[c])), 220);
   }

@@ -64,7 +64,9 @@ function inspectPage() {
       const at3 = u.data[s][3] === undefined ? null : u.data[s][3];
       return {label: ser.label, values, drawn, covered, ok: values > 0 && (drawn > 0 || covered === values), at3};
     });
-    return {name, points: u.data[0].length, width: Math.round(u.width), series};
+    // The x axis' tick labels as drawn (uPlot keeps them in axis._values; null: no label).
+    const xLabels = (u.axes[0]._values || []).filter((v) => v !== null && v !== '');
+    return {name, points: u.data[0].length, width: Math.round(u.width), x_labels: xLabels, series};
   });
   // The per-name chart's percentile picker: p99 instead of the default p95 (its first series).
   const picker = document.getElementById('name-percentile');
@@ -108,6 +110,10 @@ async function main() {
     await page.waitForFunction(() => window.perfgateReady === true, null, {timeout: 10000});
     const facts = await page.evaluate(inspectPage);
     await page.screenshot({path: screenshot, fullPage: true});
+    // Charts follow the window: narrower after a resize.
+    await page.setViewportSize({width: 900, height: 900});
+    await page.waitForTimeout(200);
+    facts.resized_widths = await page.evaluate(() => window.perfgateCharts.map((c) => Math.round(c.uplot.width)));
     process.stdout.write(`${JSON.stringify(facts)}\n`);
   } finally {
     await browser.close();

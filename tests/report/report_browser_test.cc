@@ -184,10 +184,20 @@ TEST(ReportBrowserTest, TimeDetailCharts) {
   for (const json& s : chart_named(page, "vus")["series"]) vu_labels.push_back(s["label"]);
   EXPECT_EQ(vu_labels,
             (std::vector<std::string>{"all VUs", "scenario browse", "scenario checkout"}));
-  // The layout uses the window (1280 px): charts are not a narrow column.
+  // The layout uses the window (1280 px): charts are not a narrow column, and they follow it
+  // when it narrows to 900 px.
   for (const json& chart : page["charts"]) {
     EXPECT_GT(chart["width"].get<int>(), 1100) << chart["name"];
   }
+  ASSERT_EQ(page["resized_widths"].size(), page["charts"].size());
+  for (const json& width : page["resized_widths"]) {
+    EXPECT_LT(width.get<int>(), 900);
+    EXPECT_GT(width.get<int>(), 700);
+  }
+  // Log-axis ticks left unlabelled stay blank: no "0 µs" under the distribution's bars.
+  const auto ticks = chart_named(page, "distribution")["x_labels"].get<std::vector<std::string>>();
+  EXPECT_FALSE(ticks.empty());
+  for (const std::string& tick : ticks) EXPECT_NE(tick, "0 µs");
   const auto table = table_rows(page, "name-latency");
   ASSERT_EQ(table.size(), 2u);
   EXPECT_EQ(table[0], (std::vector<std::string>{"GET /api", "1,500", "8", "10.0 ms", "21.0 ms"}));
