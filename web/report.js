@@ -313,7 +313,7 @@
       shares.push(100 * Math.max(0, at(b) - (k === 0 ? 0 : at(a))));
     }
     addChart(s, 'distribution', {
-      series: [{value: (u, v) => fmtAxisMs(v)},
+      series: [{value: (u, v) => (v === null || v === undefined ? '–' : fmtAxisMs(v))},
                {label: '% of requests', stroke: colors.blue, fill: 'rgba(47,95,179,0.45)', points: {show: false},
                 paths: uPlot.paths.bars({size: [0.9, 40]}), value: (u, v) => (v === null ? '–' : `${v.toFixed(2)} %`)}],
       scales: {x: {time: false, distr: 3}, y: {range: (u, l, h) => [0, h > 0 ? h * 1.1 : 1]}},
