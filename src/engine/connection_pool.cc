@@ -39,6 +39,15 @@ Connection* ConnectionPool::pick(const Origin& origin) {
     next_ = (next_ + k + 1) % n;
     return &c;
   }
+  // No connection serves this origin now: an idle one open to another origin is closed and
+  // reopened for it (Connection::send does that), or requests to a second host would wait behind
+  // connections that keep their first host forever.
+  for (size_t k = 0; k < n; ++k) {
+    Connection& c = *connections_[(next_ + k) % n];
+    if (c.busy() || c.delivering()) continue;
+    next_ = (next_ + k + 1) % n;
+    return &c;
+  }
   return nullptr;
 }
 

@@ -1,7 +1,8 @@
 // ConnectionPool: a worker's shared connections (`--connections N`), used by all its VUs
 // instead of one connection each. A request goes to the next connection (round robin) that takes
 // it now — a free stream on a multiplexed (HTTP/2) connection, an idle HTTP/1.1 one, or one not
-// yet open — and otherwise waits, first come first served, until a request on any connection
+// yet open — or else to an idle connection open to another origin (closed and reopened for this
+// one), and otherwise waits, first come first served, until a request on any connection
 // ends. The wait counts as http_req_blocked (the VU measures it from its send()); a request that
 // waits longer than its timeout fails with request_timeout.
 //

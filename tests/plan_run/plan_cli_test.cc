@@ -300,5 +300,27 @@ TEST_F(PlanCliTest, Http2AndConnectionsMultiplexThePlansVus) {
   EXPECT_NE(bad.err.find("options.connections"), std::string::npos) << bad.err;
 }
 
+// Shared connections serve every host a plan names: once both connections are idle and open
+// to the first host, a request to a second host takes one of them over (it waited for its
+// timeout behind them before, and a run with --connections stalled after one iteration).
+TEST_F(PlanCliTest, SharedConnectionsServeASecondHost) {
+  const std::string plan =
+      "options:\n"
+      "  baseUrl: ${BASE_URL}\n"
+      "  timeout: 3s\n"
+      "  vus: 4\n"
+      "  iterations: 40\n"
+      "flows:\n"
+      "  default:\n"
+      "    - {url: /}\n"
+      "    - {url: 'http://127.0.0.1:1/refused'}\n";
+  PlanRun run = run_plan_text("two_hosts", plan, server_.url(), {"--connections", "2"});
+  EXPECT_EQ(run.summary["metrics"]["http_reqs"]["count"].get<int64_t>(), 80) << run.out;
+  const auto& errors = run.summary["perfgate"]["errors"];
+  EXPECT_EQ(errors.value("connect_refused", int64_t{0}), 40) << errors.dump();
+  EXPECT_EQ(errors.value("request_timeout", int64_t{0}), 0) << errors.dump();
+  EXPECT_LT(run.summary["metrics"]["iteration_duration"]["max"].get<double>(), 2000.0) << run.out;
+}
+
 }  // namespace
 }  // namespace perfgate::test_support
