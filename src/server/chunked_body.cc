@@ -3,6 +3,10 @@
 // A body is scanned twice: once without copying, to learn whether it is complete (cheap to
 // repeat while a large body trickles in, since it only touches chunk-size lines), and once more,
 // copying the chunk data, when it is.
+//
+// perfgate's other chunked decoder, the client's (protocols/http1_response_parser.h), differs on
+// purpose: it is incremental (state kept across reads) and only counts body bytes, never copying
+// them; this one restarts from the buffer's start and hands handlers the decoded body.
 #include <charconv>
 
 #include "server/request_parser.h"
