@@ -23,6 +23,7 @@ class MergedValues final : public plan::MetricValues {
                                   double percentile, Nanos window) const override {
     if (window > 0) return std::nullopt;  // no per-window data in results files
     if (metric.tags.empty()) return untagged(metric.name, aggregation, percentile);
+    if (auto sub = sub_metric(metric.key(), aggregation, percentile)) return sub;
     if (metric.tags.size() != 1 || metric.tags[0].first != "name") return std::nullopt;
     const std::string& name = metric.tags[0].second;
     auto it = std::find_if(doc_.names.begin(), doc_.names.end(),
@@ -37,6 +38,22 @@ class MergedValues final : public plan::MetricValues {
   }
 
  private:
+  // A sub-metric the plan's thresholds declared, summed over the parts (plan_run).
+  std::optional<double> sub_metric(const std::string& key, Aggregation aggregation,
+                                   double percentile) const {
+    if (!doc_.plan_run) return std::nullopt;
+    const auto& subs = doc_.plan_run->sub_metrics;
+    auto it = std::find_if(subs.begin(), subs.end(),
+                           [&](const results::SubMetricOutcome& s) { return s.key == key; });
+    if (it == subs.end() || it->samples == 0) return std::nullopt;
+    using Kind = results::SubMetricOutcome::Kind;
+    if (it->kind == Kind::kTrend) return trend(it->trend, aggregation, percentile);
+    if (it->kind == Kind::kRate) {
+      return aggregation == Aggregation::kRate ? ratio(it->count, it->total) : std::nullopt;
+    }
+    return counter(it->count, aggregation);
+  }
+
   std::optional<double> untagged(const std::string& name, Aggregation aggregation,
                                  double percentile) const {
     const results::MetricSet& t = doc_.run.totals;
@@ -44,6 +61,9 @@ class MergedValues final : public plan::MetricValues {
       if (results::kTrendNames[i] == name) return trend(t.trends[i], aggregation, percentile);
     }
     if (name == "http_req_failed") return ratio(t.failed_requests, t.http_reqs);
+    if (name == "group_duration" && doc_.plan_run) {
+      return trend(doc_.plan_run->group_duration, aggregation, percentile);
+    }
     if (name == "checks") {
       int64_t passes = 0, total = 0;
       for (const auto& c : doc_.checks) passes += c.passes, total += c.passes + c.fails;
@@ -131,8 +151,8 @@ void reevaluate_thresholds(ResultsDocument& merged,
     }
     if (!observed) {
       notes.push_back(fmt::format(
-          "threshold {} {}: not in the merged data (custom metric, tag filter or window); it "
-          "passes only if it passed in every part",
+          "threshold {} {}: not in the merged data (custom metric, window, or a sub-metric the "
+          "parts' plan_run does not carry); it passes only if it passed in every part",
           t.metric, t.expression));
       merged.thresholds.push_back(from_parts(t, parts));
       continue;

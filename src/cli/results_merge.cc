@@ -7,20 +7,27 @@
 #include <cmath>
 #include <map>
 
+#include "cli/merge_parts.h"
+#include "cli/merged_name_series.h"
+#include "cli/merged_plan_run.h"
 #include "cli/merged_thresholds.h"
 #include "plan/segment.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::cli {
+
+int64_t end_second(double t_seconds, int64_t previous) {
+  return std::max({previous + 1, int64_t{1}, static_cast<int64_t>(std::llround(t_seconds))});
+}
+
+std::string part_name(const MergePart& part) {
+  return part.doc->environment.instance.empty() ? *part.file : part.doc->environment.instance;
+}
+
 namespace {
 
 using report::ResultsDocument;
-
-struct Part {
-  const std::string* file;
-  const ResultsDocument* doc;
-  int64_t offset_s;  // whole seconds between the earliest part's start and this one's
-};
+using Part = MergePart;
 
 std::string part_name(const ResultsDocument& doc, const std::string& file) {
   return doc.environment.instance.empty() ? file : doc.environment.instance;
@@ -59,9 +66,6 @@ void add_names_and_checks(ResultsDocument& merged, const ResultsDocument& part) 
   }
 }
 
-// Interval histograms keyed by (tag, start second on the common axis).
-using IntervalMap = std::map<std::pair<std::string, int64_t>, std::pair<HdrHistogram, double>>;
-
 IntervalMap merge_intervals(const std::vector<Part>& parts) {
   IntervalMap out;
   for (const Part& p : parts) {
@@ -79,17 +83,54 @@ IntervalMap merge_intervals(const std::vector<Part>& parts) {
   return out;
 }
 
+// The union of the parts' scenario names (the first part's order, then new names as met) into
+// merged.run.scenarios; per part, where each of its scenarios went. Empty (and no scenarios)
+// when a part lists none: its VUs could not be told apart, and scenario_vus must sum to vus.
+std::vector<std::vector<size_t>> merge_scenarios(ResultsDocument& merged,
+                                                 const std::vector<Part>& parts) {
+  std::vector<std::vector<size_t>> where;
+  std::vector<std::string>& names = merged.run.scenarios;
+  for (const Part& p : parts) {
+    if (p.doc->run.scenarios.empty()) {
+      names.clear();
+      return {};
+    }
+    std::vector<size_t>& to = where.emplace_back();
+    for (const std::string& s : p.doc->run.scenarios) {
+      auto it = std::find(names.begin(), names.end(), s);
+      to.push_back(static_cast<size_t>(it - names.begin()));
+      if (it == names.end()) names.push_back(s);
+    }
+  }
+  return where;
+}
+
+void add_scenario_vus(results::TimeSeriesPoint& m, const results::TimeSeriesPoint& point,
+                      const std::vector<size_t>& where, size_t scenarios) {
+  m.scenario_vus.resize(scenarios);
+  for (size_t i = 0; i < point.scenario_vus.size() && i < where.size(); ++i) {
+    m.scenario_vus[where[i]] += point.scenario_vus[i];
+  }
+}
+
 void merge_series(ResultsDocument& merged, const std::vector<Part>& parts,
                   const IntervalMap& intervals) {
+  const std::vector<std::vector<size_t>> scenarios = merge_scenarios(merged, parts);
   std::map<int64_t, results::TimeSeriesPoint> points;  // by end second on the common axis
-  for (const Part& p : parts) {
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Part& p = parts[i];
+    int64_t second = 0;
     for (const results::TimeSeriesPoint& point : p.doc->run.series) {
-      const int64_t slot = static_cast<int64_t>(std::ceil(point.t_seconds - 1e-6)) + p.offset_s;
+      second = end_second(point.t_seconds, second);
+      const int64_t slot = second + p.offset_s;
       results::TimeSeriesPoint& m = points[slot];
       m.t_seconds = static_cast<double>(slot);
       m.requests += point.requests;
       m.errors += point.errors;
       m.active_vus += point.active_vus;
+      if (!scenarios.empty()) {
+        add_scenario_vus(m, point, scenarios[i], merged.run.scenarios.size());
+      }
       // Without an interval histogram the largest part's percentile is an upper bound.
       m.p50_us = std::max(m.p50_us, point.p50_us);
       m.p90_us = std::max(m.p90_us, point.p90_us);
@@ -282,7 +323,10 @@ MergeOutcome merge_results(const std::vector<MergeInput>& inputs, const std::str
     merged.run.totals.add(p.doc->run.totals);
     add_names_and_checks(merged, *p.doc);
   }
-  merge_series(merged, parts, merge_intervals(parts));
+  const IntervalMap intervals = merge_intervals(parts);
+  merge_series(merged, parts, intervals);
+  merged.run.name_series = merge_name_series(parts, intervals);
+  merged.plan_run = merge_plan_run(parts);
   merge_health(merged, parts, files);
   check_coverage(parts, out.problems);
   std::vector<const ResultsDocument*> docs;

@@ -4,9 +4,15 @@
 //     every part's samples); counters, errors, statuses, checks and per-name counts summed;
 //   - per-second series and interval histograms aligned on wall-clock seconds (each part's
 //     start_unix_ns, rounded to the second, places its points); a second's percentiles come from
-//     the merged interval histogram when the parts kept one;
+//     the merged interval histogram when the parts kept one; series.scenarios is the union of
+//     the parts' scenario names and each point's scenario_vus the per-scenario sum (by name);
+//   - name_series per request name on the same axis (merged_name_series.h: exact percentiles
+//     from `name:` interval histograms when the parts kept them, else an upper bound);
+//   - plan_run: histograms added, counts summed, iteration starts aligned, any part's abort kept
+//     (merged_plan_run.h);
 //   - thresholds re-evaluated on the merged data where the results file carries it (base
-//     trends, counters, http_req_failed, checks, {name:...} of the per-name table, vus); the
+//     trends, counters, http_req_failed, checks, {name:...} of the per-name table, vus, and from
+//     the merged plan_run group_duration and the sub-metrics the thresholds declared); the
 //     others (custom metrics, other tag filters, windows) pass only if they passed in every part,
 //     and the merge says so;
 //   - each part's instance, segment, health and monitor data kept in `parts`; a part whose file

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <regex>
 #include <string>
@@ -77,6 +79,22 @@ int64_t name_requests(const report::ResultsDocument& doc, const std::string& nam
   return 0;
 }
 
+// Counts of the sections `perfgate merge` combines: requests per name in name_series,
+// iterations started, samples of the sub-metrics and of group_duration (plan_run).
+struct PlanRunSums {
+  std::map<std::string, int64_t> name_series;
+  int64_t starts = 0, sub_samples = 0, group_samples = 0;
+
+  void add(const report::ResultsDocument& doc) {
+    for (const auto& n : doc.run.name_series.names) {
+      for (const auto& p : n.points) name_series[n.name] += p.requests;
+    }
+    for (int64_t s : doc.plan_run->iterations_started_per_second) starts += s;
+    for (const auto& s : doc.plan_run->sub_metrics) sub_samples += s.samples;
+    group_samples += doc.plan_run->group_duration.count();
+  }
+};
+
 class DistributedRunTest : public ::testing::Test {
  protected:
   ServeProcess server_{2};
@@ -134,9 +152,12 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
     const std::vector<std::string> files = run_parts(n);
     HdrHistogram sum = HdrHistogram::for_latency_micros();
     int64_t shared = 0, pervu = 0, ramp = 0, dropped = 0, series_requests = 0;
+    PlanRunSums part_sums;
     for (const std::string& f : files) {
       auto part = report::read_results_file(f);
       ASSERT_TRUE(part) << part.error().describe();
+      ASSERT_TRUE(part->plan_run);
+      part_sums.add(*part);
       shared += name_requests(*part, "shared");
       pervu += name_requests(*part, "pervu");
       ramp += name_requests(*part, "ramp");
@@ -178,6 +199,21 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
       }
     }
     EXPECT_EQ(merged->parts.size(), static_cast<size_t>(n));
+    // name_series, scenario_vus and plan_run: the merge's counts are the sum of the parts'.
+    ASSERT_TRUE(merged->plan_run);
+    PlanRunSums merged_sums;
+    merged_sums.add(*merged);
+    EXPECT_EQ(merged_sums.name_series, part_sums.name_series);
+    EXPECT_EQ(merged_sums.name_series["ramp"], whole_ramp);
+    EXPECT_EQ(merged_sums.starts, part_sums.starts);
+    EXPECT_EQ(merged_sums.starts, total);
+    EXPECT_EQ(merged_sums.sub_samples, part_sums.sub_samples);
+    EXPECT_EQ(merged_sums.group_samples, part_sums.group_samples);
+    EXPECT_EQ(merged->run.scenarios.size(), 3u);
+    for (const auto& p : merged->run.series) {
+      ASSERT_EQ(p.scenario_vus.size(), 3u) << "at " << p.t_seconds;
+      EXPECT_EQ(p.scenario_vus[0] + p.scenario_vus[1] + p.scenario_vus[2], p.active_vus);
+    }
 
     if (n == 4) {
       // Half of the parts: thresholds fail on the merged data (99) and the gap is reported.
@@ -194,6 +230,13 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
       RunOutcome report = run_perfgate({"report", all, "-o", dir_ + "/all.html", "-o",
                                         dir_ + "/all.md", "-o", dir_ + "/all.hlog"});
       EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
+      // The HTML report draws the per-name and per-scenario charts from the embedded results.
+      std::ifstream html_file(dir_ + "/all.html");
+      const std::string html((std::istreambuf_iterator<char>(html_file)),
+                             std::istreambuf_iterator<char>());
+      EXPECT_NE(html.find("\"name_series\":{"), std::string::npos);
+      EXPECT_NE(html.find("\"scenario_vus\":["), std::string::npos);
+      EXPECT_NE(html.find("\"plan_run\":{"), std::string::npos);
       std::ofstream(dir_ + "/gates.yaml")
           << "gates:\n  requests:\n    condition: http_reqs count >= 300\n    level: blocking\n"
              "  errors:\n    condition: http_req_failed value < 1%\n    level: blocking\n";
