@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "protocols/field_text.h"
+
 namespace perfgate::protocols {
 namespace {
 
@@ -18,10 +20,6 @@ bool is_token(const std::string& text) {
     const auto u = static_cast<unsigned char>(c);
     return std::isalnum(u) || kExtra.find(c) != std::string_view::npos;
   });
-}
-
-bool has_line_break(const std::string& text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos;
 }
 
 bool equals_ignore_case(const std::string& a, const char* b) {
@@ -53,14 +51,6 @@ Result<void> validate(const HttpRequestSpec& spec) {
   return {};
 }
 
-bool same_name(std::string_view a, std::string_view lower) {
-  return a.size() == lower.size() && strncasecmp(a.data(), lower.data(), a.size()) == 0;
-}
-
-bool injects(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
 void append_number(size_t n, std::string& out) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
@@ -88,7 +78,7 @@ Result<std::string> write_http1_request(const HttpRequestSpec& spec) {
 }
 
 bool append_http1_request(const OutgoingRequest& request, std::string& out) {
-  if (injects(request.target)) return false;
+  if (has_line_break(request.target)) return false;
   out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
   bool host = false, user_agent = false;
   for (const auto& [name, value] : request.headers) {
@@ -100,7 +90,7 @@ bool append_http1_request(const OutgoingRequest& request, std::string& out) {
     out.append("User-Agent: ").append(request.user_agent).append("\r\n");
   }
   for (const auto& [name, value] : request.headers) {
-    if (injects(name) || injects(value)) return false;
+    if (has_line_break(name) || has_line_break(value)) return false;
     out.append(name).append(": ").append(value).append("\r\n");
   }
   const std::string_view m = request.method;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "protocols/field_text.h"
+
 namespace perfgate::protocols {
 namespace {
 
@@ -13,20 +15,6 @@ constexpr int32_t kConnectionWindow = (1 << 30) - 1;
 constexpr size_t kOutputChunk = 64 * 1024;  // produce frames up to this much at a time
 constexpr size_t kMaxOpenStreams = 1024;    // our own bound on concurrent streams
 constexpr size_t kFrameHeader = 9;
-
-bool has_line_break(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != b[i]) return false;
-  }
-  return true;
-}
 
 // Fields HTTP/2 forbids (RFC 9113 8.2.2) or carries as pseudo-headers.
 bool dropped_field(std::string_view name) {
