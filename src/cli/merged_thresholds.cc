@@ -80,6 +80,22 @@ class MergedValues final : public plan::MetricValues {
       if (aggregation == Aggregation::kMax) return static_cast<double>(g.max);
       return static_cast<double>(g.value);
     }
+    return custom(name, aggregation);
+  }
+
+  // A custom counter, rate or gauge as the merge summed it (merged_plan_metrics.h).
+  std::optional<double> custom(const std::string& name, Aggregation aggregation) const {
+    auto it = std::find_if(doc_.plan_metrics.begin(), doc_.plan_metrics.end(),
+                           [&](const report::PlanMetric& m) { return m.name == name; });
+    if (it == doc_.plan_metrics.end() || it->type == "trend") return std::nullopt;
+    std::string_view stat;
+    if (aggregation == Aggregation::kCount) stat = "count";
+    if (aggregation == Aggregation::kRate) stat = it->type == "rate" ? "value" : "rate";
+    if (aggregation == Aggregation::kMin) stat = "min";
+    if (aggregation == Aggregation::kMax) stat = "max";
+    for (const auto& [key, value] : it->stats) {
+      if (key == stat) return value;
+    }
     return std::nullopt;
   }
 
@@ -151,8 +167,9 @@ void reevaluate_thresholds(ResultsDocument& merged,
     }
     if (!observed) {
       notes.push_back(fmt::format(
-          "threshold {} {}: not in the merged data (custom metric, window, or a sub-metric the "
-          "parts' plan_run does not carry); it passes only if it passed in every part",
+          "threshold {} {}: not in the merged data (a custom trend, a gauge's value, or a "
+          "sub-metric the parts' plan_run does not carry); it passes only if it passed in every "
+          "part",
           t.metric, t.expression));
       merged.thresholds.push_back(from_parts(t, parts));
       continue;

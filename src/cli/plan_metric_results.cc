@@ -57,8 +57,9 @@ results::PlanMetric custom_metric(const plan::CustomMetric& m, const plan::Metri
   return out;
 }
 
-// group_duration in k6's trend statistics, milliseconds from the histogram's microseconds.
-results::PlanMetric group_duration(const HdrHistogram& h) {
+}  // namespace
+
+results::PlanMetric group_duration_metric(const HdrHistogram& h) {
   auto ms = [](double micros) { return micros / 1000.0; };
   return {"group_duration",
           "trend",
@@ -72,13 +73,12 @@ results::PlanMetric group_duration(const HdrHistogram& h) {
            {"count", static_cast<double>(h.count())}}};
 }
 
-}  // namespace
-
 std::vector<results::PlanMetric> plan_metric_results(const plan::Plan& plan,
                                                      const engine::PlanRunResult& r) {
   std::vector<results::PlanMetric> out;
   for (const plan::CustomMetric& m : plan.metrics) out.push_back(custom_metric(m, r.custom));
-  if (r.totals.group_duration.count() > 0) out.push_back(group_duration(r.totals.group_duration));
+  if (r.totals.group_duration.count() > 0)
+    out.push_back(group_duration_metric(r.totals.group_duration));
   // By name, as a results file read back lists them, so a live run and `perfgate report` agree.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (results::PlanMetric& m : out) results::sort_stats(m.stats);

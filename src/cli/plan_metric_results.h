@@ -15,6 +15,9 @@ namespace perfgate::cli {
 
 // One PlanMetric per declared custom metric, and group_duration when an iteration went through
 // a group; sorted by name, statistics in k6's order (results::sort_stats).
+// group_duration in k6's trend statistics (milliseconds from the histogram's microseconds).
+results::PlanMetric group_duration_metric(const HdrHistogram& h);
+
 std::vector<results::PlanMetric> plan_metric_results(const plan::Plan& plan,
                                                      const engine::PlanRunResult& r);
 

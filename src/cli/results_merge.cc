@@ -9,6 +9,7 @@
 
 #include "cli/merge_parts.h"
 #include "cli/merged_name_series.h"
+#include "cli/merged_plan_metrics.h"
 #include "cli/merged_plan_run.h"
 #include "cli/merged_thresholds.h"
 #include "plan/segment.h"
@@ -327,6 +328,8 @@ MergeOutcome merge_results(const std::vector<MergeInput>& inputs, const std::str
   merge_series(merged, parts, intervals);
   merged.run.name_series = merge_name_series(parts, intervals);
   merged.plan_run = merge_plan_run(parts);
+  merged.plan_metrics =
+      merge_plan_metrics(parts, merged.plan_run, merged.run.elapsed_seconds(), out.notes);
   merge_health(merged, parts, files);
   check_coverage(parts, out.problems);
   std::vector<const ResultsDocument*> docs;

@@ -9,12 +9,14 @@
 //   - name_series per request name on the same axis (merged_name_series.h: exact percentiles
 //     from `name:` interval histograms when the parts kept them, else an upper bound);
 //   - plan_run: histograms added, counts summed, iteration starts aligned, any part's abort kept
-//     (merged_plan_run.h);
+//     (merged_plan_run.h); plan_metrics: group_duration, custom counters, rates and gauges'
+//     min/max exact, custom trends left out (merged_plan_metrics.h);
 //   - thresholds re-evaluated on the merged data where the results file carries it (base
 //     trends, counters, http_req_failed, checks, {name:...} of the per-name table, vus, and from
-//     the merged plan_run group_duration and the sub-metrics the thresholds declared); the
-//     others (custom metrics, other tag filters, windows) pass only if they passed in every part,
-//     and the merge says so;
+//     the merged plan_run group_duration and the sub-metrics the thresholds declared, custom
+//     counters, rates and gauges' min/max); the others (custom trends, a gauge's value, tag
+//     filters without plan_run data) pass only if they passed in every part, and the merge says
+//     so; windows are evaluated over the whole merged run;
 //   - each part's instance, segment, health and monitor data kept in `parts`; a part whose file
 //     is missing or unreadable, that was interrupted, or a gap in the parts' segments, is
 //     reported in `problems` (and as a health warning), never silently dropped.

@@ -25,11 +25,13 @@ namespace {
 
 // One request per iteration, a request name per scenario, so per-name counts are iterations.
 // `iterations: count>=300` holds only for the whole test (101 + 21 + the ramp's 199): each part
-// fails it (exit 99), the merge passes it.
-constexpr const char* kPlan = R"(options:
+// fails it (exit 99), the merge passes it; so does the custom counter `shared_done: count>=101`.
+constexpr const char* kPlan = R"(metrics: {shared_done: counter}
+options:
   baseUrl: ${BASE_URL}
   thresholds:
     iterations: ["count>=300"]
+    shared_done: ["count>=101"]
     http_req_duration: ["p(99)<5000"]
     "http_req_duration{name:ramp}": ["p(95)<5000"]
     http_req_failed: ["rate<0.01"]
@@ -54,7 +56,7 @@ constexpr const char* kPlan = R"(options:
       exec: ramp
 flows:
   shared:
-    - {name: shared, url: /}
+    - {name: shared, url: /, record: {shared_done: 1}}
   pervu:
     - {name: pervu, url: /}
   ramp:
@@ -188,7 +190,7 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
     for (const auto& p : merged->run.series) series_requests += p.requests;
     EXPECT_EQ(series_requests, total);
     // Thresholds on the merge: every one passes, p(99) observed on the summed histogram.
-    ASSERT_EQ(merged->thresholds.size(), 4u);
+    ASSERT_EQ(merged->thresholds.size(), 5u);
     for (const auto& t : merged->thresholds) {
       EXPECT_TRUE(t.passed) << t.metric << " " << t.expression;
       if (t.metric == "http_req_duration") {
@@ -197,6 +199,7 @@ TEST_F(DistributedRunTest, SegmentsTogetherRunExactlyWhatOneProcessRunsAndMergeE
       if (t.metric == "iterations") {
         EXPECT_EQ(t.observed, static_cast<double>(total));
       }
+      if (t.metric == "shared_done") EXPECT_EQ(t.observed, 101);  // the summed custom counter
     }
     EXPECT_EQ(merged->parts.size(), static_cast<size_t>(n));
     // name_series, scenario_vus and plan_run: the merge's counts are the sum of the parts'.

@@ -300,6 +300,49 @@ TEST(Merge, PlanRunAddsHistogramsAlignsStartsKeepsTheAbortAndFeedsThresholds) {
   EXPECT_TRUE(out.notes.empty()) << out.notes.front();
 }
 
+TEST(Merge, SumsCustomCountersAndRatesExactlyAndLeavesCustomTrendsOut) {
+  report::ResultsDocument a = part(0, "0:1/2", 1000), b = part(0, "1/2:1", 1000);
+  a.plan_run = plan_run(latencies({{2000, 4}}), 0, false);
+  b.plan_run = plan_run(latencies({{4000, 6}}), 0, false);
+  a.plan_metrics = {{"ok", "rate", "", {{"value", 0.9}, {"passes", 9}, {"fails", 1}}},
+                    {"orders", "counter", "", {{"count", 10}, {"rate", 5}}},
+                    {"queue", "gauge", "", {{"value", 3}, {"min", 1}, {"max", 7}}},
+                    {"think", "trend", "", {{"avg", 5}, {"max", 9}}}};
+  b.plan_metrics = {{"ok", "rate", "", {{"value", 0.3}, {"passes", 3}, {"fails", 7}}},
+                    {"orders", "counter", "", {{"count", 20}, {"rate", 10}}},
+                    {"queue", "gauge", "", {{"value", 0}, {"min", 0}, {"max", 4}}}};
+  for (auto* d : {&a, &b}) {
+    d->thresholds.push_back({"orders", "count>=25", false, 0, "", false});
+    d->thresholds.push_back({"ok", "rate>0.5", d == &a, 0, "", false});
+    d->thresholds.push_back({"queue", "max<8", true, 0, "", false});
+  }
+  std::vector<MergeInput> in;
+  in.push_back({"a.json", a});
+  in.push_back({"b.json", b});
+  const MergeOutcome out = merge_results(in, "perfgate merge");
+  const auto& metrics = out.merged.plan_metrics;
+  auto stats = [&](const std::string& name) {
+    for (const auto& m : metrics) {
+      if (m.name == name) return m.stats;
+    }
+    return std::vector<std::pair<std::string, double>>{};
+  };
+  ASSERT_EQ(metrics.size(), 4u);  // group_duration, ok, orders, queue: not the trend
+  EXPECT_EQ(metrics[0].name, "group_duration");
+  EXPECT_EQ(stats("group_duration").front(), (std::pair<std::string, double>{"count", 10}));
+  EXPECT_EQ(stats("orders").front(), (std::pair<std::string, double>{"count", 30}));
+  EXPECT_EQ(stats("ok").front(), (std::pair<std::string, double>{"value", 0.6}));
+  EXPECT_EQ(stats("queue"), (std::vector<std::pair<std::string, double>>{{"min", 0}, {"max", 7}}));
+  ASSERT_EQ(out.merged.thresholds.size(), 5u);
+  EXPECT_TRUE(out.merged.thresholds[2].passed);  // orders count>=25: 30
+  EXPECT_EQ(out.merged.thresholds[2].observed, 30);
+  EXPECT_TRUE(out.merged.thresholds[3].passed);  // ok rate>0.5: 12 of 20
+  EXPECT_DOUBLE_EQ(out.merged.thresholds[3].observed, 0.6);
+  EXPECT_EQ(out.merged.thresholds[4].observed, 7);
+  ASSERT_EQ(out.notes.size(), 1u);
+  EXPECT_NE(out.notes[0].find("custom trend think"), std::string::npos) << out.notes[0];
+}
+
 TEST(Merge, PartsWithoutPlanRunMergeWithout) {
   std::vector<MergeInput> in;
   in.push_back({"a.json", part(0, "0:1/2", 1000)});
