@@ -28,9 +28,11 @@ void add_sub_metrics(PlanRunOutcome& merged, const PlanRunOutcome& part) {
 }
 
 void add_starts(std::vector<int64_t>& merged, const std::vector<int64_t>& part, int64_t offset) {
-  const size_t from = static_cast<size_t>(std::max<int64_t>(offset, 0));
-  if (merged.size() < from + part.size()) merged.resize(from + part.size());
-  for (size_t k = 0; k < part.size(); ++k) merged[from + k] += part[k];
+  const size_t from = static_cast<size_t>(std::clamp<int64_t>(offset, 0, kMaxStartSeconds));
+  const size_t end = std::min(from + part.size(), kMaxStartSeconds);
+  if (from >= end) return;
+  if (merged.size() < end) merged.resize(end);
+  for (size_t k = from; k < end; ++k) merged[k] += part[k - from];
 }
 
 void add_abort(PlanRunOutcome& merged, const PlanRunOutcome& part, const MergePart& p) {

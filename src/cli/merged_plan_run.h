@@ -15,6 +15,10 @@
 
 namespace perfgate::cli {
 
+// Seconds of iterations_started_per_second kept after the earliest part's start (about 11.5
+// days); later ones (a part whose start_unix_ns is far off) are dropped.
+inline constexpr size_t kMaxStartSeconds = 1'000'000;
+
 // Empty when no part carries a plan_run section.
 std::optional<results::PlanRunOutcome> merge_plan_run(const std::vector<MergePart>& parts);
 

@@ -84,9 +84,12 @@ IntervalMap merge_intervals(const std::vector<Part>& parts) {
   return out;
 }
 
+constexpr size_t kMaxMergedScenarios = 1000;  // as many as a results file's reader takes
+
 // The union of the parts' scenario names (the first part's order, then new names as met) into
 // merged.run.scenarios; per part, where each of its scenarios went. Empty (and no scenarios)
-// when a part lists none: its VUs could not be told apart, and scenario_vus must sum to vus.
+// when a part lists none (its VUs could not be told apart, and scenario_vus must sum to vus) or
+// the union outgrows kMaxMergedScenarios.
 std::vector<std::vector<size_t>> merge_scenarios(ResultsDocument& merged,
                                                  const std::vector<Part>& parts) {
   std::vector<std::vector<size_t>> where;
@@ -101,6 +104,10 @@ std::vector<std::vector<size_t>> merge_scenarios(ResultsDocument& merged,
       auto it = std::find(names.begin(), names.end(), s);
       to.push_back(static_cast<size_t>(it - names.begin()));
       if (it == names.end()) names.push_back(s);
+    }
+    if (names.size() > kMaxMergedScenarios) {
+      names.clear();
+      return {};
     }
   }
   return where;

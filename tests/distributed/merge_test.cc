@@ -343,6 +343,19 @@ TEST(Merge, SumsCustomCountersAndRatesExactlyAndLeavesCustomTrendsOut) {
   EXPECT_NE(out.notes[0].find("custom trend think"), std::string::npos) << out.notes[0];
 }
 
+TEST(Merge, APartStartedFarOffDoesNotGrowTheIterationStartsBeyondTheirBound) {
+  report::ResultsDocument a = part(0, "0:1/2", 1000), b = part(5'000'000, "1/2:1", 1000);
+  a.plan_run = plan_run(latencies({{2000, 4}}), 0, false);
+  b.plan_run = plan_run(latencies({{4000, 6}}), 0, false);
+  std::vector<MergeInput> in;
+  in.push_back({"a.json", a});
+  in.push_back({"b.json", b});
+  const auto merged = merge_results(in, "perfgate merge").merged;
+  ASSERT_TRUE(merged.plan_run);
+  EXPECT_EQ(merged.plan_run->iterations_started_per_second, (std::vector<int64_t>{5, 6, 7}));
+  EXPECT_EQ(merged.plan_run->group_duration.count(), 10);  // the histograms still add up
+}
+
 TEST(Merge, PartsWithoutPlanRunMergeWithout) {
   std::vector<MergeInput> in;
   in.push_back({"a.json", part(0, "0:1/2", 1000)});
