@@ -91,7 +91,8 @@ int merge_main(const std::vector<std::string>& args) {
         fmt::format("{} of {} parts are missing", expect - inputs.size(), expect));
     out.merged.run.health.warnings.push_back(out.problems.back());
   }
-  fmt::print("{}", report::format_console_summary(out.merged.run));
+  fmt::print("{}{}", report::format_console_summary(out.merged.run),
+             report::format_plan_metrics(out.merged.plan_metrics));
   print_parts(out.merged);
   for (const std::string& n : out.notes) fmt::print(stderr, "note: {}\n", n);
   for (const std::string& p : out.problems) fmt::print(stderr, "error: {}\n", p);
