@@ -3,6 +3,7 @@
 // draw every chart series, log no console error and make no network request.
 //   - FixtureReport: `perfgate report` on the fixture results file (text that must be escaped).
 //   - MonitorFixtureReport: the same with a monitor section: the "System under test" charts.
+//   - MergedRunReport: `perfgate merge` of two parts: the per-name and per-scenario charts.
 //   - LiveRunReport: a real short `perfgate run` against `perfgate serve`, monitoring the server,
 //     --out json, then `perfgate report`; its screenshot is the one in docs/report-screenshot.png
 //     (PERFGATE_UPDATE_SCREENSHOT=1 refreshes it).
@@ -129,6 +130,47 @@ TEST(ReportBrowserTest, PlanMetricsTable) {
   EXPECT_NE(text.find("Custom metrics and groups"), std::string::npos);
   EXPECT_NE(text.find("count=12 rate=1.2/s"), std::string::npos) << text;
   EXPECT_NE(text.find("avg=12.5 ms"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
+// `perfgate merge` of two parts (the second started a second later, listing its scenarios in
+// the other order) draws the per-name latency and per-scenario VU charts and the plan's groups.
+TEST(ReportBrowserTest, MergedRunReport) {
+  const std::string dir = testing::make_temp_dir();
+  std::string files;
+  for (int i = 0; i < 2; ++i) {
+    ResultsDocument doc = testing::make_fixture();
+    testing::add_time_detail(doc);
+    doc.run.meta.start_unix_nanos += i * kNanosPerSecond;
+    doc.environment.segment = i == 0 ? "0:1/2" : "1/2:1";
+    doc.environment.instance = "part-" + std::to_string(i);
+    if (i == 1) {
+      doc.run.scenarios = {"checkout", "browse"};
+      for (auto& p : doc.run.series) std::swap(p.scenario_vus[0], p.scenario_vus[1]);
+    }
+    results::PlanRunOutcome plan;
+    for (int k = 0; k < 10; ++k) plan.group_duration.record(1000 * (k + 1));
+    doc.plan_run = plan;
+    const std::string file = dir + "/part-" + std::to_string(i) + ".json";
+    ASSERT_TRUE(write_file_atomically(file, format_results_json(doc)));
+    files += " " + file;
+  }
+  const auto rc = run_command(kBinary + " merge" + files + " -o " + dir + "/merged.json -o " + dir +
+                              "/merged.html");
+  ASSERT_TRUE(rc.exit_code == 0 || rc.exit_code == 99) << rc.output;  // the fixture's thresholds
+  const json page = open_in_chromium(dir + "/merged.html", dir + "/merged.png");
+  expect_complete_page(page, 8);
+  const auto sections = page.value("sections", std::vector<std::string>{});
+  EXPECT_TRUE(has(sections, "name-latency"));
+  EXPECT_TRUE(has(sections, "plan-metrics"));
+  const json& names = chart_named(page, "name-latency");
+  EXPECT_EQ(names["points"], 11);  // seconds 1..11 of the merged run
+  EXPECT_EQ(names["series"].size(), 2u);
+  std::vector<std::string> vu_labels;
+  for (const json& s : chart_named(page, "vus")["series"]) vu_labels.push_back(s["label"]);
+  EXPECT_EQ(vu_labels,
+            (std::vector<std::string>{"all VUs", "scenario browse", "scenario checkout"}));
+  EXPECT_NE(page.value("text", "").find("count=20"), std::string::npos);  // group_duration
   std::filesystem::remove_all(dir);
 }
 
