@@ -70,9 +70,9 @@ HdrHistogram interval_sum(const IntervalMap& intervals, const std::string& name,
                           int64_t length) {
   HdrHistogram sum = HdrHistogram::for_latency_micros();
   const std::string tag = "name:" + name;
-  for (int64_t slot = from; slot < from + length; ++slot) {
-    auto it = intervals.find({tag, slot});
-    if (it != intervals.end()) sum.add(it->second.first);
+  for (auto it = intervals.lower_bound({tag, from});
+       it != intervals.end() && it->first.first == tag && it->first.second - from < length; ++it) {
+    sum.add(it->second.first);
   }
   return sum;
 }
