@@ -115,7 +115,7 @@ class PlanCoordinator {
  private:
   void collect(Nanos now, bool final);
   plan::MetricSamples::Tags custom_sample_tags(const CustomSample& s) const;
-  void add_point(Nanos now);
+  void add_point(Nanos now, bool final);
   void add_point_details(results::TimeSeriesPoint& point);
   bool evaluate_live(Nanos now, bool final);
   bool all_finished() const {
@@ -204,7 +204,7 @@ void PlanCoordinator::collect(Nanos now, bool final) {
     collect_shards(workers_, clock_, kFlipTimeout, &interval_);
   }
   if (final) result_->run.meta.elapsed = now - shared_.start;
-  if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now);
+  if (!final || interval_.base.http_reqs > 0 || result_->run.series.empty()) add_point(now, final);
   for (const CustomSample& s : interval_.custom) {
     result_->custom.add(plan_.metrics[s.metric].name, s.at, s.value, custom_sample_tags(s));
   }
@@ -223,7 +223,7 @@ void PlanCoordinator::collect(Nanos now, bool final) {
   vus_max.value = allocated;
 }
 
-void PlanCoordinator::add_point(Nanos now) {
+void PlanCoordinator::add_point(Nanos now, bool final) {
   results::TimeSeriesPoint point;
   point.t_seconds = static_cast<double>(now - shared_.start) / kNanosPerSecond;
   point.requests = interval_.base.http_reqs;
@@ -238,10 +238,15 @@ void PlanCoordinator::add_point(Nanos now) {
   point.schedule_lag_p99_us =
       interval_.base.trend(results::Trend::kScheduleLag).value_at_percentile(99);
   add_point_details(point);
-  auto& vus = result_->run.vus;
-  vus.min = result_->run.series.empty() ? point.active_vus : std::min(vus.min, point.active_vus);
-  vus.max = std::max(vus.max, point.active_vus);
-  vus.value = point.active_vus;
+  // The vus gauge samples the busy VUs once a second while the run goes, as k6's `vus`: the
+  // closing point, taken after every VU stopped, is not a sample (a constant-vus run of 5 VUs
+  // read "vus 0 min=0 max=5") unless it is the run's only point.
+  if (!final || result_->run.series.empty()) {
+    auto& vus = result_->run.vus;
+    vus.min = result_->run.series.empty() ? point.active_vus : std::min(vus.min, point.active_vus);
+    vus.max = std::max(vus.max, point.active_vus);
+    vus.value = point.active_vus;
+  }
   results::record_duration_interval(result_->run, point.t_seconds, d);
   result_->run.series.push_back(point);
   if (options_.on_second) {
