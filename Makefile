@@ -70,7 +70,8 @@ tsan: deps build/tsan/build.ninja
 
 # Every libFuzzer target (target:corpus), each run for FUZZ_SECONDS on a scratch copy of its seed
 # corpus (new inputs land in build/fuzz/corpus/, never in fuzz/corpus/). A finding stops the loop
-# and leaves crash-*/timeout-*/oom-* beside the Makefile: add it to fuzz/corpus/<corpus>.
+# and leaves crash-*/timeout-*/oom-* beside the Makefile: add it to fuzz/corpus/<corpus>. UBSan
+# findings stop it too (halt_on_error: the fuzz preset's UBSan would otherwise only print them).
 FUZZ_SECONDS ?= 30
 FUZZERS := plan_loader_fuzz:plan template_fuzz:template feeder_fuzz:feeder \
   response_fuzz:response results_reader_fuzz:results_reader gates_fuzz:gates \
@@ -81,6 +82,7 @@ fuzz: deps build/fuzz/build.ninja
 	cmake --build build/fuzz -j $(JOBS) --target $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f))))
 	@for f in $(FUZZERS); do name=$${f%%:*}; corpus=$${f##*:}; \
 	  mkdir -p build/fuzz/corpus/$$corpus; echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  build/fuzz/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 build/fuzz/corpus/$$corpus fuzz/corpus/$$corpus 2>&1 | \
 	    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)"; \

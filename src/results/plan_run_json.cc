@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "results/json_integers.h"
 #include "stats/hdr_encoding.h"
 
 namespace perfgate::results {
@@ -48,9 +49,9 @@ Result<SubMetricOutcome> sub_metric_from(const json& j) {
   auto kind = kind_from(j.value("kind", "counter"), s.key);
   if (!kind) return kind.error();
   s.kind = *kind;
-  s.count = j.value("count", int64_t{0});
-  s.total = j.value("total", int64_t{0});
-  s.samples = j.value("samples", int64_t{0});
+  s.count = json_integer_at<int64_t>(j, "count", 0);
+  s.total = json_integer_at<int64_t>(j, "total", 0);
+  s.samples = json_integer_at<int64_t>(j, "samples", 0);
   if (s.kind == SubMetricOutcome::Kind::kTrend && j.contains("trend")) {
     auto h = trend_from_json(j["trend"], "plan_run.sub_metrics[\"" + s.key + "\"].trend");
     if (!h) return h.error();
@@ -119,8 +120,10 @@ Result<PlanRunOutcome> plan_run_from_json(const json& j) {
     if (!h) return h.error();
     plan.group_duration = std::move(h).value();
   }
-  plan.iterations_started_per_second =
-      j.value("iterations_started_per_second", std::vector<int64_t>{});
+  for (const json& n : j.value("iterations_started_per_second", json::array())) {
+    plan.iterations_started_per_second.push_back(
+        json_integer<int64_t>(n, "iterations_started_per_second"));
+  }
   plan.aborted = j.value("aborted", false);
   plan.abort_reason = j.value("abort_reason", "");
   plan.aborted_at_seconds = j.value("aborted_at_s", 0.0);

@@ -8,6 +8,7 @@
 
 #include "core/json_depth.h"
 #include "core/read_file.h"
+#include "results/json_integers.h"
 #include "results/plan_run_json.h"
 #include "results/results_json.h"
 #include "results/results_validation.h"
@@ -38,7 +39,7 @@ void read_run(const json& run, ResultsDocument& doc) {
   env.git_commit = run.value("git_commit", "");
   env.host = run.value("host", "");
   env.cpu = run.value("cpu", "");
-  env.cores = run.value("cores", 0);
+  env.cores = json_integer_at<int>(run, "cores", 0);
   env.os = run.value("os", "");
   env.instance = run.value("instance", "");
   env.segment = run.value("segment", "");
@@ -48,19 +49,19 @@ void read_run(const json& run, ResultsDocument& doc) {
       if (value.is_string()) env.tags.emplace_back(key, value.get<std::string>());
     }
   }
-  m.start_unix_nanos = run.value("start_unix_ns", int64_t{0});
-  env.end_unix_nanos = run.value("end_unix_ns", int64_t{0});
+  m.start_unix_nanos = json_integer_at<int64_t>(run, "start_unix_ns", 0);
+  env.end_unix_nanos = json_integer_at<int64_t>(run, "end_unix_ns", 0);
   m.elapsed = nanos_from_seconds(run.value("elapsed_s", 0.0));
   doc.run.interrupted = run.value("interrupted", false);
   const json& w = section(run, "workload");
   m.model = w.value("model", "closed") == "open" ? Model::kOpen : Model::kClosed;
   m.target_url = w.value("target", "");
-  m.vus = w.value("vus", 0);
-  m.max_vus = w.value("max_vus", 0);
+  m.vus = json_integer_at<int>(w, "vus", 0);
+  m.max_vus = json_integer_at<int>(w, "max_vus", 0);
   m.rate = w.value("rate_per_s", 0.0);
-  m.threads = w.value("threads", 0);
+  m.threads = json_integer_at<int>(w, "threads", 0);
   m.duration = nanos_from_seconds(w.value("duration_s", 0.0));
-  m.requests = w.value("requests", int64_t{0});
+  m.requests = json_integer_at<int64_t>(w, "requests", 0);
   m.timeout = nanos_from_seconds(w.value("timeout_s", 0.0));
 }
 
@@ -75,26 +76,31 @@ Result<void> read_metrics(const json& j, ResultsDocument& doc) {
     t.trends[i] = std::move(h).value();
   }
   const json& counters = section(j, "counters");
-  auto count = [&](const char* name) { return section(counters, name).value("count", int64_t{0}); };
+  auto count = [&](const char* name) {
+    return json_integer_at<int64_t>(section(counters, name), "count", 0);
+  };
   t.http_reqs = count("http_reqs");
   t.iterations = count("iterations");
   t.dropped_iterations = count("dropped_iterations");
   t.data_sent = count("data_sent");
   t.data_received = count("data_received");
-  t.failed_requests = section(section(j, "rates"), "http_req_failed").value("failed", int64_t{0});
+  t.failed_requests =
+      json_integer_at<int64_t>(section(section(j, "rates"), "http_req_failed"), "failed", 0);
   for (size_t i = 0; i < kErrorClassCount; ++i) {
-    t.errors[i] = section(j, "errors").value(std::string(kErrorClassNames[i]), int64_t{0});
+    t.errors[i] =
+        json_integer_at<int64_t>(section(j, "errors"), std::string(kErrorClassNames[i]).c_str(), 0);
   }
   for (const auto& [key, value] : section(j, "statuses").items()) {
     const int status = std::atoi(key.c_str());
     if (status < 0 || static_cast<size_t>(status) >= kStatusSlots || key.empty()) {
       return make_error(fmt::format("malformed results file: status \"{}\" out of range", key));
     }
-    t.statuses[static_cast<size_t>(status)] = value.get<int64_t>();
+    t.statuses[static_cast<size_t>(status)] = json_integer<int64_t>(value);
   }
   auto gauge = [&](const char* name, VuGauge& g) {
     const json& s = section(section(j, "gauges"), name);
-    g = {s.value("value", int64_t{0}), s.value("min", int64_t{0}), s.value("max", int64_t{0})};
+    g = {json_integer_at<int64_t>(s, "value", 0), json_integer_at<int64_t>(s, "min", 0),
+         json_integer_at<int64_t>(s, "max", 0)};
   };
   gauge("vus", doc.run.vus);
   gauge("vus_max", doc.run.vus_max);
@@ -108,12 +114,12 @@ ThresholdOutcome threshold_from(const json& t) {
                        t.value("no_data", false)};
   out.window = t.value("window", "");
   out.window_end_seconds = t.value("window_end_s", 0.0);
-  out.windows_failed = t.value("windows_failed", 0);
-  out.windows_evaluated = t.value("windows_evaluated", 0);
+  out.windows_failed = json_integer_at<int>(t, "windows_failed", 0);
+  out.windows_evaluated = json_integer_at<int>(t, "windows_evaluated", 0);
   const json& source = section(t, "source");
   out.file = source.value("file", "");
-  out.line = source.value("line", 0);
-  out.column = source.value("column", 0);
+  out.line = json_integer_at<int>(source, "line", 0);
+  out.column = json_integer_at<int>(source, "column", 0);
   return out;
 }
 
@@ -121,22 +127,23 @@ Result<void> read_outcomes(const json& j, ResultsDocument& doc) {
   for (const json& t : j.value("thresholds", json::array()))
     doc.thresholds.push_back(threshold_from(t));
   for (const json& c : j.value("checks", json::array())) {
-    doc.checks.push_back({c.value("name", ""), c.value("passes", int64_t{0}),
-                          c.value("fails", int64_t{0}), c.value("group", ""), c.value("step", "")});
+    doc.checks.push_back({c.value("name", ""), json_integer_at<int64_t>(c, "passes", 0),
+                          json_integer_at<int64_t>(c, "fails", 0), c.value("group", ""),
+                          c.value("step", "")});
   }
   for (const json& n : j.value("names", json::array())) {
-    NamedStats stats{n.value("name", ""), n.value("requests", int64_t{0}),
-                     n.value("failures", int64_t{0})};
+    NamedStats stats{n.value("name", ""), json_integer_at<int64_t>(n, "requests", 0),
+                     json_integer_at<int64_t>(n, "failures", 0)};
     auto h = trend_from_json(section(n, "duration"), "names[" + stats.name + "].duration");
     if (!h) return h.error();
     stats.duration = std::move(h).value();
-    stats.extract_failures = n.value("extract_failures", int64_t{0});
+    stats.extract_failures = json_integer_at<int64_t>(n, "extract_failures", 0);
     stats.method = n.value("method", "");
     stats.url = n.value("url", "");
     for (const json& t : n.value("slowest_traces", json::array())) {
       if (stats.slowest_traces.size() == kMaxSlowestTraces || !t.is_object()) break;
       stats.slowest_traces.emplace_back(t.value("trace_id", ""),
-                                        t.value("duration_us", int64_t{0}));
+                                        json_integer_at<int64_t>(t, "duration_us", 0));
     }
     doc.names.push_back(std::move(stats));
   }
@@ -170,27 +177,28 @@ void read_point_details(const json& p, TimeSeriesPoint& point, size_t scenarios)
   for (const auto& [key, value] : section(p, "error_classes").items()) {
     for (size_t i = 0; i < kErrorClassCount; ++i) {
       if (kErrorClassNames[i] == key && value.is_number_integer()) {
-        point.error_classes.emplace_back(static_cast<ErrorClass>(i), value.get<int64_t>());
+        point.error_classes.emplace_back(static_cast<ErrorClass>(i), json_integer<int64_t>(value));
       }
     }
   }
   for (const json& v : p.value("scenario_vus", json::array())) {
     if (point.scenario_vus.size() == scenarios) break;
-    point.scenario_vus.push_back(v.get<int64_t>());
+    point.scenario_vus.push_back(json_integer<int64_t>(v));
   }
 }
 
 // name_series: at most kMaxSeriesNames + 1 names of kMaxNamePoints points are read.
 void read_name_series(const json& j, NameSeriesSet& set) {
-  set.interval_seconds = std::max<int64_t>(1, j.value("interval_s", int64_t{1}));
+  set.interval_seconds = std::max<int64_t>(1, json_integer_at<int64_t>(j, "interval_s", 1));
   for (const json& n : j.value("names", json::array())) {
     if (set.names.size() == kMaxSeriesNames + 1) break;
     NameSeries& series = set.names.emplace_back(NameSeries{n.value("name", ""), {}});
     for (const json& p : n.value("points", json::array())) {
       if (series.points.size() == kMaxNamePoints) break;
       if (!p.is_array() || p.size() < 6) continue;
-      series.points.push_back({p[0].get<double>(), p[1].get<int64_t>(), p[2].get<int64_t>(),
-                               p[3].get<int64_t>(), p[4].get<int64_t>(), p[5].get<int64_t>()});
+      series.points.push_back({p[0].get<double>(), json_integer<int64_t>(p[1]),
+                               json_integer<int64_t>(p[2]), json_integer<int64_t>(p[3]),
+                               json_integer<int64_t>(p[4]), json_integer<int64_t>(p[5])});
     }
   }
 }
@@ -208,15 +216,15 @@ void read_series_and_health(const json& j, ResultsDocument& doc) {
   for (const json& p : section(j, "series").value("points", json::array())) {
     TimeSeriesPoint point;
     point.t_seconds = p.value("t", 0.0);
-    point.requests = p.value("requests", int64_t{0});
-    point.errors = p.value("errors", int64_t{0});
-    point.active_vus = p.value("vus", int64_t{0});
-    point.p50_us = p.value("p50_us", int64_t{0});
-    point.p90_us = p.value("p90_us", int64_t{0});
-    point.p95_us = p.value("p95_us", int64_t{0});
-    point.p99_us = p.value("p99_us", int64_t{0});
-    point.max_us = p.value("max_us", int64_t{0});
-    point.schedule_lag_p99_us = p.value("schedule_lag_p99_us", int64_t{0});
+    point.requests = json_integer_at<int64_t>(p, "requests", 0);
+    point.errors = json_integer_at<int64_t>(p, "errors", 0);
+    point.active_vus = json_integer_at<int64_t>(p, "vus", 0);
+    point.p50_us = json_integer_at<int64_t>(p, "p50_us", 0);
+    point.p90_us = json_integer_at<int64_t>(p, "p90_us", 0);
+    point.p95_us = json_integer_at<int64_t>(p, "p95_us", 0);
+    point.p99_us = json_integer_at<int64_t>(p, "p99_us", 0);
+    point.max_us = json_integer_at<int64_t>(p, "max_us", 0);
+    point.schedule_lag_p99_us = json_integer_at<int64_t>(p, "schedule_lag_p99_us", 0);
     read_point_details(p, point, doc.run.scenarios.size());
     doc.run.series.push_back(std::move(point));
   }
@@ -224,7 +232,7 @@ void read_series_and_health(const json& j, ResultsDocument& doc) {
   const json& h = section(j, "health");
   doc.run.health.cpu_seconds = h.value("cpu_seconds", 0.0);
   doc.run.health.cpu_percent = h.value("cpu_percent", 0.0);
-  doc.run.health.usable_cores = h.value("usable_cores", 0);
+  doc.run.health.usable_cores = json_integer_at<int>(h, "usable_cores", 0);
   doc.run.health.warnings = h.value("warnings", std::vector<std::string>{});
 }
 
@@ -234,14 +242,14 @@ Result<void> check_version(const json& j) {
                       "write one with `perfgate run ... --out json=FILE`");
   }
   auto version = j.find("version");
-  if (version == j.end() || !version->is_number_integer() || version->get<int>() < 1) {
+  if (version == j.end() || !version->is_number_integer() || json_integer<int64_t>(*version) < 1) {
     return make_error("malformed results file: \"version\" must be a positive integer");
   }
-  if (version->get<int>() > kResultsFormatVersion) {
+  if (json_integer<int64_t>(*version) > kResultsFormatVersion) {
     return make_error(
         fmt::format("results file version {} is newer than this perfgate can read (it reads up "
                     "to version {})",
-                    version->get<int>(), kResultsFormatVersion),
+                    json_integer<int64_t>(*version), kResultsFormatVersion),
         "upgrade perfgate to read it");
   }
   return {};

@@ -283,6 +283,32 @@ TEST(ResultsJsonTest, RefusesImpossibleValues) {
   EXPECT_NE(read.error().message.find("failures in"), std::string::npos) << read.error().message;
 }
 
+// Integer fields written as floats (another tool, a hand edit): an integral float in range is
+// read; 1e67 (results_reader_fuzz: a cast of it is undefined behaviour) or 2.5 is malformed.
+TEST(ResultsJsonTest, IntegerFieldsWrittenAsFloatsAreReadOnlyWhenIntegral) {
+  auto json = results_to_json(testing::make_fixture());
+  json["counters"]["http_reqs"]["count"] = 2000.0;
+  auto read = results_from_json(json);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->run.totals.http_reqs, 2000);
+  for (const double bad : {1e67, -1e30, 2.5, 9223372036854775808.0}) {
+    json["counters"]["http_reqs"]["count"] = bad;
+    read = results_from_json(json);
+    ASSERT_FALSE(read) << bad;
+    EXPECT_NE(read.error().message.find("count must be an integer in range"), std::string::npos)
+        << read.error().message;
+  }
+  auto vus = results_to_json(testing::make_fixture());
+  vus["run"]["workload"]["vus"] = 1e10;  // beyond an int
+  EXPECT_FALSE(results_from_json(vus));
+  auto starts = results_to_json(testing::make_fixture());
+  starts["plan_run"] = {{"iterations_started_per_second", {1, 2.0, 1e40}}};
+  read = results_from_json(starts);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("iterations_started_per_second"), std::string::npos)
+      << read.error().message;
+}
+
 TEST(ResultsJsonTest, DocumentsVersionAndDerivedStatistics) {
   const auto json = results_to_json(testing::make_fixture());
   EXPECT_EQ(json["format"], "perfgate-results");
