@@ -175,6 +175,16 @@ void merge_series(ResultsDocument& merged, const std::vector<Part>& parts,
   }
 }
 
+// A plan part's description ("plan: 2 scenario(s) (ramping-vus), up to 5 VUs") with the VUs of
+// all parts; other descriptions are kept as they are.
+std::string merged_description(const std::string& part, int64_t max_vus) {
+  const size_t up_to = part.rfind(", up to ");
+  if (!part.starts_with("plan: ") || up_to == std::string::npos || !part.ends_with(" VUs")) {
+    return part;
+  }
+  return fmt::format("{}, up to {} VUs", part.substr(0, up_to), max_vus);
+}
+
 void merge_meta(ResultsDocument& merged, const std::vector<Part>& parts) {
   results::RunMetadata& m = merged.run.meta;
   m = parts.front().doc->run.meta;
@@ -211,6 +221,7 @@ void merge_meta(ResultsDocument& merged, const std::vector<Part>& parts) {
     return !p.doc->environment.segment.empty();
   });
   if (segmented) m.rate = parts.front().doc->run.meta.rate;
+  m.description = merged_description(m.description, m.max_vus);
   std::string host_list;
   for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ",") + h;
   merged.environment.host = host_list.substr(0, 1000);

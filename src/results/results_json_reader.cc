@@ -56,6 +56,7 @@ void read_run(const json& run, ResultsDocument& doc) {
   const json& w = section(run, "workload");
   m.model = w.value("model", "closed") == "open" ? Model::kOpen : Model::kClosed;
   m.target_url = w.value("target", "");
+  m.description = w.value("description", "");
   m.vus = json_integer_at<int>(w, "vus", 0);
   m.max_vus = json_integer_at<int>(w, "max_vus", 0);
   m.rate = w.value("rate_per_s", 0.0);

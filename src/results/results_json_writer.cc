@@ -37,6 +37,7 @@ json run_json(const ResultsDocument& doc) {
                    {"duration_s", seconds(m.duration)},
                    {"requests", m.requests},
                    {"timeout_s", seconds(m.timeout)}};
+  if (!m.description.empty()) workload["description"] = m.description;
   json run = {{"perfgate_version", m.version},
               {"command", m.command_line},
               {"plan", env.plan},

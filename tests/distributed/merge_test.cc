@@ -61,6 +61,19 @@ TEST(Merge, AlignsSeriesOnWallClockSecondsAndReevaluatesThresholds) {
   EXPECT_EQ(out.merged.parts[1]["instance"], "part 1/2:1");
 }
 
+TEST(Merge, APlanDescriptionCountsTheVusOfEveryPart) {
+  std::vector<MergeInput> in;
+  for (const char* segment : {"0:1/2", "1/2:1"}) {
+    report::ResultsDocument d = part(0, segment, 1000);
+    d.run.meta.max_vus = d.run.meta.vus = 5;
+    d.run.meta.description = "plan: 2 scenario(s) (ramping-vus, constant-vus), up to 5 VUs";
+    in.push_back({std::string(segment) + ".json", std::move(d)});
+  }
+  MergeOutcome out = merge_results(in, "perfgate merge");
+  EXPECT_EQ(out.merged.run.meta.description,
+            "plan: 2 scenario(s) (ramping-vus, constant-vus), up to 10 VUs");
+}
+
 TEST(Merge, ReportsMissingPartsAndSegmentGaps) {
   std::vector<MergeInput> in;
   in.push_back({"a.json", part(0, "0:1/4", 1000)});
