@@ -23,10 +23,21 @@ bool dropped_field(std::string_view name) {
          same_name(name, "transfer-encoding") || same_name(name, "upgrade");
 }
 
-nghttp2_nv make_nv(std::string_view name, std::string_view value) {
+// A field nghttp2 does not copy: `name` (lower case) and `value` stay valid until the request
+// ends (OutgoingRequest's contract; literals and Stream members for the ones made here), so its
+// HEADERS frame, written later by produce(), reads them in place.
+nghttp2_nv make_nv(std::string_view name, std::string_view value,
+                   uint8_t flags = NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-          NGHTTP2_NV_FLAG_NONE};
+          flags};
+}
+
+bool has_upper_case(std::string_view text) {
+  for (const char c : text) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -247,13 +258,15 @@ StreamId Http2Session::submit(const OutgoingRequest& request, const ResponseCapt
   Stream* stream = acquire();
   stream->capture = capture;
   stream->body = request.body;
-  // Lower-cased names in one buffer, sized first so the views into it stay put.
+  // A name with upper case is lower-cased into scratch_ (sized first so the views into it stay
+  // put) and copied by nghttp2 at submit; every other name and value is read in place.
   size_t names = 0;
   for (const auto& field : request.headers) names += field.first.size();
   scratch_.clear();
   scratch_.reserve(names);
-  thread_local std::vector<nghttp2_nv> nva;
+  thread_local std::vector<nghttp2_nv> nva;  // reused: no allocation once it has grown
   nva.clear();
+  nva.reserve(request.headers.size() + 6);
   nva.push_back(make_nv(":method", request.method));
   nva.push_back(make_nv(":scheme", request.scheme));
   nva.push_back(make_nv(":authority", request.authority));
@@ -261,12 +274,16 @@ StreamId Http2Session::submit(const OutgoingRequest& request, const ResponseCapt
   bool user_agent = false, content_length = false;
   for (const auto& [name, value] : request.headers) {
     if (dropped_field(name)) continue;
+    user_agent |= same_name(name, "user-agent");
+    content_length |= same_name(name, "content-length");
+    if (!has_upper_case(name)) {
+      nva.push_back(make_nv(name, value));
+      continue;
+    }
     const size_t begin = scratch_.size();
     for (char c : name) scratch_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    const std::string_view lower = std::string_view(scratch_).substr(begin);
-    user_agent |= lower == "user-agent";
-    content_length |= lower == "content-length";
-    nva.push_back(make_nv(lower, value));
+    nva.push_back(
+        make_nv(std::string_view(scratch_).substr(begin), value, NGHTTP2_NV_FLAG_NO_COPY_VALUE));
   }
   if (!user_agent && !request.user_agent.empty()) {
     nva.push_back(make_nv("user-agent", request.user_agent));

@@ -32,6 +32,8 @@ using HeaderField = std::pair<std::string_view, std::string_view>;
 using StreamId = int32_t;
 inline constexpr StreamId kNoStream = -1;
 
+// Views, not copies: what they point at must stay valid until the request ends (a session may
+// write its header fields and body after submit() returns, e.g. when a stream's window opens).
 struct OutgoingRequest {
   std::string_view method = "GET";
   std::string_view authority;        // Host (HTTP/2: :authority)
