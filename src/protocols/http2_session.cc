@@ -40,6 +40,47 @@ bool has_upper_case(std::string_view text) {
   return false;
 }
 
+// The request's header block into nva[0, returned count): the pseudo-header fields, the
+// request's own fields less the connection-specific ones HTTP/2 forbids, then user-agent and
+// content-length when the request has none. A name with upper case is lower-cased into
+// `scratch` (sized first so the views into it stay put) and copied by nghttp2 at submit; every
+// other name and value is read in place. `content_length` must live as long as the stream.
+size_t fill_fields(const OutgoingRequest& request, std::string& scratch,
+                   std::string& content_length, std::vector<nghttp2_nv>& nva) {
+  size_t names = 0;
+  for (const auto& field : request.headers) names += field.first.size();
+  scratch.clear();
+  scratch.reserve(names);
+  nva.resize(std::max(nva.size(), request.headers.size() + 6));  // index writes: no checks
+  size_t n = 0;
+  nva[n++] = make_nv(":method", request.method);
+  nva[n++] = make_nv(":scheme", request.scheme);
+  nva[n++] = make_nv(":authority", request.authority);
+  nva[n++] = make_nv(":path", request.target.empty() ? "/" : request.target);
+  bool user_agent = false, has_length = false;
+  for (const auto& [name, value] : request.headers) {
+    if (dropped_field(name)) continue;
+    user_agent |= same_name(name, "user-agent");
+    has_length |= same_name(name, "content-length");
+    if (!has_upper_case(name)) {
+      nva[n++] = make_nv(name, value);
+      continue;
+    }
+    const size_t begin = scratch.size();
+    for (char c : name) scratch.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    nva[n++] =
+        make_nv(std::string_view(scratch).substr(begin), value, NGHTTP2_NV_FLAG_NO_COPY_VALUE);
+  }
+  if (!user_agent && !request.user_agent.empty()) {
+    nva[n++] = make_nv("user-agent", request.user_agent);
+  }
+  if (!has_length && !request.body.empty()) {
+    content_length = std::to_string(request.body.size());
+    nva[n++] = make_nv("content-length", content_length);
+  }
+  return n;
+}
+
 }  // namespace
 
 // Header fields (and trailers) are appended to one buffer; views are made when the stream ends.
@@ -258,44 +299,12 @@ StreamId Http2Session::submit(const OutgoingRequest& request, const ResponseCapt
   Stream* stream = acquire();
   stream->capture = capture;
   stream->body = request.body;
-  // A name with upper case is lower-cased into scratch_ (sized first so the views into it stay
-  // put) and copied by nghttp2 at submit; every other name and value is read in place.
-  size_t names = 0;
-  for (const auto& field : request.headers) names += field.first.size();
-  scratch_.clear();
-  scratch_.reserve(names);
   thread_local std::vector<nghttp2_nv> nva;  // reused: no allocation once it has grown
-  nva.clear();
-  nva.reserve(request.headers.size() + 6);
-  nva.push_back(make_nv(":method", request.method));
-  nva.push_back(make_nv(":scheme", request.scheme));
-  nva.push_back(make_nv(":authority", request.authority));
-  nva.push_back(make_nv(":path", request.target.empty() ? "/" : request.target));
-  bool user_agent = false, content_length = false;
-  for (const auto& [name, value] : request.headers) {
-    if (dropped_field(name)) continue;
-    user_agent |= same_name(name, "user-agent");
-    content_length |= same_name(name, "content-length");
-    if (!has_upper_case(name)) {
-      nva.push_back(make_nv(name, value));
-      continue;
-    }
-    const size_t begin = scratch_.size();
-    for (char c : name) scratch_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    nva.push_back(
-        make_nv(std::string_view(scratch_).substr(begin), value, NGHTTP2_NV_FLAG_NO_COPY_VALUE));
-  }
-  if (!user_agent && !request.user_agent.empty()) {
-    nva.push_back(make_nv("user-agent", request.user_agent));
-  }
-  if (!content_length && !request.body.empty()) {
-    stream->content_length = std::to_string(request.body.size());
-    nva.push_back(make_nv("content-length", stream->content_length));
-  }
+  const size_t fields = fill_fields(request, scratch_, stream->content_length, nva);
   nghttp2_data_provider provider{};
   provider.source.ptr = stream;
   provider.read_callback = Callbacks::read_body;
-  const int32_t id = nghttp2_submit_request(session_, nullptr, nva.data(), nva.size(),
+  const int32_t id = nghttp2_submit_request(session_, nullptr, nva.data(), fields,
                                             request.body.empty() ? nullptr : &provider, stream);
   if (id < 0) {
     free_.push_back(stream);
